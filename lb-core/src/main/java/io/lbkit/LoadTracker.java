@@ -1,0 +1,193 @@
+package io.lbkit;
+
+import io.lbkit.internal.Checks;
+import io.lbkit.spi.Candidates;
+import io.lbkit.spi.ServerMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health tracker that records load and never ejects: every server with weight above 0 is a
+ * candidate. It gives load-aware strategies (least connections, P2C, peak EWMA) their in-flight
+ * counts and latencies without {@code lb-health}; {@code lb-health}'s tracker extends it.
+ *
+ * <p>State: one {@link ServerMetrics} per server id. An entry whose server has left the pool is
+ * dropped at the next {@link #candidates} call once nothing is in flight on it, so entries never
+ * outgrow the pool; subclasses may keep them longer through {@link #retain}.
+ */
+public class LoadTracker implements HealthTracker {
+  private static final Logger log = LoggerFactory.getLogger(LoadTracker.class);
+
+  /** The peak-EWMA time constant, as Finagle's and Envoy's default. */
+  public static final Duration DEFAULT_EWMA_DECAY = Duration.ofSeconds(10);
+
+  private final Ticker ticker;
+  private final long decayNanos;
+  private final ConcurrentHashMap<String, ServerMetrics> metrics = new ConcurrentHashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+  protected LoadTracker(Ticker ticker, Duration ewmaDecay) {
+    this.ticker = Checks.notNull(ticker, "ticker");
+    Checks.notNull(ewmaDecay, "ewmaDecay");
+    Checks.argument(!ewmaDecay.isNegative() && !ewmaDecay.isZero(), "ewmaDecay", ewmaDecay,
+        "> 0");
+    this.decayNanos = ewmaDecay.toNanos();
+  }
+
+  /** A tracker on the system ticker with the default EWMA decay (10 s). */
+  public static LoadTracker create() {
+    return new LoadTracker(Ticker.system(), DEFAULT_EWMA_DECAY);
+  }
+
+  public static LoadTracker create(Ticker ticker) {
+    return new LoadTracker(ticker, DEFAULT_EWMA_DECAY);
+  }
+
+  public static LoadTracker create(Ticker ticker, Duration ewmaDecay) {
+    return new LoadTracker(ticker, ewmaDecay);
+  }
+
+  @Override
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  @Override
+  public long onStart(Server server) {
+    Checks.notNull(server, "server");
+    metrics(server).onStart();
+    return ticker.read();
+  }
+
+  @Override
+  public void onSuccess(Server server, long startNanos) {
+    Checks.notNull(server, "server");
+    complete(server, startNanos, true);
+  }
+
+  @Override
+  public void onFailure(Server server, long startNanos, Throwable error) {
+    Checks.notNull(server, "server");
+    complete(server, startNanos, false);
+  }
+
+  @Override
+  public void onCancel(Server server, long startNanos) {
+    Checks.notNull(server, "server");
+    ServerMetrics m = metrics.get(server.id());
+    if (m != null) {
+      m.onRelease();
+    }
+  }
+
+  /** Records an outcome; returns the server's metrics, or null if it was never seen. */
+  protected ServerMetrics complete(Server server, long startNanos, boolean success) {
+    ServerMetrics m = metrics.get(server.id());
+    if (m != null) {
+      long now = ticker.read();
+      m.onComplete(now - startNanos, success, now);
+    }
+    return m;
+  }
+
+  @Override
+  public boolean isAvailable(Server server) {
+    return server.weight() > 0;
+  }
+
+  @Override
+  public ServerStats stats(Server server) {
+    Checks.notNull(server, "server");
+    ServerMetrics m = metrics.get(server.id());
+    if (m == null) {
+      return new ServerStats(server, stateOf(server, null), 0, 0, 0, 0.0, 0.0, 0.0);
+    }
+    long now = ticker.read();
+    long elapsed = now - m.createdNanos();
+    double throughput = elapsed <= 0 ? 0.0 : m.requests() * 1e9 / elapsed;
+    return new ServerStats(server, stateOf(server, m), m.inFlight(), m.requests(), m.failures(),
+        m.ewmaLatencyNanos(now), m.averageLatencyNanos(), throughput);
+  }
+
+  /** The state {@link #stats} reports; subclasses add ejection and slow start. */
+  protected ServerState stateOf(Server server, ServerMetrics m) {
+    if (server.isDrained()) {
+      return m != null && m.inFlight() > 0 ? ServerState.DRAINING : ServerState.DRAINED;
+    }
+    return ServerState.HEALTHY;
+  }
+
+  @Override
+  public ServerMetrics metrics(Server server) {
+    ServerMetrics m = metrics.get(server.id());
+    return m != null ? m : metrics.computeIfAbsent(server.id(),
+        id -> new ServerMetrics(id, ticker.read(), decayNanos));
+  }
+
+  /** The metrics for this id if any are held, else null; never creates. */
+  protected ServerMetrics metricsIfPresent(String serverId) {
+    return metrics.get(serverId);
+  }
+
+  /** How many per-server entries are held (for bounds checks and tests). */
+  public int stateSize() {
+    return metrics.size();
+  }
+
+  @Override
+  public Candidates candidates(PoolSnapshot pool, RandomSource random) {
+    retain(pool);
+    List<Server> chosen = new ArrayList<>(pool.size());
+    boolean anyWeighted = false;
+    for (Server s : pool.servers()) {
+      anyWeighted |= s.weight() > 0;
+      if (isAvailable(s)) {
+        chosen.add(s);
+      }
+    }
+    NoServerAvailableException.Reason reason = pool.isEmpty()
+        ? NoServerAvailableException.Reason.EMPTY_POOL
+        : anyWeighted ? NoServerAvailableException.Reason.ALL_EJECTED
+            : NoServerAvailableException.Reason.ALL_DRAINED;
+    Server[] servers = chosen.toArray(new Server[0]);
+    ServerMetrics[] m = new ServerMetrics[servers.length];
+    for (int i = 0; i < servers.length; i++) {
+      m[i] = metrics(servers[i]);
+    }
+    return Candidates.of(pool, servers, m, null, reason, random, ticker);
+  }
+
+  /**
+   * Drops state of servers no longer in {@code pool} once nothing is in flight on them. Called on
+   * the write path with every snapshot; lb-health overrides it to keep state for a grace period.
+   */
+  protected void retain(PoolSnapshot pool) {
+    metrics.values().removeIf(m -> pool.byId(m.serverId()) == null && m.inFlight() == 0);
+  }
+
+  @Override
+  public void addChangeListener(Runnable listener) {
+    listeners.add(Checks.notNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeChangeListener(Runnable listener) {
+    listeners.remove(listener);
+  }
+
+  /** Tells every change listener that {@link #candidates} would now answer differently. */
+  protected void fireChange() {
+    for (Runnable r : listeners) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("change listener {} failed", r, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package io.lbkit;
+
+/**
+ * Told about every change of a {@link ServerPool}, synchronously, on the thread that made the
+ * change and in the order of the versions. An exception thrown here is logged and ignored; it
+ * cannot undo the change or stop other listeners.
+ */
+@FunctionalInterface
+public interface PoolListener {
+  void onPoolChange(PoolSnapshot previous, PoolSnapshot current);
+}

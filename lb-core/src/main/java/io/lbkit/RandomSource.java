@@ -1,0 +1,53 @@
+package io.lbkit;
+
+import io.lbkit.internal.SeededRandom;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Where every random decision in lbkit comes from. Production uses {@link #threadLocal()};
+ * tests use {@link #seeded(long)} so that a run is exactly repeatable. Implementations must be
+ * safe for concurrent use and must not allocate.
+ */
+public interface RandomSource {
+
+  /** A uniform int in {@code [0, bound)}; {@code bound > 0}. */
+  int nextInt(int bound);
+
+  /** A uniform long over all 2^64 values. */
+  long nextLong();
+
+  /** A uniform double in {@code [0, 1)}. */
+  double nextDouble();
+
+  /** Backed by {@link ThreadLocalRandom}: fast and contention-free, not repeatable. */
+  static RandomSource threadLocal() {
+    return ThreadLocalSource.INSTANCE;
+  }
+
+  /**
+   * A repeatable source: the same seed and the same order of calls give the same values.
+   * Thread-safe (one atomic state), so concurrent callers still get distinct values.
+   */
+  static RandomSource seeded(long seed) {
+    return new SeededRandom(seed);
+  }
+}
+
+enum ThreadLocalSource implements RandomSource {
+  INSTANCE;
+
+  @Override
+  public int nextInt(int bound) {
+    return ThreadLocalRandom.current().nextInt(bound);
+  }
+
+  @Override
+  public long nextLong() {
+    return ThreadLocalRandom.current().nextLong();
+  }
+
+  @Override
+  public double nextDouble() {
+    return ThreadLocalRandom.current().nextDouble();
+  }
+}

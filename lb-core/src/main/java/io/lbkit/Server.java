@@ -1,0 +1,188 @@
+package io.lbkit;
+
+import io.lbkit.internal.Checks;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One server a client can send calls to: an immutable value.
+ *
+ * <p>The {@link #id()} (by default {@code host:port}) is its identity across pool updates: per-server
+ * state such as in-flight counts and ejection history follows the id, so a server that is updated
+ * with a new weight, or leaves and comes back, keeps it. Two {@code Server}s are equal when every
+ * field is equal.
+ *
+ * <ul>
+ *   <li>weight: {@code >= 0}; 0 means drained: the server takes no new calls.
+ *   <li>priority: {@code >= 0}; 0 is the primary tier, higher numbers are backups.
+ *   <li>zone: free text such as {@code "eu-1"}; empty when unknown.
+ * </ul>
+ */
+public final class Server {
+  public static final int DEFAULT_WEIGHT = 1;
+
+  private final String id;
+  private final String host;
+  private final int port;
+  private final int weight;
+  private final String zone;
+  private final int priority;
+  private final Map<String, String> metadata;
+  private final int hash;
+
+  private Server(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.id = b.id != null ? b.id : host + ":" + port;
+    this.weight = b.weight;
+    this.zone = b.zone;
+    this.priority = b.priority;
+    this.metadata = b.metadata.isEmpty()
+        ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(b.metadata));
+    this.hash = Objects.hash(id, host, port, weight, zone, priority, metadata);
+  }
+
+  /** A server with weight 1, priority 0, no zone and id {@code host:port}. */
+  public static Server of(String host, int port) {
+    return builder(host, port).build();
+  }
+
+  public static Builder builder(String host, int port) {
+    return new Builder(host, port);
+  }
+
+  /** A builder that starts from this server's fields, for example to change its weight. */
+  public Builder toBuilder() {
+    Builder b = new Builder(host, port).id(id).weight(weight).zone(zone).priority(priority);
+    b.metadata.putAll(metadata);
+    return b;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int weight() {
+    return weight;
+  }
+
+  public String zone() {
+    return zone;
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** True when the weight is 0: the server takes no new calls. */
+  public boolean isDrained() {
+    return weight == 0;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Server)) {
+      return false;
+    }
+    Server s = (Server) o;
+    return hash == s.hash
+        && port == s.port
+        && weight == s.weight
+        && priority == s.priority
+        && id.equals(s.id)
+        && host.equals(s.host)
+        && zone.equals(s.zone)
+        && metadata.equals(s.metadata);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Server{").append(id);
+    if (!id.equals(host + ":" + port)) {
+      sb.append(' ').append(host).append(':').append(port);
+    }
+    sb.append(" weight=").append(weight);
+    if (!zone.isEmpty()) {
+      sb.append(" zone=").append(zone);
+    }
+    if (priority != 0) {
+      sb.append(" priority=").append(priority);
+    }
+    if (!metadata.isEmpty()) {
+      sb.append(" metadata=").append(metadata);
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Builds a {@link Server}; every setter validates its argument at once. */
+  public static final class Builder {
+    private final String host;
+    private final int port;
+    private String id;
+    private int weight = DEFAULT_WEIGHT;
+    private String zone = "";
+    private int priority;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    private Builder(String host, int port) {
+      this.host = Checks.notBlank(host, "host");
+      Checks.argument(port >= 1 && port <= 65535, "port", port, "1..65535");
+      this.port = port;
+    }
+
+    /** Overrides the default id {@code host:port}. */
+    public Builder id(String id) {
+      this.id = Checks.notBlank(id, "id");
+      return this;
+    }
+
+    public Builder weight(int weight) {
+      this.weight = Checks.nonNegative(weight, "weight");
+      return this;
+    }
+
+    public Builder zone(String zone) {
+      this.zone = Checks.notNull(zone, "zone");
+      return this;
+    }
+
+    public Builder priority(int priority) {
+      this.priority = Checks.nonNegative(priority, "priority");
+      return this;
+    }
+
+    public Builder metadata(String key, String value) {
+      Checks.notNull(key, "metadata key");
+      Checks.notNull(value, "metadata[" + key + "]");
+      metadata.put(key, value);
+      return this;
+    }
+
+    public Server build() {
+      return new Server(this);
+    }
+  }
+}

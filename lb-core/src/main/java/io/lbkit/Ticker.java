@@ -1,0 +1,27 @@
+package io.lbkit;
+
+/**
+ * A source of monotonic time in nanoseconds. Every time-dependent decision in lbkit (latency,
+ * ejection, backoff, slow start, EWMA decay) reads an injected ticker, so tests drive time with a
+ * {@link ManualTicker} instead of sleeping.
+ */
+@FunctionalInterface
+public interface Ticker {
+
+  /** Nanoseconds since an arbitrary origin; only differences are meaningful. */
+  long read();
+
+  /** The ticker backed by {@link System#nanoTime()}. */
+  static Ticker system() {
+    return SystemTicker.INSTANCE;
+  }
+}
+
+enum SystemTicker implements Ticker {
+  INSTANCE;
+
+  @Override
+  public long read() {
+    return System.nanoTime();
+  }
+}

@@ -1,0 +1,180 @@
+package io.lbkit.spi;
+
+import io.lbkit.NoServerAvailableException;
+import io.lbkit.PoolSnapshot;
+import io.lbkit.RandomSource;
+import io.lbkit.Server;
+import io.lbkit.Ticker;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * The servers a picker may choose from, compiled on the write path from a pool snapshot and the
+ * health state: drained (weight 0) and unavailable servers are already left out. Immutable.
+ *
+ * <p>Index {@code i} addresses the same server in {@link #server}, {@link #metrics} and {@link
+ * #ramp}. The ramp is the slow-start factor in (0, 1]: weighted strategies multiply it into the
+ * weight, unweighted ones accept a pick with that probability. When nothing is ramping, {@link
+ * #isRamping()} is false and every ramp is 1.
+ */
+public final class Candidates {
+  private final PoolSnapshot pool;
+  private final Server[] servers;
+  private final ServerMetrics[] metrics;
+  private final double[] ramp;
+  private final NoServerAvailableException.Reason reasonIfEmpty;
+  private final RandomSource random;
+  private final Ticker ticker;
+
+  private Candidates(PoolSnapshot pool, Server[] servers, ServerMetrics[] metrics, double[] ramp,
+      NoServerAvailableException.Reason reasonIfEmpty, RandomSource random, Ticker ticker) {
+    this.pool = pool;
+    this.servers = servers;
+    this.metrics = metrics;
+    this.ramp = ramp;
+    this.reasonIfEmpty = reasonIfEmpty;
+    this.random = random;
+    this.ticker = ticker;
+  }
+
+  /**
+   * @param servers the selectable servers (weight > 0), in pool order
+   * @param metrics their per-server metrics, same order and length
+   * @param ramp slow-start factors in (0, 1], same length, or null when none is ramping
+   * @param reasonIfEmpty why nothing is selectable, used when {@code servers} is empty
+   */
+  public static Candidates of(PoolSnapshot pool, Server[] servers, ServerMetrics[] metrics,
+      double[] ramp, NoServerAvailableException.Reason reasonIfEmpty, RandomSource random,
+      Ticker ticker) {
+    if (servers.length != metrics.length || (ramp != null && ramp.length != servers.length)) {
+      throw new IllegalArgumentException("servers, metrics and ramp: lengths "
+          + servers.length + ", " + metrics.length + ", " + (ramp == null ? "-" : ramp.length)
+          + " (expected: equal)");
+    }
+    double[] r = ramp;
+    if (r != null) {
+      boolean any = false;
+      for (double f : r) {
+        if (!(f > 0.0 && f <= 1.0)) {
+          throw new IllegalArgumentException("ramp: " + f + " (expected: in (0, 1])");
+        }
+        any |= f < 1.0;
+      }
+      r = any ? r.clone() : null;
+    }
+    return new Candidates(pool, servers.clone(), metrics.clone(), r, reasonIfEmpty, random,
+        ticker);
+  }
+
+  /** A subset of these candidates (on the write path), keeping pool, random and ticker. */
+  public Candidates filter(IntPredicate keep) {
+    int n = 0;
+    int[] idx = new int[servers.length];
+    for (int i = 0; i < servers.length; i++) {
+      if (keep.test(i)) {
+        idx[n++] = i;
+      }
+    }
+    Server[] s = new Server[n];
+    ServerMetrics[] m = new ServerMetrics[n];
+    double[] r = ramp == null ? null : new double[n];
+    for (int k = 0; k < n; k++) {
+      s[k] = servers[idx[k]];
+      m[k] = metrics[idx[k]];
+      if (r != null) {
+        r[k] = ramp[idx[k]];
+      }
+    }
+    return of(pool, s, m, r, reasonIfEmpty, random, ticker);
+  }
+
+  public PoolSnapshot pool() {
+    return pool;
+  }
+
+  public int size() {
+    return servers.length;
+  }
+
+  public boolean isEmpty() {
+    return servers.length == 0;
+  }
+
+  public Server server(int i) {
+    return servers[i];
+  }
+
+  /** The candidates as an unmodifiable list (write path). */
+  public List<Server> servers() {
+    return List.of(servers);
+  }
+
+  public ServerMetrics metrics(int i) {
+    return metrics[i];
+  }
+
+  /** The configured weight of candidate {@code i} (> 0). */
+  public int weight(int i) {
+    return servers[i].weight();
+  }
+
+  public boolean isRamping() {
+    return ramp != null;
+  }
+
+  /** The slow-start factor of candidate {@code i}, in (0, 1]. */
+  public double ramp(int i) {
+    return ramp == null ? 1.0 : ramp[i];
+  }
+
+  /** weight × ramp: what weighted strategies should honour. */
+  public double effectiveWeight(int i) {
+    return ramp == null ? servers[i].weight() : servers[i].weight() * ramp[i];
+  }
+
+  public NoServerAvailableException.Reason reasonIfEmpty() {
+    return reasonIfEmpty;
+  }
+
+  public RandomSource random() {
+    return random;
+  }
+
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** Equal when a picker built from either would choose the same way. */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Candidates)) {
+      return false;
+    }
+    Candidates c = (Candidates) o;
+    if (servers.length != c.servers.length || random != c.random || ticker != c.ticker
+        || reasonIfEmpty != c.reasonIfEmpty || !Arrays.equals(ramp, c.ramp)) {
+      return false;
+    }
+    for (int i = 0; i < servers.length; i++) {
+      if (metrics[i] != c.metrics[i] || !servers[i].equals(c.servers[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(servers) * 31 + Arrays.hashCode(ramp);
+  }
+
+  @Override
+  public String toString() {
+    return "Candidates{pool v" + pool.version() + ", " + Arrays.toString(servers)
+        + (ramp == null ? "" : ", ramp=" + Arrays.toString(ramp)) + '}';
+  }
+}

@@ -1,0 +1,175 @@
+package io.lbkit.spi;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The mutable per-server counters that load-aware pickers read and trackers write: in-flight
+ * calls, totals, and a peak-sensitive EWMA of latency. One instance per server id, carried across
+ * picker rebuilds (Finagle's node identity), so a rebuild never resets load.
+ *
+ * <p>Thread-safe. Reads are single volatile loads and never allocate or lock; writes are atomic
+ * increments, except the EWMA update which takes this object's monitor briefly (outcome path only,
+ * never the pick path).
+ *
+ * <pre>
+ * Peak EWMA (Finagle's PeakEwma, Envoy's peak_ewma):
+ *   on an observed latency rtt at time t, with td = t - stamp and w = exp(-td / tau):
+ *     cost = rtt                       if rtt > cost   (jump to a new peak at once)
+ *     cost = cost * w + rtt * (1 - w)  otherwise        (decay towards recent latencies)
+ *   on a read at time t: cost * exp(-(t - stamp) / tau), so a server that stops getting
+ *   traffic after a spike is tried again as its cost decays.
+ * </pre>
+ */
+public final class ServerMetrics {
+  private static final VarHandle IN_FLIGHT;
+  private static final VarHandle REQUESTS;
+  private static final VarHandle FAILURES;
+  private static final VarHandle LATENCY_SUM;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      IN_FLIGHT = l.findVarHandle(ServerMetrics.class, "inFlight", int.class);
+      REQUESTS = l.findVarHandle(ServerMetrics.class, "requests", long.class);
+      FAILURES = l.findVarHandle(ServerMetrics.class, "failures", long.class);
+      LATENCY_SUM = l.findVarHandle(ServerMetrics.class, "latencySumNanos", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final String serverId;
+  private final long createdNanos;
+  private final double decayNanos;
+
+  private volatile int inFlight;
+  private volatile long requests;
+  private volatile long failures;
+  private volatile long latencySumNanos;
+
+  // Peak EWMA; written under the monitor, read racily (a torn pair only skews one pick).
+  private volatile double ewmaCostNanos;
+  private volatile long ewmaStampNanos;
+  private volatile boolean hasLatency;
+
+  /**
+   * @param serverId the id this state belongs to
+   * @param nowNanos the tracker's ticker reading at creation
+   * @param decayNanos the EWMA time constant tau, in nanoseconds (> 0)
+   */
+  public ServerMetrics(String serverId, long nowNanos, long decayNanos) {
+    this.serverId = serverId;
+    this.createdNanos = nowNanos;
+    this.decayNanos = decayNanos;
+    this.ewmaStampNanos = nowNanos;
+  }
+
+  public String serverId() {
+    return serverId;
+  }
+
+  public long createdNanos() {
+    return createdNanos;
+  }
+
+  /** A call started. */
+  public void onStart() {
+    IN_FLIGHT.getAndAdd(this, 1);
+  }
+
+  /**
+   * A call ended with an outcome: in-flight −1, totals +1, the latency fed to the EWMA.
+   *
+   * @param latencyNanos how long the call took (negative readings count as 0)
+   * @param success whether it succeeded
+   * @param nowNanos the ticker reading at completion
+   */
+  public void onComplete(long latencyNanos, boolean success, long nowNanos) {
+    decrementInFlight();
+    long latency = Math.max(0L, latencyNanos);
+    REQUESTS.getAndAdd(this, 1L);
+    if (!success) {
+      FAILURES.getAndAdd(this, 1L);
+    }
+    LATENCY_SUM.getAndAdd(this, latency);
+    observeLatency(latency, nowNanos);
+  }
+
+  /** A call ended without an outcome (cancelled, abandoned): only in-flight −1. */
+  public void onRelease() {
+    decrementInFlight();
+  }
+
+  private void decrementInFlight() {
+    // Never below zero, even if a caller reports one end too many.
+    int n;
+    do {
+      n = inFlight;
+      if (n <= 0) {
+        return;
+      }
+    } while (!IN_FLIGHT.compareAndSet(this, n, n - 1));
+  }
+
+  /** Feeds one latency observation to the peak EWMA. */
+  public synchronized void observeLatency(long latencyNanos, long nowNanos) {
+    double rtt = latencyNanos;
+    if (!hasLatency) {
+      ewmaCostNanos = rtt;
+      ewmaStampNanos = nowNanos;
+      hasLatency = true;
+      return;
+    }
+    double cost = ewmaCostNanos;
+    long td = Math.max(0L, nowNanos - ewmaStampNanos);
+    if (rtt > cost) {
+      cost = rtt;
+    } else {
+      double w = Math.exp(-td / decayNanos);
+      cost = cost * w + rtt * (1.0 - w);
+    }
+    ewmaCostNanos = cost;
+    ewmaStampNanos = Math.max(ewmaStampNanos, nowNanos);
+  }
+
+  public int inFlight() {
+    return inFlight;
+  }
+
+  public long requests() {
+    return requests;
+  }
+
+  public long failures() {
+    return failures;
+  }
+
+  public long latencySumNanos() {
+    return latencySumNanos;
+  }
+
+  /** Whether any latency has been observed yet. */
+  public boolean hasLatency() {
+    return hasLatency;
+  }
+
+  /** The peak EWMA latency decayed to {@code nowNanos}; 0 before any observation. */
+  public double ewmaLatencyNanos(long nowNanos) {
+    double cost = ewmaCostNanos;
+    long td = nowNanos - ewmaStampNanos;
+    return td <= 0 ? cost : cost * Math.exp(-td / decayNanos);
+  }
+
+  /** Total latency / completed calls; 0 before any completion. */
+  public double averageLatencyNanos() {
+    long n = requests;
+    return n == 0 ? 0.0 : (double) latencySumNanos / n;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerMetrics{" + serverId + " inFlight=" + inFlight + " requests=" + requests
+        + " failures=" + failures + '}';
+  }
+}
