@@ -33,6 +33,17 @@ public interface HealthTracker {
    */
   void onCancel(Server server, long startNanos);
 
+  /**
+   * Asks whether a call may go to {@code server} now, after it was chosen and before {@link
+   * #onStart}: a half-open circuit breaker admits only its probe calls. A {@code true} takes a
+   * permission that the call's end ({@link #onSuccess}, {@link #onFailure} or {@link #onCancel})
+   * gives back; on {@code false} the caller chooses again excluding this server. Never called on
+   * candidates while picking. The default admits every call.
+   */
+  default boolean tryAcquirePermission(Server server) {
+    return true;
+  }
+
   /** Whether {@code server} may be chosen now (not ejected, not drained). */
   boolean isAvailable(Server server);
 
