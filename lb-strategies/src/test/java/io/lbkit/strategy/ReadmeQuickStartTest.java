@@ -46,10 +46,11 @@ class ReadmeQuickStartTest {
       throw e;
     }
 
-    pool.update(List.of(Server.of("10.0.0.3", 8080)));
     assertThat(inventoryClient.calls).isEqualTo(1);
     assertThat(tracker.stats(server).requests()).isEqualTo(1);
     assertThat(tracker.stats(server).inFlight()).isZero();
+
+    pool.update(List.of(Server.of("10.0.0.3", 8080)));
     assertThat(selector.choose().id()).isEqualTo("10.0.0.3:8080");
   }
 }
