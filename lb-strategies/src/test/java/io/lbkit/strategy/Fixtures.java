@@ -59,6 +59,18 @@ final class Fixtures {
         tracker.ticker());
   }
 
+  /** Candidates over {@code servers} with {@code tracker}'s metrics and ticker, no ramp. */
+  static Candidates candidates(List<Server> servers, LoadTracker tracker, long seed) {
+    ServerPool pool = ServerPool.of(servers);
+    Server[] s = servers.toArray(new Server[0]);
+    ServerMetrics[] m = new ServerMetrics[s.length];
+    for (int i = 0; i < s.length; i++) {
+      m[i] = tracker.metrics(s[i]);
+    }
+    return Candidates.of(pool.snapshot(), s, m, null, null, RandomSource.seeded(seed),
+        tracker.ticker());
+  }
+
   /** Picks {@code picks} times and counts by server position in {@code servers}. */
   static long[] count(Selector selector, List<Server> servers, int picks) {
     Map<String, Integer> index = new HashMap<>();
