@@ -71,6 +71,48 @@ final class Fixtures {
         tracker.ticker());
   }
 
+  /**
+   * Runs {@code picks} picks on each of two threads started together by a latch, the threads
+   * chosen so that their ids map to distinct cursors ({@link Stripes}), and returns each thread's
+   * counts. Bounded: gives up after a minute.
+   */
+  static long[][] countOnTwoThreads(Selector selector, List<Server> servers, int picks)
+      throws InterruptedException {
+    return countOnTwoThreads(selector, servers, picks, false);
+  }
+
+  /** As above; with {@code sameCursor} the two threads' ids map to the same cursor instead. */
+  static long[][] countOnTwoThreads(Selector selector, List<Server> servers, int picks,
+      boolean sameCursor) throws InterruptedException {
+    long[][] perThread = new long[2][];
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    Thread[] threads = new Thread[2];
+    for (int t = 0; t < 2; t++) {
+      int id = t;
+      Runnable body = () -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        perThread[id] = count(selector, servers, picks);
+      };
+      Thread thread = new Thread(body);
+      while (t == 1 && sameCursor
+          != (Stripes.stripeOf(thread.getId()) == Stripes.stripeOf(threads[0].getId()))) {
+        thread = new Thread(body); // never started: only its id was wanted
+      }
+      threads[t] = thread;
+      thread.start();
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join(60_000);
+    }
+    return perThread;
+  }
+
   /** Picks {@code picks} times and counts by server position in {@code servers}. */
   static long[] count(Selector selector, List<Server> servers, int picks) {
     Map<String, Integer> index = new HashMap<>();

@@ -7,8 +7,6 @@ import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RoundRobinStrategyTest {
@@ -54,32 +52,22 @@ class RoundRobinStrategyTest {
   void twoThreadsKeepGlobalSharesWithinOnePercent() throws Exception {
     List<Server> servers = Fixtures.servers(10);
     Selector selector = Fixtures.selector(Strategies.roundRobin(), ServerPool.of(servers), 4);
-    long[][] perThread = new long[2][];
-    CountDownLatch start = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < 2; t++) {
-      int id = t;
-      Thread thread = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        perThread[id] = Fixtures.count(selector, servers, 500_000);
-      });
-      thread.start();
-      threads.add(thread);
-    }
-    start.countDown();
-    for (Thread thread : threads) {
-      thread.join(TimeUnit.MINUTES.toMillis(1));
-    }
+    long[][] perThread = Fixtures.countOnTwoThreads(selector, servers, 500_000);
     for (int i = 0; i < 10; i++) {
       long total = perThread[0][i] + perThread[1][i];
       // +-1% is the requirement; the stripes' maths gives at most one pick off per cursor used.
       assertThat(total).isBetween(99_000L, 101_000L);
       assertThat(Math.abs(total - 100_000)).isLessThanOrEqualTo(Stripes.STRIPES);
+    }
+  }
+
+  @Test
+  void twoThreadsSharingOneCursorStillKeepSharesWithinOnePercent() throws Exception {
+    List<Server> servers = Fixtures.servers(10);
+    Selector selector = Fixtures.selector(Strategies.roundRobin(), ServerPool.of(servers), 5);
+    long[][] perThread = Fixtures.countOnTwoThreads(selector, servers, 500_000, true);
+    for (int i = 0; i < 10; i++) {
+      assertThat(perThread[0][i] + perThread[1][i]).isBetween(99_000L, 101_000L);
     }
   }
 

@@ -7,12 +7,9 @@ import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.spi.Candidates;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class WeightedRoundRobinStrategyTest {
@@ -96,27 +93,7 @@ class WeightedRoundRobinStrategyTest {
     List<Server> servers = Fixtures.weighted(weights);
     Selector selector = Fixtures.selector(Strategies.weightedRoundRobin(),
         ServerPool.of(servers), 13);
-    long[][] perThread = new long[2][];
-    CountDownLatch start = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < 2; t++) {
-      int id = t;
-      Thread thread = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        perThread[id] = Fixtures.count(selector, servers, 100_000);
-      });
-      thread.start();
-      threads.add(thread);
-    }
-    start.countDown();
-    for (Thread thread : threads) {
-      thread.join(TimeUnit.MINUTES.toMillis(1));
-    }
+    long[][] perThread = Fixtures.countOnTwoThreads(selector, servers, 100_000);
     for (int i = 0; i < 3; i++) {
       double expected = 200_000.0 * weights[i] / 7;
       double actual = perThread[0][i] + perThread[1][i];
