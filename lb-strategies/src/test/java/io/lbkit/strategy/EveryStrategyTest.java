@@ -96,6 +96,21 @@ class EveryStrategyTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("strategies")
+  void slowStartRampCutsAServersShare(String name, Strategy strategy) {
+    List<Server> servers = Fixtures.servers(4);
+    io.lbkit.spi.Picker picker = strategy.newPicker(
+        Fixtures.ramped(servers, new double[] {0.1, 1.0, 1.0, 1.0}, 57), null);
+    long[] counts = new long[4];
+    for (int k = 0; k < 40_000; k++) {
+      counts[servers.indexOf(picker.pick(Request.NONE))]++;
+    }
+    // Weighted: 0.1 / 3.1 = 3.2%; unweighted: a quarter of the turns x 0.1 = 2.5%.
+    assertThat(counts[0]).isLessThan(40_000 * 6 / 100);
+    assertThat(counts[1] + counts[2] + counts[3]).isGreaterThan(40_000 * 94 / 100);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("strategies")
   void choosingAllocatesNothing(String name, Strategy strategy) {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long me = Thread.currentThread().getId();

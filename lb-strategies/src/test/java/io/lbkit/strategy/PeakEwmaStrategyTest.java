@@ -123,6 +123,42 @@ class PeakEwmaStrategyTest {
   }
 
   @Test
+  void clockFreeComparisonMatchesDecayedCostsForRandomStates() {
+    java.util.Random random = new java.util.Random(44);
+    ManualTicker ticker = new ManualTicker();
+    LoadTracker tracker = LoadTracker.create(ticker);
+    List<Server> servers = Fixtures.servers(2);
+    PeakEwmaStrategy.PeakEwmaPicker picker = (PeakEwmaStrategy.PeakEwmaPicker)
+        Strategies.peakEwma().newPicker(Fixtures.candidates(servers, tracker, 45), null);
+    int checked = 0;
+    for (int k = 0; k < 2000; k++) {
+      long t0 = ticker.read();
+      var a = new io.lbkit.spi.ServerMetrics("a", t0, 10_000_000_000L);
+      var b = new io.lbkit.spi.ServerMetrics("b", t0, 10_000_000_000L);
+      long sa = t0 + random.nextInt(30_000) * MS;
+      long sb = t0 + random.nextInt(30_000) * MS;
+      a.observeLatency(random.nextInt(200) * MS, sa);
+      b.observeLatency(random.nextInt(200) * MS, sb);
+      for (int i = random.nextInt(4); i > 0; i--) {
+        a.onStart();
+      }
+      for (int i = random.nextInt(4); i > 0; i--) {
+        b.onStart();
+      }
+      long now = Math.max(sa, sb) + random.nextInt(5_000) * MS;
+      double ca = a.ewmaLatencyNanos(now) * (a.inFlight() + 1);
+      double cb = b.ewmaLatencyNanos(now) * (b.inFlight() + 1);
+      if (Math.abs(ca - cb) <= 1e-9 * Math.max(ca, cb)) {
+        continue; // a tie within rounding: either answer is right
+      }
+      assertThat(Integer.signum(picker.compare(a, b))).as("case %d", k)
+          .isEqualTo(ca < cb ? -1 : 1);
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(1900);
+  }
+
+  @Test
   void defaultRttIsConfigurableAndValidated() {
     assertThat(Strategies.peakEwma(Duration.ofMillis(5)).toString())
         .isEqualTo("peakEwma(defaultRtt=PT0.005S)");
