@@ -154,6 +154,19 @@ class WeightedRoundRobinStrategyTest {
   }
 
   @Test
+  void cycleContinuesAcrossRebuilds() {
+    List<Server> servers = new java.util.ArrayList<>(Fixtures.weighted(2, 2, 2));
+    ServerPool pool = ServerPool.of(servers);
+    Selector selector = Fixtures.selector(Strategies.weightedRoundRobin(), pool, 19);
+    selector.choose();
+    int last = servers.indexOf(selector.choose());
+    Server extra = Server.builder("10.0.9.9", 8080).weight(2).build();
+    pool.add(extra); // new cycle 0,1,2,3; the cursor keeps its place
+    servers.add(extra);
+    assertThat(servers.indexOf(selector.choose())).isEqualTo((last + 1) % 3);
+  }
+
+  @Test
   void exclusionSkipsToTheNextScheduledAllowedServer() {
     List<Server> servers = Fixtures.weighted(5, 1, 1);
     Selector selector = Fixtures.selector(Strategies.weightedRoundRobin(),
