@@ -73,7 +73,9 @@ final class AliasTable {
     long[] t = table;
     int c = Draw.index(r >>> 32, t.length);
     long e = t[c];
-    return (r & 0xFFFF_FFFFL) < (e & THRESHOLD_MASK) ? c : (int) (e >>> 33);
+    // Branch-free: the coin is a fair 50/50 for many columns, which a branch would mispredict.
+    int keep = (int) (((r & 0xFFFF_FFFFL) - (e & THRESHOLD_MASK)) >> 63); // -1: coin < threshold
+    return (c & keep) | ((int) (e >>> 33) & ~keep);
   }
 
   /** The probability this table gives index {@code i} (for tests). */
