@@ -53,6 +53,7 @@ final class LeastConnectionsStrategy implements Strategy {
 
   static final class LeastConnectionsPicker implements Picker {
     private final Candidates candidates;
+    private final boolean ramping;
     private final Server[] servers;
     private final ServerMetrics[] metrics;
     private final RandomSource random;
@@ -60,6 +61,7 @@ final class LeastConnectionsStrategy implements Strategy {
 
     LeastConnectionsPicker(Candidates candidates, boolean exact) {
       this.candidates = candidates;
+      this.ramping = candidates.isRamping();
       this.servers = candidates.servers().toArray(new Server[0]);
       this.metrics = new ServerMetrics[servers.length];
       for (int i = 0; i < metrics.length; i++) {
@@ -75,7 +77,7 @@ final class LeastConnectionsStrategy implements Strategy {
       if (i < 0) {
         return null;
       }
-      return Walk.fastPath(candidates, request) ? servers[i] : Walk.from(candidates, i, request);
+      return !ramping && !request.hasExclusions() ? servers[i] : Walk.from(candidates, i, request);
     }
 
     private int scan(Request request) {

@@ -71,6 +71,7 @@ final class PeakEwmaStrategy implements Strategy {
 
   static final class PeakEwmaPicker implements Picker {
     private final Candidates candidates;
+    private final boolean ramping;
     private final Server[] servers;
     private final ServerMetrics[] metrics;
     private final RandomSource random;
@@ -79,6 +80,7 @@ final class PeakEwmaStrategy implements Strategy {
 
     PeakEwmaPicker(Candidates candidates, long defaultRttNanos) {
       this.candidates = candidates;
+      this.ramping = candidates.isRamping();
       this.servers = candidates.servers().toArray(new Server[0]);
       this.metrics = new ServerMetrics[servers.length];
       for (int i = 0; i < metrics.length; i++) {
@@ -100,7 +102,7 @@ final class PeakEwmaStrategy implements Strategy {
         int c = compare(m[a], m[b]);
         i = c < 0 ? a : c > 0 ? b : Draw.coin(r) ? a : b;
       }
-      return Walk.fastPath(candidates, request) ? servers[i] : Walk.from(candidates, i, request);
+      return !ramping && !request.hasExclusions() ? servers[i] : Walk.from(candidates, i, request);
     }
 
     /** Negative when {@code a} costs less, positive when {@code b} does, 0 on a tie. */

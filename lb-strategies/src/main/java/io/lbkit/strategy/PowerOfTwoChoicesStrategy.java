@@ -33,12 +33,14 @@ enum PowerOfTwoChoicesStrategy implements Strategy {
 
   static final class PowerOfTwoChoicesPicker implements Picker {
     private final Candidates candidates;
+    private final boolean ramping;
     private final Server[] servers;
     private final ServerMetrics[] metrics;
     private final RandomSource random;
 
     PowerOfTwoChoicesPicker(Candidates candidates) {
       this.candidates = candidates;
+      this.ramping = candidates.isRamping();
       this.servers = candidates.servers().toArray(new Server[0]);
       this.metrics = new ServerMetrics[servers.length];
       for (int i = 0; i < metrics.length; i++) {
@@ -59,7 +61,7 @@ enum PowerOfTwoChoicesStrategy implements Strategy {
         int lb = m[b].inFlight();
         i = la < lb ? a : la > lb ? b : Draw.coin(r) ? a : b;
       }
-      return Walk.fastPath(candidates, request) ? servers[i] : Walk.from(candidates, i, request);
+      return !ramping && !request.hasExclusions() ? servers[i] : Walk.from(candidates, i, request);
     }
   }
 }

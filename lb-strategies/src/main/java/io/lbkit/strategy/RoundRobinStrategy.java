@@ -29,11 +29,13 @@ enum RoundRobinStrategy implements Strategy {
 
   static final class RoundRobinPicker implements Picker {
     private final Candidates candidates;
+    private final boolean ramping;
     private final Server[] servers;
     private final Stripes stripes;
 
     RoundRobinPicker(Candidates candidates, Stripes stripes) {
       this.candidates = candidates;
+      this.ramping = candidates.isRamping();
       this.servers = candidates.servers().toArray(new Server[0]);
       this.stripes = stripes;
     }
@@ -42,7 +44,7 @@ enum RoundRobinStrategy implements Strategy {
     public Server pick(Request request) {
       Server[] s = servers;
       int i = stripes.next(s.length);
-      return Walk.fastPath(candidates, request) ? s[i] : Walk.from(candidates, i, request);
+      return !ramping && !request.hasExclusions() ? s[i] : Walk.from(candidates, i, request);
     }
   }
 }
