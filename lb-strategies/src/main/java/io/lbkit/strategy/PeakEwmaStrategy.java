@@ -24,10 +24,13 @@ import java.time.Duration;
  *   E_a exp(-(t - s_a)/tau) (p_a + 1)  <  E_b exp(-(t - s_b)/tau) (p_b + 1)
  *   <=>  E_a (p_a + 1) exp((s_a - s_b) / tau)  <  E_b (p_b + 1)
  * since the common factor exp(-t / tau) > 0 cancels: the decision does not depend on now. So a
- * pick costs at most one exp() of the stamps' difference (clamped to +-700 so that it stays
- * finite) instead of a ticker read (~20 ns for System.nanoTime) plus two exp(); and none when the
- * server with the older stamp already costs no more before decay (or the newer one no less),
- * since decay only widens that gap. The ticker is read only
+ * pick costs at most one exp() of the stamps' difference x = (s_a - s_b) / tau (clamped to
+ * +-700 so that it stays finite) instead of a ticker read (~20 ns for System.nanoTime) plus two
+ * exp(). Usually none at all: 1 + x <= exp(x) <= 1 / (1 - x) (for x < 1), so
+ *   A < B (1 - x)  =>  A exp(x) <= A / (1 - x) < B          (a wins)
+ *   A (1 + x) > B  =>  A exp(x) >= A (1 + x) > B            (b wins)
+ * with A = E_a (p_a + 1), B = E_b (p_b + 1); only costs within a factor of about (1 +- x) of each
+ * other, near-ties, need the exp(). The ticker is read only
  * when exactly one of the two has no latency yet: then its default RTT, which does not decay,
  * must be compared with the other's decayed value at now. Both without latency: default RTT on
  * both sides, so in-flight decides. A torn read of (E, s) while a completion updates them can
@@ -115,16 +118,16 @@ final class PeakEwmaStrategy implements Strategy {
         long ds = a.ewmaStampNanos() - b.ewmaStampNanos();
         la *= a.ewmaCostNanos();
         lb *= b.ewmaCostNanos();
-        // The older stamp has decayed more: if it already costs no more undecayed, it wins
-        // without exp() (and symmetrically), which settles most comparisons.
-        if (ds < 0 && la <= lb) {
-          return la == 0 && lb == 0 ? 0 : -1;
-        }
-        if (ds > 0 && la >= lb) {
-          return la == 0 && lb == 0 ? 0 : 1;
-        }
         if (ds != 0) {
+          // exp(x) lies in [1 + x, 1 / (1 - x)] (the upper bound for x < 1), so unless the two
+          // costs are within a factor (1 +- x) of each other the bounds decide without exp().
           double x = ds / a.decayNanos();
+          if (la < lb * (1.0 - x)) {
+            return -1;
+          }
+          if (la * (1.0 + x) > lb) {
+            return 1;
+          }
           la *= Math.exp(Math.max(-MAX_EXPONENT, Math.min(MAX_EXPONENT, x)));
         }
       } else if (ha || hb) {

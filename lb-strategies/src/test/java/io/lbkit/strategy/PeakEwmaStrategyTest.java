@@ -135,8 +135,9 @@ class PeakEwmaStrategyTest {
       long t0 = ticker.read();
       var a = new io.lbkit.spi.ServerMetrics("a", t0, 10_000_000_000L);
       var b = new io.lbkit.spi.ServerMetrics("b", t0, 10_000_000_000L);
-      long sa = t0 + random.nextInt(30_000) * MS;
-      long sb = t0 + random.nextInt(30_000) * MS;
+      int spreadMs = k % 2 == 0 ? 30_000 : 100; // far apart (exp) or close (bounds decide)
+      long sa = t0 + random.nextInt(spreadMs) * MS;
+      long sb = t0 + random.nextInt(spreadMs) * MS;
       a.observeLatency(random.nextInt(200) * MS, sa);
       b.observeLatency(random.nextInt(200) * MS, sb);
       for (int i = random.nextInt(4); i > 0; i--) {
