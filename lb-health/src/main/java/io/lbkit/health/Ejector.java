@@ -28,8 +28,10 @@ final class Ejector {
   private final long maxNanos;
   private final long jitterNanos;
   private final int maxMultiplier;
+  private long lastEvaluationNanos;
 
-  Ejector(HealthConfig config, RandomSource random, HealthEvents events) {
+  Ejector(HealthConfig config, RandomSource random, HealthEvents events, long nowNanos) {
+    this.lastEvaluationNanos = nowNanos;
     this.config = config;
     this.random = random;
     this.events = events;
@@ -83,6 +85,9 @@ final class Ejector {
   /**
    * The interval's evaluation: decays the multiplier of servers not ejected, then ejects
    * outliers, worst first, while the max-ejection-percent allows. Resets the interval counters.
+   * A healthy interval is one the server spent wholly out of ejection: its ejection ended no later
+   * than the previous evaluation (so the evaluation that sees a server restored does not yet
+   * count in its favour, as Envoy's).
    *
    * @param ewma the EWMA latency of a server now
    * @return whether anything was ejected
@@ -97,7 +102,7 @@ final class Ejector {
       if (h.isEjectedAt(now)) {
         continue;
       }
-      if (h.multiplier > 0) {
+      if (h.multiplier > 0 && h.ejectedUntil <= lastEvaluationNanos) {
         h.multiplier--;
       }
       if (h.server.weight() > 0 && requests > 0) {
@@ -108,6 +113,7 @@ final class Ejector {
     any |= successRate(samples, members, now);
     any |= failurePercentage(samples, members, now);
     any |= latency(samples, members, now, ewma);
+    lastEvaluationNanos = now;
     return any;
   }
 

@@ -82,7 +82,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     this.ticker = ticker;
     Checks.notNull(random, "random");
     this.events = new HealthEvents(config.listeners);
-    this.ejector = new Ejector(config, random, events);
+    this.ejector = new Ejector(config, random, events, ticker.read());
     this.breakers = new Breakers(config, ticker);
     this.slowStart = new SlowStart(config);
     this.intervalNanos = config.interval.toNanos();
@@ -414,6 +414,9 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
         if (h.checkPasses >= config.rise && (!h.checkHealthy || h.isEjectedAt(now))) {
           // rise passes in a row restore a server failed by checks or ejected passively.
           h.checkHealthy = true;
+          if (h.isEjectedAt(now)) {
+            h.ejectedUntil = now;
+          }
           h.ejected = false;
           restore(h, now);
           changed = true;
