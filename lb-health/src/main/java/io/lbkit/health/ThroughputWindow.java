@@ -51,7 +51,8 @@ final class ThroughputWindow {
         sum += counts.get(i);
       }
     }
-    long covered = Math.min(bucketNanos * BUCKETS, nowNanos - createdNanos);
+    long start = Math.max((b - BUCKETS + 1) * bucketNanos, createdNanos);
+    long covered = nowNanos - start;
     return covered <= 0 ? 0.0 : sum * 1e9 / covered;
   }
 }
