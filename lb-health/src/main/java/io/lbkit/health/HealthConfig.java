@@ -543,7 +543,8 @@ public final class HealthConfig {
 
     /**
      * Whether the monitor schedules its own {@link HealthMonitor#tick()}s (default true). Turn it
-     * off when a simulator or test drives time and calls {@code tick()} itself.
+     * off when a simulator or test drives time and calls {@code tick()} itself. With a ticker
+     * other than the system one, ticks are scheduled only on a {@link #scheduler} given here.
      */
     public Builder autoTick(boolean autoTick) {
       this.autoTick = autoTick;

@@ -7,7 +7,9 @@ import java.time.Duration;
  * Told about health transitions. Every method has an empty default, so a listener overrides only
  * what it needs. Called synchronously on the thread that made the transition (an outcome
  * reporter, the scheduler, a pool updater), after the monitor's lock is released; it should return
- * quickly. An exception thrown here is caught and logged and changes nothing.
+ * quickly, and must not update the pool synchronously (panic events are delivered while a
+ * selector rebuilds its picker). An exception thrown here is caught and logged and changes
+ * nothing.
  */
 public interface HealthListener {
 

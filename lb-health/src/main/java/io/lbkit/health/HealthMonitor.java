@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * release of departed state) happens in {@link #tick()}, which does whatever is due at the
  * ticker's now. In production a scheduler calls it at exactly the next due time; callers' outcome
  * reports also call it when something is due and nobody else is ticking. Tests advance a {@link
- * io.lbkit.ManualTicker} and call {@code tick()}. Availability itself is computed from the ticker
+ * io.lbkit.ManualTicker} and call {@code tick()}. With a ticker other than {@link
+ * Ticker#system()} and no {@link HealthConfig#scheduler()}, nothing is scheduled on real time:
+ * ticks come from outcome reports and explicit {@code tick()} calls only, so a simulation on
+ * virtual time stays deterministic. Availability itself is computed from the ticker
  * on every read, so an ejection is in force until exactly its end: {@link #isAvailable} is false
  * 1 ns before and true at it, and the next tick publishes the server to the pickers.
  *
@@ -91,7 +94,10 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
         .expireAfterWrite(config.stateGracePeriod)
         .executor(Runnable::run)
         .build();
-    this.background = new Background(config.scheduler, config.autoTick, ticker, this::tick);
+    // A real-time scheduler cannot follow a fake clock: with a custom ticker, ticks are scheduled
+    // only on a scheduler the user supplies (one that runs on that clock, as tests' do).
+    boolean autoTick = config.autoTick && (config.scheduler != null || ticker == Ticker.system());
+    this.background = new Background(config.scheduler, autoTick, ticker, this::tick);
     this.checker = config.healthCheck == null ? null
         : new ActiveChecker(config, background::scheduler, random, this::onCheckResult);
   }

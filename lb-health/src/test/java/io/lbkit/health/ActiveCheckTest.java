@@ -219,6 +219,25 @@ class ActiveCheckTest {
   }
 
   @Test
+  void firstChecksOfManyServersAreSpreadOverTheInterval() {
+    List<Server> many = Fixtures.servers(20);
+    pool.update(many);
+    java.util.Map<Server, Long> firstCheck = new java.util.concurrent.ConcurrentHashMap<>();
+    monitor(s -> {
+      firstCheck.putIfAbsent(s, ticker.read());
+      return CompletableFuture.completedFuture(true);
+    });
+    for (int ms = 0; ms < 2000; ms++) {
+      ticker.advance(Duration.ofMillis(1));
+      scheduler.runDue();
+    }
+    assertThat(firstCheck).hasSize(20);
+    assertThat(firstCheck.values()).allSatisfy(t -> assertThat(t)
+        .isLessThanOrEqualTo(Duration.ofSeconds(2).toNanos()));
+    assertThat(new java.util.HashSet<>(firstCheck.values())).hasSizeGreaterThan(15);
+  }
+
+  @Test
   void closeCancelsEveryScheduledCheck() {
     monitor(flagCheck());
     interval();

@@ -145,6 +145,23 @@ class ConsecutiveFailureEjectionTest {
   }
 
   @Test
+  void jitterAddsUpToItsAmountToEachEjection() {
+    HealthMonitor m = monitor(Fixtures.manual().ejectionJitter(Duration.ofSeconds(10)));
+    for (int k = 0; k < 20; k++) {
+      fail(m, a, 5);
+      ticker.advance(ejections.get(ejections.size() - 1));
+      m.tick();
+      for (int i = 0; i < 40; i++) { // healthy intervals: back to the first step
+        ticker.advance(Duration.ofSeconds(10));
+        m.tick();
+      }
+    }
+    assertThat(ejections).allSatisfy(d -> assertThat(d)
+        .isBetween(Duration.ofSeconds(30), Duration.ofSeconds(40)));
+    assertThat(new HashSet<>(ejections)).hasSizeGreaterThan(10);
+  }
+
+  @Test
   void listenerThatThrowsDoesNotStopTheEjection() {
     HealthMonitor m = monitor(Fixtures.manual().listener(new HealthListener() {
       @Override
