@@ -1,7 +1,5 @@
 package io.lbkit.health;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lbkit.LoadTracker;
 import io.lbkit.NoServerAvailableException;
@@ -61,19 +59,18 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<String, ServerHealth> states = new ConcurrentHashMap<>();
-  private final Cache<String, ServerHealth> departed;
   private final HealthEvents events;
   private final Ejector ejector;
   private final Breakers breakers;
   private final SlowStart slowStart;
   private final Background background;
   private final ActiveChecker checker; // null without active checks
+  private final Membership membership;
   private final PoolListener poolListener = (previous, current) -> onPoolChange(current);
   private final long intervalNanos;
 
   private volatile long nextDueNanos = Long.MAX_VALUE;
   private long nextIntervalNanos; // under lock
-  private long retainedVersion = -1; // under lock
   private boolean panicking; // under lock
   private volatile boolean closed;
 
@@ -89,17 +86,14 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     this.breakers = new Breakers(config, ticker);
     this.slowStart = new SlowStart(config);
     this.intervalNanos = config.interval.toNanos();
-    this.departed = Caffeine.newBuilder()
-        .ticker(ticker::read)
-        .expireAfterWrite(config.stateGracePeriod)
-        .executor(Runnable::run)
-        .build();
     // A real-time scheduler cannot follow a fake clock: with a custom ticker, ticks are scheduled
     // only on a scheduler the user supplies (one that runs on that clock, as tests' do).
     boolean autoTick = config.autoTick && (config.scheduler != null || ticker == Ticker.system());
     this.background = new Background(config.scheduler, autoTick, ticker, this::tick);
     this.checker = config.healthCheck == null ? null
         : new ActiveChecker(config, background::scheduler, random, this::onCheckResult);
+    this.membership = new Membership(states, config, ticker, breakers, slowStart, checker, events,
+        this::metrics, this::metricsIfPresent, this::dropMetricsIf, this::noteDue);
   }
 
   /**
@@ -232,11 +226,8 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   }
 
   private void afterOutcome(ServerHealth h, long now) {
-    if (h != null && h.drainSeen) {
-      ServerMetrics m = metricsIfPresent(h.id);
-      if ((m == null || m.inFlight() == 0) && h.drainedNotified.compareAndSet(false, true)) {
-        events.drained(h.server);
-      }
+    if (h != null) {
+      membership.notifyIfDrained(h);
     }
     if (now >= nextDueNanos && !closed && lock.tryLock()) {
       boolean changed;
@@ -379,7 +370,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
         nextIntervalNanos = now + intervalNanos;
       }
     }
-    releaseDeparted(pool.snapshot());
+    membership.release(pool.snapshot());
     nextDueNanos = Math.min(due, nextIntervalNanos);
     return changed;
   }
@@ -474,74 +465,10 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     }
   }
 
-  /*
-   * Membership, under lock. A server new to the pool gets its state back from the departed cache
-   * if it left less than the grace period ago (ejection history intact), else fresh state; either
-   * way it ramps up unless it is still ejected (members at creation don't ramp: nothing to protect
-   * them from). A member that left moves to the departed cache; Caffeine expires it after the
-   * grace period, and its metrics go with it once nothing is in flight.
-   */
   private void retainLocked(PoolSnapshot snapshot, long now, boolean joinsRamp) {
-    if (snapshot.version() < retainedVersion || closed) {
-      return;
+    if (!closed) {
+      membership.retain(snapshot, now, joinsRamp);
     }
-    boolean sameVersion = snapshot.version() == retainedVersion;
-    retainedVersion = snapshot.version();
-    if (!sameVersion) {
-      for (Server s : snapshot.servers()) {
-        ServerHealth h = states.get(s.id());
-        if (h == null) {
-          h = departed.getIfPresent(s.id());
-          departed.invalidate(s.id());
-          if (h == null) {
-            h = new ServerHealth(s, breakers.forServer(s.id()),
-                config.throughputWindow.toNanos(), now);
-          }
-          states.put(s.id(), h);
-          if (joinsRamp && !h.isEjectedAt(now) && h.checkHealthy) {
-            slowStart.begin(h, now);
-            noteDue(now + slowStart.stepNanos());
-          }
-          if (checker != null) {
-            checker.start(h);
-          }
-        }
-        h.server = s;
-        metrics(s);
-        if (s.weight() == 0) {
-          if (!h.drainSeen) {
-            h.drainedNotified.set(false);
-            h.drainSeen = true;
-          }
-        } else {
-          h.drainSeen = false;
-        }
-      }
-      for (ServerHealth h : states.values()) {
-        if (snapshot.byId(h.id) == null) {
-          states.remove(h.id);
-          if (checker != null) {
-            checker.stop(h);
-          }
-          departed.put(h.id, h);
-        }
-      }
-    }
-    for (ServerHealth h : states.values()) {
-      if (h.drainSeen) {
-        ServerMetrics m = metricsIfPresent(h.id);
-        if ((m == null || m.inFlight() == 0) && h.drainedNotified.compareAndSet(false, true)) {
-          events.drained(h.server);
-        }
-      }
-    }
-    releaseDeparted(snapshot);
-  }
-
-  private void releaseDeparted(PoolSnapshot snapshot) {
-    departed.cleanUp();
-    dropMetricsIf(m -> snapshot.byId(m.serverId()) == null && m.inFlight() == 0
-        && departed.getIfPresent(m.serverId()) == null);
   }
 
   // ---- the selector's side --------------------------------------------------------------------
