@@ -47,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public class HealthMonitor extends LoadTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
-  /** How often an OPEN breaker is asked whether its wait has ended. */
-  static final long BREAKER_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final Throwable NO_CAUSE = new Exception("failure reported without a cause",
       null, false, false) {
     private static final long serialVersionUID = 1L;
@@ -67,10 +65,9 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   private final ActiveChecker checker; // null without active checks
   private final Membership membership;
   private final PoolListener poolListener = (previous, current) -> onPoolChange(current);
-  private final long intervalNanos;
+  private final Clockwork clockwork;
 
   private volatile long nextDueNanos = Long.MAX_VALUE;
-  private long nextIntervalNanos; // under lock
   private boolean panicking; // under lock
   private volatile boolean closed;
 
@@ -85,7 +82,6 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     this.ejector = new Ejector(config, random, events, ticker.read());
     this.breakers = new Breakers(config, ticker);
     this.slowStart = new SlowStart(config);
-    this.intervalNanos = config.interval.toNanos();
     // A real-time scheduler cannot follow a fake clock: with a custom ticker, ticks are scheduled
     // only on a scheduler the user supplies (one that runs on that clock, as tests' do).
     boolean autoTick = config.autoTick && (config.scheduler != null || ticker == Ticker.system());
@@ -94,6 +90,8 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
         : new ActiveChecker(config, background::scheduler, random, this::onCheckResult);
     this.membership = new Membership(states, config, ticker, breakers, slowStart, checker, events,
         this::metrics, this::metricsIfPresent, this::dropMetricsIf, this::noteDue);
+    this.clockwork = new Clockwork(states, pool, ejector, slowStart, events, membership,
+        this::ewmaOf, config.interval.toNanos(), ticker.read());
   }
 
   /**
@@ -117,9 +115,8 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   private void start() {
     lock.lock();
     try {
-      nextIntervalNanos = ticker.read() + intervalNanos;
       retainLocked(pool.snapshot(), ticker.read(), false);
-      nextDueNanos = nextIntervalNanos;
+      nextDueNanos = Math.min(nextDueNanos, clockwork.nextIntervalNanos());
     } finally {
       lock.unlock();
     }
@@ -276,7 +273,12 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     h.lastBreakerState = s;
     log.info("circuit breaker of {}: {} -> {}", h.id, was, s);
     if (s == CircuitBreaker.State.OPEN) {
-      noteDue(now + BREAKER_PROBE_NANOS);
+      lock.lock(); // a transition, not every call: the lock keeps the due time from being lost
+      try {
+        noteDue(now + Clockwork.BREAKER_PROBE_NANOS);
+      } finally {
+        lock.unlock();
+      }
     }
     fireChange();
   }
@@ -311,7 +313,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   public void runIntervalNow() {
     lock.lock();
     try {
-      nextIntervalNanos = ticker.read();
+      clockwork.intervalDueAt(ticker.read());
     } finally {
       lock.unlock();
     }
@@ -319,60 +321,9 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   }
 
   private boolean tickLocked(long now) {
-    boolean changed = false;
-    long due = Long.MAX_VALUE;
-    for (ServerHealth h : states.values()) {
-      if (h.ejected && now >= h.ejectedUntil) {
-        h.ejected = false;
-        changed = true;
-        if (h.checkHealthy) {
-          restore(h, h.ejectedUntil);
-        }
-      }
-      if (h.breaker != null && h.lastBreakerState == CircuitBreaker.State.OPEN) {
-        // Asking an OPEN breaker moves it to HALF_OPEN once its wait is over, taking one probe
-        // permit; give that permit straight back, the probes belong to chosen calls.
-        if (h.breaker.tryAcquirePermission()) {
-          h.breaker.releasePermission();
-        }
-        CircuitBreaker.State s = h.breaker.getState();
-        if (s != h.lastBreakerState) {
-          log.info("circuit breaker of {}: {} -> {}", h.id, h.lastBreakerState, s);
-          h.lastBreakerState = s;
-          changed = true;
-        } else {
-          due = Math.min(due, now + BREAKER_PROBE_NANOS);
-        }
-      }
-      if (h.ramping) {
-        changed = true; // a slow-start step
-        if (!slowStart.isRamping(h, now)) {
-          h.ramping = false;
-        } else {
-          due = Math.min(due, now + slowStart.stepNanos());
-        }
-      }
-      if (h.ejected) {
-        due = Math.min(due, h.ejectedUntil);
-      }
-    }
-    if (now >= nextIntervalNanos) {
-      if (ejector.evaluate(states.values(), now, this::ewmaOf)) {
-        changed = true;
-        for (ServerHealth h : states.values()) {
-          if (h.ejected) {
-            due = Math.min(due, h.ejectedUntil);
-          }
-        }
-      }
-      nextIntervalNanos += intervalNanos;
-      if (nextIntervalNanos <= now) {
-        nextIntervalNanos = now + intervalNanos;
-      }
-    }
-    membership.release(pool.snapshot());
-    nextDueNanos = Math.min(due, nextIntervalNanos);
-    return changed;
+    boolean[] changed = new boolean[1];
+    nextDueNanos = clockwork.run(now, changed);
+    return changed[0];
   }
 
   private double ewmaOf(ServerHealth h) {
@@ -380,14 +331,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     return m == null ? 0.0 : m.ewmaLatencyNanos(ticker.read());
   }
 
-  /** Back in rotation from {@code at} on, ramping up. Under lock. */
-  private void restore(ServerHealth h, long at) {
-    h.checkPasses = 0;
-    slowStart.begin(h, at);
-    events.restored(h.server);
-  }
-
-  /** Something falls due at {@code at}: have a tick run by then. Under lock or not. */
+  /** Something falls due at {@code at}: have a tick run by then. Under lock. */
   private void noteDue(long at) {
     if (at < nextDueNanos) {
       nextDueNanos = at;
@@ -415,7 +359,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
             h.ejectedUntil = now;
           }
           h.ejected = false;
-          restore(h, now);
+          clockwork.restore(h, now);
           changed = true;
         }
       } else {
