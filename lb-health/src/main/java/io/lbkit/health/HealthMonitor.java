@@ -181,8 +181,10 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
         h.breaker.onError(latency, TimeUnit.NANOSECONDS, error != null ? error : NO_CAUSE);
         observeBreaker(h, now);
       }
+      // Once per streak, as Envoy: a streak refused by the max-ejection-percent is left to the
+      // interval evaluation rather than retried, under the lock, on every further failure.
       int threshold = config.consecutiveFailures;
-      if (threshold > 0 && n >= threshold && !h.isEjectedAt(now)) {
+      if (threshold > 0 && n == threshold && !h.isEjectedAt(now)) {
         boolean ejected;
         lock.lock();
         try {
