@@ -274,10 +274,16 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     CircuitBreaker.State was = h.lastBreakerState;
     h.lastBreakerState = s;
     log.info("circuit breaker of {}: {} -> {}", h.id, was, s);
-    if (s == CircuitBreaker.State.OPEN) {
+    boolean recovered = s == CircuitBreaker.State.CLOSED && was == CircuitBreaker.State.HALF_OPEN;
+    if (s == CircuitBreaker.State.OPEN || recovered) {
       lock.lock(); // a transition, not every call: the lock keeps the due time from being lost
       try {
-        noteDue(now + Clockwork.BREAKER_PROBE_NANOS);
+        if (recovered) { // its probes passed: ramp it up like any recovered server
+          slowStart.begin(h, now);
+          noteDue(now + slowStart.stepNanos());
+        } else {
+          noteDue(now + Clockwork.BREAKER_PROBE_NANOS);
+        }
       } finally {
         lock.unlock();
       }

@@ -18,7 +18,8 @@
  *   <li>Circuit breakers: one resilience4j breaker per server id whose clock is the monitor's
  *       ticker. OPEN and FORCED_OPEN servers are never candidates, not even in panic; HALF_OPEN
  *       ones are, and their probe permits are taken only by {@code tryAcquirePermission} for the
- *       server actually chosen. The tick moves OPEN breakers to HALF_OPEN when their wait is over.
+ *       server actually chosen. The tick moves OPEN breakers to HALF_OPEN when their wait is over;
+ *       a breaker that closes again after its probes ramps its server up (slow start).
  *   <li>Active checks start out healthy (no traffic is held back before the first check); fall
  *       failures in a row take a server out, rise passes in a row bring it back and also end a
  *       passive ejection early. A server whose passive ejection ends while its checks fail stays

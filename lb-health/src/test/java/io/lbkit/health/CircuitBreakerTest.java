@@ -124,6 +124,7 @@ class CircuitBreakerTest {
     assertThat(monitor.tryAcquirePermission(a)).isTrue(); // released, not leaked
     monitor.onSuccess(a, monitor.onStart(a));
     assertThat(b.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(monitor.stats(a).state()).isEqualTo(ServerState.SLOW_START); // ramps back up
   }
 
   @Test
