@@ -52,9 +52,9 @@ class RetryTest {
     Server dead = servers.get(2);
     int failed = 0;
     int deadTried = 0;
-    // One call in four needs a retry (below), so the budget allows 30% of calls.
+    // One call in four needs a retry (below), so the budget allows 30% of calls + 10/s.
     try (LoadBalancer lb = builder(Failover.retry(3))
-        .budget(RetryBudget.percentage(0.3, 0, Duration.ofSeconds(10), ticker)).build()) {
+        .budget(RetryBudget.percentage(0.3, 10, Duration.ofSeconds(10), ticker)).build()) {
       for (int call = 0; call < 10_000; call++) {
         List<Server> tried = new ArrayList<>(3);
         try {
