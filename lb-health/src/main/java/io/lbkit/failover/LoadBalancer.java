@@ -250,6 +250,18 @@ public final class LoadBalancer implements Selector, AutoCloseable {
       return this;
     }
 
+    /**
+     * One pool for both roles: blocking copies run on {@code executor} and, unless {@link
+     * #scheduler} is set, timers too. The balancer does not shut it down.
+     */
+    public Builder executor(ScheduledExecutorService executor) {
+      this.executor = Checks.notNull(executor, "executor");
+      if (scheduler == null) {
+        this.scheduler = Scheduler.of(executor);
+      }
+      return this;
+    }
+
     /** Default {@link OutcomeClassifier#defaults()}; a {@code null} answer defers to those. */
     public Builder classifier(OutcomeClassifier classifier) {
       this.classifier = Checks.notNull(classifier, "classifier");
