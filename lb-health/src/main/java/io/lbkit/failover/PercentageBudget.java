@@ -87,7 +87,7 @@ final class PercentageBudget extends RetryBudget {
 
   private void add(long delta) {
     long epoch = Math.floorDiv(ticker.read(), slotNanos);
-    int i = (int) Math.floorMod(epoch, SLOTS);
+    int i = Math.floorMod(epoch, SLOTS);
     long seen = epochs.get(i);
     if (seen != epoch && seen < epoch && epochs.compareAndSet(i, seen, epoch)) {
       // This slot held an expired window's sum: start it afresh. An add racing between the CAS

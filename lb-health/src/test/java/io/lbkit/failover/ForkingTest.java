@@ -84,6 +84,21 @@ class ForkingTest {
   }
 
   @Test
+  void callerCancellingTheResultCancelsEveryCopy() {
+    try (LoadBalancer lb = lb(Failover.forking(3))) {
+      CompletableFuture<String> result = lb.executeAsync(this::record);
+      assertThat(calls).hasSize(3);
+      result.cancel(true);
+      assertThat(calls.values()).allMatch(CompletableFuture::isCancelled);
+      assertThat(tracker.cancels).hasValue(3);
+      assertThat(tracker.openPermits()).isZero();
+      for (Server s : servers) {
+        assertThat(tracker.stats(s).inFlight()).isZero();
+      }
+    }
+  }
+
+  @Test
   void nonIdempotentCallIsNotForked() {
     try (LoadBalancer lb = lb(Failover.forking(3))) {
       lb.executeAsync(Request.builder().idempotent(false).build(), this::record);
