@@ -23,19 +23,19 @@ final class AsyncAttempt<T> {
   Throwable failure; // the error, or a FailedResultException for a failed result
   Throwable error; // the error as thrown, null when the attempt returned a result
 
-  private AsyncAttempt(Engine engine, Server server) {
+  /** Calls {@code onStart} for {@code server}, whose permission the caller already holds. */
+  AsyncAttempt(Engine engine, Server server) {
     this.engine = engine;
     this.server = server;
     this.startNanos = engine.tracker.onStart(server);
   }
 
   /**
-   * Starts {@code call} on {@code server} (whose permission the caller already holds) and calls
-   * {@code done} once it ends with an outcome, on whichever thread completes it.
+   * Starts {@code call} and calls {@code done} once it ends with an outcome, on whichever thread
+   * completes it (possibly this one, before returning). Callers publish the attempt (so that it
+   * can be cancelled) before starting it.
    */
-  static <T> AsyncAttempt<T> start(Engine engine, Server server, AsyncCall<T> call,
-      Consumer<AsyncAttempt<T>> done) {
-    AsyncAttempt<T> a = new AsyncAttempt<>(engine, server);
+  void start(AsyncCall<T> call, Consumer<AsyncAttempt<T>> done) {
     CompletableFuture<T> f;
     try {
       f = call.call(server);
@@ -46,22 +46,21 @@ final class AsyncAttempt<T> {
     } catch (Throwable e) {
       f = CompletableFuture.failedFuture(e);
     }
-    a.future = f;
-    if (a.ended.get()) {
+    future = f;
+    if (ended.get()) {
       f.cancel(true); // cancelled before the future existed
-      return a;
+      return;
     }
     f.whenComplete((r, e) -> {
-      if (a.ended.compareAndSet(false, true)) {
-        a.result = r;
-        a.error = e;
-        a.outcome = engine.classify(r, e);
-        a.failure = a.outcome.isSuccess() ? null : Engine.failureOf(r, e);
-        engine.report(server, a.startNanos, a.outcome, a.failure);
-        done.accept(a);
+      if (ended.compareAndSet(false, true)) {
+        result = r;
+        error = e;
+        outcome = engine.classify(r, e);
+        failure = outcome.isSuccess() ? null : Engine.failureOf(r, e);
+        engine.report(server, startNanos, outcome, failure);
+        done.accept(this);
       }
     });
-    return a;
   }
 
   /** Abandons the attempt if it has not ended: tracker {@code onCancel}, future cancelled. */

@@ -114,10 +114,11 @@ final class Broadcast extends Failover {
         engine.tracker.onCancel(s, engine.tracker.onStart(s)); // give its permission back
         return;
       }
-      AsyncAttempt<T> a = AsyncAttempt.start(engine, s, call, this::onEnd);
+      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
       synchronized (this) {
         attempts.add(a);
       }
+      a.start(call, this::onEnd);
     }
 
     private synchronized void onEnd(AsyncAttempt<T> a) {

@@ -113,9 +113,11 @@ final class FailBackQueue implements AutoCloseable {
         scheduleNext();
         return;
       }
-      current = AsyncAttempt.start(engine, s, call, this::onEnd);
+      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
+      current = a;
+      a.start(call, this::onEnd);
       if (finished.get()) {
-        current.cancel();
+        a.cancel();
       }
     }
 

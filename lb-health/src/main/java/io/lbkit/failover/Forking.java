@@ -62,10 +62,11 @@ final class Forking extends Failover {
     }
 
     void launch(Server s, AsyncCall<T> call) {
-      AsyncAttempt<T> a = AsyncAttempt.start(engine, s, call, this::onEnd);
+      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
       synchronized (this) {
         attempts.add(a);
       }
+      a.start(call, this::onEnd);
       if (promise.isDone()) {
         a.cancel();
       }

@@ -100,8 +100,9 @@ public final class Hedged extends Failover {
     void launch(Server s) {
       started++;
       tried = tried.excluding(s);
-      AsyncAttempt<T> a = AsyncAttempt.start(engine, s, call, this::onEnd);
+      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
       attempts.add(a);
+      a.start(call, this::onEnd);
       if (promise.isDone()) {
         a.cancel();
       }

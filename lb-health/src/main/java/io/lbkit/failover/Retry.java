@@ -193,9 +193,11 @@ public final class Retry extends Failover {
         return;
       }
       attempt++;
-      current = AsyncAttempt.start(engine, s, call, this::onEnd);
+      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
+      current = a;
+      a.start(call, this::onEnd);
       if (promise.isDone()) {
-        current.cancel();
+        a.cancel();
       }
     }
 
