@@ -2,6 +2,7 @@ package io.lbkit.failover;
 
 import io.lbkit.Server;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -53,10 +54,13 @@ final class AsyncAttempt<T> {
     }
     f.whenComplete((r, e) -> {
       if (ended.compareAndSet(false, true)) {
+        // A dependent stage (sendAsync(...).thenApply(...)) wraps its failure: report the cause.
+        Throwable cause = e instanceof CompletionException && e.getCause() != null
+            ? e.getCause() : e;
         result = r;
-        error = e;
-        outcome = engine.classify(r, e);
-        failure = outcome.isSuccess() ? null : Engine.failureOf(r, e);
+        error = cause;
+        outcome = engine.classify(r, cause);
+        failure = outcome.isSuccess() ? null : Engine.failureOf(r, cause);
         engine.report(server, startNanos, outcome, failure);
         done.accept(this);
       }

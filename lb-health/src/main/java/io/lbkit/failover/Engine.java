@@ -9,7 +9,6 @@ import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.Ticker;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -156,7 +155,7 @@ final class Engine {
     if (t instanceof Error) {
       throw (Error) t;
     }
-    return (Exception) t;
+    return t instanceof Exception ? (Exception) t : new ExecutionException(t);
   }
 
   /** Waits for {@code future} and returns its value or throws its failure unwrapped. */
@@ -168,8 +167,6 @@ final class Engine {
       throw e;
     } catch (ExecutionException e) {
       throw rethrow(e.getCause() != null ? e.getCause() : e);
-    } catch (CancellationException e) {
-      throw e;
     }
   }
 }
