@@ -109,6 +109,7 @@ public abstract sealed class Failover
 
   /** As {@link #readWrite()}, with up to {@code readAttempts} attempts per read. */
   public static Failover readWrite(int readAttempts) {
+    Checks.argument(readAttempts >= 1, "readAttempts", readAttempts, ">= 1");
     return new ReadWrite(new Retry(readAttempts).noBackoff());
   }
 

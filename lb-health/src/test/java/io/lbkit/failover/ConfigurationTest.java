@@ -40,7 +40,7 @@ class ConfigurationTest {
     assertThatThrownBy(() -> Failover.primaryBackup(0))
         .hasMessage("maxAttempts: 0 (expected: >= 1)");
     assertThatThrownBy(() -> Failover.readWrite(0))
-        .hasMessage("maxAttempts: 0 (expected: >= 1)");
+        .hasMessage("readAttempts: 0 (expected: >= 1)");
   }
 
   @Test
