@@ -40,8 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code chooseStartSuccess}: the same steps by hand on the balancer as a plain selector.
  * </ul>
  *
- * Both run over a tracker that keeps one resilience4j {@link CircuitBreaker} per server (count
- * window of 100, the resilience4j defaults), so the breaker's bookkeeping is in the figure.
+ * {@code tracking=breaker} runs over a tracker that keeps one resilience4j {@link CircuitBreaker}
+ * per server (count window of 100, the resilience4j defaults), so the breaker's bookkeeping is in
+ * the figure; {@code tracking=load} over a plain {@link LoadTracker}, to separate the two costs.
  * {@code failover} compares fail-fast with retry(3), whose first attempt succeeds.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -59,8 +60,12 @@ public class CallPathBenchmark {
   @Param({"failFast", "retry3"})
   String failover;
 
+  /** {@code breaker}: a resilience4j breaker per server; {@code load}: a plain LoadTracker. */
+  @Param({"breaker", "load"})
+  String tracking;
+
   private LoadBalancer lb;
-  private BreakerTracker tracker;
+  private LoadTracker tracker;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -69,7 +74,7 @@ public class CallPathBenchmark {
       list.add(Server.of("10.0." + (i / 250) + "." + (i % 250 + 1), 8080));
     }
     ServerPool pool = ServerPool.of(list);
-    tracker = new BreakerTracker();
+    tracker = "breaker".equals(tracking) ? new BreakerTracker() : LoadTracker.create();
     lb = LoadBalancer.builder(pool)
         .strategy(Strategies.roundRobin())
         .tracker(tracker)
