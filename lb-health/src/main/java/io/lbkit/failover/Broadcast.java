@@ -111,7 +111,7 @@ final class Broadcast extends Failover {
 
     void launch(Server s, AsyncCall<T> call) {
       if (promise.isDone()) {
-        engine.tracker.onCancel(s, engine.tracker.onStart(s)); // give its permission back
+        engine.release(s);
         return;
       }
       AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);

@@ -95,6 +95,15 @@ final class Engine {
     return acquire(original);
   }
 
+  /**
+   * Gives back the permission {@link #acquire} took on {@code server} without running a call: the
+   * tracker's only way to end a permission is an end call, so this is an onStart/onCancel pair,
+   * which leaves every count as it was.
+   */
+  void release(Server server) {
+    tracker.onCancel(server, tracker.onStart(server));
+  }
+
   Outcome classify(Object result, Throwable error) {
     return DefaultClassifier.classify(classifier, result, error);
   }

@@ -38,14 +38,15 @@ final class Forking extends Failover {
     Request chosen = request.excluding(first);
     run.launch(first, call);
     for (int i = 1; i < copies && !run.promise.isDone(); i++) {
-      if (!engine.budget.tryAcquire()) {
-        break;
-      }
       Server s;
       try {
         s = engine.acquire(chosen);
       } catch (RuntimeException e) {
         break; // fewer than n servers available: fork over those there are
+      }
+      if (!engine.budget.tryAcquire()) {
+        engine.release(s); // chosen first so that no budget is spent when no server is left
+        break;
       }
       chosen = chosen.excluding(s);
       run.launch(s, call);

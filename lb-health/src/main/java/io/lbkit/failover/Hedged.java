@@ -126,7 +126,7 @@ public final class Hedged extends Failover {
 
     private synchronized void hedge() {
       timer = null;
-      if (promise.isDone() || started >= maxAttempts || !engine.budget.tryAcquire()) {
+      if (promise.isDone() || started >= maxAttempts) {
         return;
       }
       if (startNext()) {
@@ -134,13 +134,21 @@ public final class Hedged extends Failover {
       }
     }
 
-    // With the lock held: chooses a server not tried yet and starts a copy there.
+    /**
+     * With the lock held: chooses a server not tried yet and, if the budget allows an extra
+     * attempt, starts a copy there. The server is chosen first so that no budget is spent when
+     * there is no other server.
+     */
     private boolean startNext() {
       Server s;
       try {
         s = engine.acquire(tried);
       } catch (RuntimeException e) {
         return false; // no other server: the copies running are all there is
+      }
+      if (!engine.budget.tryAcquire()) {
+        engine.release(s);
+        return false;
       }
       launch(s);
       return true;
@@ -164,8 +172,7 @@ public final class Hedged extends Failover {
         if (ended < started || promise.isDone()) {
           return; // another copy is still running
         }
-        if (started < maxAttempts && Engine.mayRepeat(request, a.outcome, false)
-            && engine.budget.tryAcquire()) {
+        if (started < maxAttempts && Engine.mayRepeat(request, a.outcome, false)) {
           disarm();
           if (startNext()) {
             arm();

@@ -189,7 +189,7 @@ public final class Retry extends Failover {
 
     void start(Server s) {
       if (promise.isDone()) {
-        engine.tracker.onCancel(s, engine.tracker.onStart(s)); // give the permission back
+        engine.release(s);
         return;
       }
       attempt++;

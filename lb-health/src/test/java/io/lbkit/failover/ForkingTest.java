@@ -99,6 +99,21 @@ class ForkingTest {
   }
 
   @Test
+  void forkSpendsBudgetOnlyOnCopiesActuallySent() {
+    PercentageBudget budget = (PercentageBudget) RetryBudget.percentage(0, 1,
+        java.time.Duration.ofSeconds(10), ticker);
+    try (LoadBalancer lb = LoadBalancer.builder(ServerPool.of(servers.subList(0, 2)))
+        .strategy(Strategies.roundRobin()).tracker(tracker).failover(Failover.forking(3))
+        .budget(budget).ticker(ticker).scheduler(new ManualScheduler(ticker))
+        .executor(Runnable::run).build()) {
+      lb.executeAsync(this::record);
+      assertThat(calls).hasSize(2); // two servers: two copies, not three
+      assertThat(budget.balanceTokens()).isEqualTo(9.0); // 10 in reserve, one extra copy
+      assertThat(tracker.openPermits()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void nonIdempotentCallIsNotForked() {
     try (LoadBalancer lb = lb(Failover.forking(3))) {
       lb.executeAsync(Request.builder().idempotent(false).build(), this::record);

@@ -98,6 +98,24 @@ class RetryTest {
   }
 
   @Test
+  void asyncTimeoutOfNonIdempotentCallRunsExactlyOnce() {
+    AtomicInteger executions = new AtomicInteger();
+    Request order = Request.builder().idempotent(false).build();
+    try (LoadBalancer lb = builder(Failover.retry(3).retryNonIdempotent())
+        .budget(RetryBudget.unlimited()).build()) {
+      var f = lb.executeAsync(order, s -> {
+        executions.incrementAndGet();
+        return java.util.concurrent.CompletableFuture.failedFuture(
+            new java.util.concurrent.TimeoutException("no answer"));
+      });
+      scheduler.advance(Duration.ofSeconds(10));
+      assertThat(f).isCompletedExceptionally();
+    }
+    assertThat(executions).hasValue(1);
+    assertThat(tracker.openPermits()).isZero();
+  }
+
+  @Test
   void nonIdempotentCallIsRetriedOnlyWhenItNeverLeft() throws Exception {
     Request order = Request.builder().idempotent(false).build();
     AtomicInteger executions = new AtomicInteger();
