@@ -15,14 +15,15 @@ import java.util.Map;
 /**
  * Ketama consistent hashing: a ring of points, {@code vnodesPerWeight x weight} per server, and a
  * key goes to the owner of the first point at or after its hash. Removing a server moves only the
- * keys it owned; a pick is one binary search over a sorted {@code long[]}.
+ * keys it owned. A pick reads one bucket of a {@link RingIndex} and one or two entries of the
+ * sorted {@code long[]} of points, whose low bits carry the owner (see {@link RingTable}).
  *
  * <p>Write path: the ring is built over the pool's weighted members (or over the candidates when
  * they are under a quarter of those, as inside {@code subset()}), then narrowed to the current
  * candidates by copying the points of available owners. A rebuild caused only by health (same
- * members, same weights) reuses the previous sorted points and owners: no hashing, no sort, one
- * linear copy, or nothing at all when every member is a candidate. Unlike Dubbo (dubbo#4270) the
- * ring is never built on a caller's thread.
+ * members, same weights) reuses the previous sorted points: no hashing, no sort, one linear copy
+ * (none at all when every member is a candidate) and the bucket index. Unlike Dubbo
+ * (dubbo#4270) the ring is never built on a caller's thread.
  *
  * <p>Bounded loads (Mirrokni et al. 2016), when configured with factor c: a server is taken only
  * while its in-flight count is below {@code ceil(c x (total + 1) / n)}, total being the in-flight
@@ -92,9 +93,10 @@ final class ConsistentHashStrategy implements Strategy {
     final RingTable base;
     private final Server[] servers;
     private final ServerMetrics[] metrics;
+    /** Sorted ring points; low bits (under {@link #mask}) hold the owner's candidate index. */
     private final long[] points;
-    /** Index into {@link #servers} (the candidates) of each point's owner. */
-    private final int[] owners;
+    private final long mask;
+    private final RingIndex index;
     private final double bound;
     private final RandomSource random;
 
@@ -103,57 +105,56 @@ final class ConsistentHashStrategy implements Strategy {
       int n = c.size();
       this.servers = c.servers().toArray(new Server[0]);
       this.metrics = new ServerMetrics[n];
-      Map<String, Integer> index = new HashMap<>(n * 2);
+      Map<String, Integer> byId = new HashMap<>(n * 2);
       for (int i = 0; i < n; i++) {
         metrics[i] = c.metrics(i);
-        index.put(servers[i].id(), i);
+        byId.put(servers[i].id(), i);
       }
+      long mask = base.mask;
       int[] map = new int[base.members.length];
       int mapped = 0;
       boolean identity = base.members.length == n;
       for (int m = 0; m < map.length; m++) {
-        Integer i = index.get(base.members[m].id());
+        Integer i = byId.get(base.members[m].id());
         map[m] = i == null ? -1 : i;
         mapped += i == null ? 0 : 1;
         identity &= i != null && i == m;
       }
+      long[] from = base.points;
       if (identity) {
-        points = base.points;
-        owners = base.owners;
-      } else if (mapped == map.length) {
-        points = base.points;
-        owners = new int[points.length];
-        for (int k = 0; k < owners.length; k++) {
-          owners[k] = map[base.owners[k]];
-        }
+        points = from;
       } else {
-        int kept = 0;
-        for (int k = 0; k < base.owners.length; k++) {
-          kept += map[base.owners[k]] >= 0 ? 1 : 0;
+        int kept = from.length;
+        if (mapped != map.length) {
+          kept = 0;
+          for (long pt : from) {
+            kept += map[(int) (pt & mask)] >= 0 ? 1 : 0;
+          }
         }
+        // Candidate indexes never exceed member indexes' range, so they fit the same mask.
         points = new long[kept];
-        owners = new int[kept];
         int j = 0;
-        for (int k = 0; k < base.owners.length; k++) {
-          int o = map[base.owners[k]];
+        for (long pt : from) {
+          int o = map[(int) (pt & mask)];
           if (o >= 0) {
-            points[j] = base.points[k];
-            owners[j++] = o;
+            points[j++] = (pt & ~mask) | o;
           }
         }
       }
+      this.mask = mask;
+      this.index = new RingIndex(points);
       this.bound = bound;
       this.random = c.random();
     }
 
     @Override
     public Server pick(Request request) {
-      int at = RingTable.locate(points, HashKeys.position(request, random));
+      int at = index.locate(HashKeys.position(request, random) & ~mask);
       if (bound > 0) {
         return pickBounded(at, request);
       }
       if (!request.hasExclusions()) {
-        return servers[owners[at]];
+        return servers[(int) (points[at] & mask)];
       }
       return walk(at, request);
     }
@@ -164,7 +165,7 @@ final class ConsistentHashStrategy implements Strategy {
       }
       int p = points.length;
       for (int k = 0, i = at; k < p; k++) {
-        Server s = servers[owners[i]];
+        Server s = servers[(int) (points[i] & mask)];
         if (!request.excludes(s)) {
           return s;
         }
@@ -185,7 +186,7 @@ final class ConsistentHashStrategy implements Strategy {
       long total = -1;
       int firstAllowed = -1;
       for (int k = 0, i = at; k < p; k++) {
-        int o = owners[i];
+        int o = (int) (points[i] & mask);
         if (!exclusions || !request.excludes(servers[o])) {
           int load = metrics[o].inFlight();
           if (load == 0) {

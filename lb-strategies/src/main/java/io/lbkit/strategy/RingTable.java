@@ -5,33 +5,36 @@ import io.lbkit.internal.Hashing;
 import java.util.Arrays;
 
 /**
- * The sorted points of a ketama ring over a fixed list of members, and the owner of each point.
- * Built on the write path; immutable afterwards. Point positions depend only on a member's id and
- * its point number, never on the other members, which is what makes the ring consistent: adding
- * or removing a member adds or removes only that member's points.
+ * The sorted points of a ketama ring over a fixed list of members, each carrying its owner. Built
+ * on the write path; immutable afterwards. Point positions depend only on a member's id and its
+ * point number, never on the other members, which is what makes the ring consistent: adding or
+ * removing a member adds or removes only that member's points.
  *
  * <pre>
  * Points of member m (id hash s_m = hash64(id)): p_{m,j} = hash64(j, s_m) for j in [0, count_m),
  *   count_m = vnodesPerWeight x weight_m, or, when the sum over members exceeds MAX_RING_POINTS,
  *   max(1, floor(vnodesPerWeight x weight_m x MAX_RING_POINTS / sum)).
- * A key with hash h belongs to the first point >= h (signed order), wrapping to the first point.
- * Sorting: each point's low b bits are replaced by the owner's index (b = bits for the member
- *   count), so one primitive long[] sort orders points and carries owners; 64 - b >= 44 bits of
- *   position remain, so two points of distinct members tie with probability ~ P^2 / 2^45.
+ * Packing: a point's low b bits (b = bits for the member count, mask = 2^b - 1) are replaced by
+ *   its owner's index, so one primitive long[] sort orders the points and carries the owners, and
+ *   a pick reads one array. 64 - b >= 44 bits of position remain.
+ * A key with hash h belongs to the first point whose position (point & ~mask) is >= (h & ~mask),
+ *   in signed order, wrapping to the first point. Both sides have zero low bits, so this is the
+ *   first packed value >= (h & ~mask): the owner bits never decide where a key lands, and a
+ *   picker may re-pack them with candidate indexes without moving any key.
  * </pre>
  */
 final class RingTable {
   final Server[] members;
   final int vnodesPerWeight;
+  /** Sorted; position in the high bits, index into {@link #members} in the low bits. */
   final long[] points;
-  /** Index into {@link #members} of each point's owner. */
-  final int[] owners;
+  final long mask;
 
-  private RingTable(Server[] members, int vnodesPerWeight, long[] points, int[] owners) {
+  private RingTable(Server[] members, int vnodesPerWeight, long[] points, long mask) {
     this.members = members;
     this.vnodesPerWeight = vnodesPerWeight;
     this.points = points;
-    this.owners = owners;
+    this.mask = mask;
   }
 
   static RingTable build(Server[] members, int vnodesPerWeight) {
@@ -61,12 +64,7 @@ final class RingTable {
       }
     }
     Arrays.sort(packed);
-    int[] owners = new int[total];
-    for (int i = 0; i < total; i++) {
-      owners[i] = (int) (packed[i] & mask);
-      packed[i] &= ~mask;
-    }
-    return new RingTable(members, vnodesPerWeight, packed, owners);
+    return new RingTable(members, vnodesPerWeight, packed, mask);
   }
 
   /** True when a ring over {@code others} would have exactly these points and owners. */
@@ -82,10 +80,16 @@ final class RingTable {
     return true;
   }
 
-  /** The index of the point a hash belongs to: the first point >= h, wrapping to 0. */
+  /**
+   * The index of the point a hash belongs to: the first point >= h, wrapping to 0. A binary
+   * search; pickers use {@link RingIndex} instead, which is O(1) on average.
+   */
   static int locate(long[] points, long h) {
-    int lo = 0;
-    int hi = points.length;
+    return locate(points, h, 0, points.length);
+  }
+
+  /** The first index in [lo, hi) whose point is >= h, else hi (wrapped to 0 when it is the end). */
+  static int locate(long[] points, long h, int lo, int hi) {
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (points[mid] < h) {
