@@ -37,6 +37,8 @@ import java.util.Set;
  *
  * <p>Health: the subset is computed from membership only; the delegate sees the subset's current
  * candidates. If none of them is a candidate, the delegate sees all candidates rather than fail.
+ * A request that excludes every subset member gets nothing ({@code ALL_EXCLUDED}): a failover
+ * stays inside the subset, which keeps the connection count bounded.
  */
 final class SubsetStrategy implements Strategy {
   private final int size;
@@ -61,14 +63,16 @@ final class SubsetStrategy implements Strategy {
 
   @Override
   public Picker newPicker(Candidates candidates, Picker previous) {
-    SubsetPicker prev = previous instanceof SubsetPicker ? (SubsetPicker) previous : null;
+    SubsetPicker prev = previous instanceof SubsetPicker && ((SubsetPicker) previous).owner == this
+        ? (SubsetPicker) previous
+        : null;
     Set<String> members = prev != null && prev.pool == candidates.pool()
         ? prev.members
         : members(candidates.pool(), size, ordinal);
     Candidates inSubset = candidates.filter(i -> members.contains(candidates.server(i).id()));
     Candidates chosen = inSubset.isEmpty() ? candidates : inSubset;
     Picker inner = delegate.newPicker(chosen, prev == null ? null : prev.delegate);
-    return new SubsetPicker(candidates.pool(), members, inner);
+    return new SubsetPicker(this, candidates.pool(), members, inner);
   }
 
   /** The ids of the subset of {@code pool} for a client ordinal. */
@@ -105,11 +109,13 @@ final class SubsetStrategy implements Strategy {
   }
 
   static final class SubsetPicker implements Picker {
+    final SubsetStrategy owner;
     final PoolSnapshot pool;
     final Set<String> members;
     final Picker delegate;
 
-    SubsetPicker(PoolSnapshot pool, Set<String> members, Picker delegate) {
+    SubsetPicker(SubsetStrategy owner, PoolSnapshot pool, Set<String> members, Picker delegate) {
+      this.owner = owner;
       this.pool = pool;
       this.members = members;
       this.delegate = delegate;

@@ -95,6 +95,18 @@ class SubsetStrategyTest {
   }
 
   @Test
+  void failoverStaysInsideTheSubset() {
+    ServerPool pool = ServerPool.of(servers(30));
+    Picker picker = Strategies.subset(10, "7", Strategies.roundRobin())
+        .newPicker(candidates(pool), null);
+    Request.Builder tried = Request.builder();
+    for (String id : SubsetStrategy.members(pool.snapshot(), 10, 7)) {
+      tried.exclude(pool.snapshot().byId(id));
+    }
+    assertThat(picker.pick(tried.build())).isNull();
+  }
+
+  @Test
   void decimalIdsAreOrdinalsAndOthersAreHashed() {
     assertThat(SubsetStrategy.ordinal("42")).isEqualTo(42);
     assertThat(SubsetStrategy.ordinal("orders-7")).isNotNegative().isNotEqualTo(7);
