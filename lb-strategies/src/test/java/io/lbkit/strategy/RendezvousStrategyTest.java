@@ -11,8 +11,10 @@ import static io.lbkit.strategy.HashFixtures.servers;
 import static io.lbkit.strategy.HashFixtures.tally;
 import static io.lbkit.strategy.HashFixtures.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.lbkit.NoServerAvailableException;
 import io.lbkit.Request;
 import io.lbkit.Selector;
 import io.lbkit.Server;
@@ -88,6 +90,19 @@ class RendezvousStrategyTest {
     Request.Builder all = Request.builder().key("k");
     pool.servers().forEach(all::exclude);
     assertThat(picker.pick(all.build())).isNull();
+  }
+
+  @Test
+  void allWeightsZeroMeansAllDrained() {
+    List<Server> drained = new ArrayList<>();
+    for (Server s : servers(3)) {
+      drained.add(s.toBuilder().weight(0).build());
+    }
+    Selector selector = selector(Strategies.rendezvous(), ServerPool.of(drained));
+    assertThatThrownBy(() -> selector.choose(KEY_SET[0]))
+        .isInstanceOf(NoServerAvailableException.class)
+        .extracting(e -> ((NoServerAvailableException) e).reason())
+        .isEqualTo(NoServerAvailableException.Reason.ALL_DRAINED);
   }
 
   @Test
