@@ -15,8 +15,8 @@ import java.util.Arrays;
  *   count_m = vnodesPerWeight x weight_m, or, when the sum over members exceeds MAX_RING_POINTS,
  *   max(1, floor(vnodesPerWeight x weight_m x MAX_RING_POINTS / sum)).
  * Packing: a point's low b bits (b = bits for the member count, mask = 2^b - 1) are replaced by
- *   its owner's index, so one primitive long[] sort orders the points and carries the owners, and
- *   a pick reads one array. 64 - b >= 44 bits of position remain.
+ *   its owner's index, so one primitive long[] sort (a bucket sort, O(P) expected for hashed
+ *   points) orders the points and carries the owners, and a pick reads one array. 64 - b >= 44 bits of position remain.
  * A key with hash h belongs to the first point whose position (point & ~mask) is >= (h & ~mask),
  *   in signed order, wrapping to the first point. Both sides have zero low bits, so this is the
  *   first packed value >= (h & ~mask): the owner bits never decide where a key lands, and a
@@ -63,8 +63,56 @@ final class RingTable {
         packed[k++] = (Hashing.hash64(j, seed) & ~mask) | m;
       }
     }
-    Arrays.sort(packed);
+    sortHashed(packed);
     return new RingTable(members, vnodesPerWeight, packed, mask);
+  }
+
+  /**
+   * Sorts (signed order) an array of hash values in expected O(n): one counting pass and one
+   * scatter by the top bits into about one bucket per value, then insertion sort inside each
+   * bucket. Hash outputs are uniform, so buckets hold about one value; a crowded bucket (more than
+   * 32, only for clustered input) is sorted with {@link Arrays#sort}, so the worst case stays
+   * O(n log n). Flipping the sign bit makes the buckets follow signed order.
+   */
+  static void sortHashed(long[] a) {
+    int n = a.length;
+    if (n < 64) {
+      Arrays.sort(a);
+      return;
+    }
+    int bits = 31 - Integer.numberOfLeadingZeros(n);
+    int shift = 64 - bits;
+    int[] next = new int[(1 << bits) + 1];
+    for (long x : a) {
+      next[(int) ((x ^ Long.MIN_VALUE) >>> shift) + 1]++;
+    }
+    for (int k = 1; k < next.length; k++) {
+      next[k] += next[k - 1];
+    }
+    long[] out = new long[n];
+    for (long x : a) {
+      out[next[(int) ((x ^ Long.MIN_VALUE) >>> shift)]++] = x;
+    }
+    // next[k] is now the end of bucket k, which is also where bucket k + 1 starts.
+    int lo = 0;
+    for (int k = 0; k < next.length - 1; k++) {
+      int hi = next[k];
+      if (hi - lo > 32) {
+        Arrays.sort(out, lo, hi);
+      } else {
+        for (int i = lo + 1; i < hi; i++) {
+          long x = out[i];
+          int j = i - 1;
+          while (j >= lo && out[j] > x) {
+            out[j + 1] = out[j];
+            j--;
+          }
+          out[j + 1] = x;
+        }
+      }
+      lo = hi;
+    }
+    System.arraycopy(out, 0, a, 0, n);
   }
 
   /** True when a ring over {@code others} would have exactly these points and owners. */
