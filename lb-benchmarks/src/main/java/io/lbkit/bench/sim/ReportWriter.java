@@ -73,6 +73,6 @@ final class ReportWriter {
     double bucket = rs.isEmpty() ? 1 : rs.get(0).bucketSeconds();
     return Svg.lineChart("Scenario " + s.number() + ": " + s.focusLabel(), "time (s)",
         share ? "share of attempts (%)" : "attempts per second", names, series, bucket,
-        share ? 100 : 0);
+        0);
   }
 }

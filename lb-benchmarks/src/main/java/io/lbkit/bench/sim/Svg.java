@@ -163,7 +163,7 @@ public final class Svg {
     return sb.toString();
   }
 
-  /** A step of 1, 2 or 5 x 10^k giving about five ticks up to {@code max}. */
+  /** A step of 1, 2, 2.5 or 5 x 10^k giving about five ticks up to {@code max}. */
   static double niceStep(double max) {
     if (!(max > 0)) {
       return 1;
@@ -171,7 +171,7 @@ public final class Svg {
     double raw = max / 5;
     double p = Math.pow(10, Math.floor(Math.log10(raw)));
     double f = raw / p;
-    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * p;
   }
 
   /** The smallest multiple of {@link #niceStep} at or above {@code max}. */
