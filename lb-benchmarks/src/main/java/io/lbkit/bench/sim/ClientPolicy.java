@@ -1,10 +1,15 @@
 package io.lbkit.bench.sim;
 
 import io.lbkit.HealthTracker;
+import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Selector;
 import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import io.lbkit.Strategy;
+import io.lbkit.Ticker;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 /**
  * What a client does with one logical request: which attempts it makes, when, and when it gives
@@ -21,6 +26,44 @@ public interface ClientPolicy {
 
   /** Starts {@code call}; must end it with exactly one {@link Call#finish}. */
   void start(Call call);
+
+  /**
+   * The policy to use for one run, called once before the run starts. A stateless policy returns
+   * itself (the default); one that owns per-run state, such as lbkit's {@code LoadBalancer}, builds
+   * it here from {@code run}: {@code LoadBalancer.builder(run.pool()).strategy(run.strategy())
+   * .tracker(run.tracker()).ticker(run.ticker()).random(run.random())} with a scheduler over
+   * {@link Run#schedule}, then in {@link #start} {@code executeAsync(call.request(), server ->
+   * call.send(server, timeout))} and {@link Call#finish} when that completes.
+   */
+  default ClientPolicy bind(Run run) {
+    return this;
+  }
+
+  /** What one run offers a policy when it binds: the run's own objects, all on virtual time. */
+  interface Run {
+    ServerPool pool();
+
+    /** The run's strategy instance (the one its selector uses). */
+    Strategy strategy();
+
+    /** The run's tracker; ejections are counted from its change notifications. */
+    HealthTracker tracker();
+
+    /** The run's selector, over {@link #pool()}, {@link #strategy()} and {@link #tracker()}. */
+    Selector selector();
+
+    /** Virtual time. */
+    Ticker ticker();
+
+    /** A seeded source for the policy's own random decisions (jitter, budgets). */
+    RandomSource random();
+
+    /**
+     * Runs {@code task} {@code delayNanos} later in virtual time; cancelling the future before
+     * then drops it. Its {@code get()} never blocks: it throws if the task has not run.
+     */
+    Future<?> schedule(Runnable task, long delayNanos);
+  }
 
   /** One logical request, as a policy sees it. */
   interface Call {

@@ -9,6 +9,8 @@ import io.lbkit.Request;
 import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
+import io.lbkit.Strategy;
+import io.lbkit.Ticker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,7 +48,9 @@ public final class Simulation {
   private final Map<String, SimServer> byId = new HashMap<>();
   private final ServerPool pool;
   private final HealthTracker tracker;
+  private final Strategy strategy;
   private final Selector selector;
+  private final ClientPolicy policy;
   private final Request[] keyRequests;
 
   // measurements
@@ -88,9 +92,14 @@ public final class Simulation {
 
     pool = ServerPool.of(members(scenario.initialMembers()));
     tracker = variant.tracker().create(pool, ticker, RandomSource.seeded(master.nextLong()));
-    selector = Selector.builder(pool).strategy(variant.strategy().get()).tracker(tracker)
+    strategy = variant.strategy().get();
+    selector = Selector.builder(pool).strategy(strategy).tracker(tracker)
         .random(RandomSource.seeded(master.nextLong())).build();
     tracker.addChangeListener(this::countEjections);
+    policy = variant.policy().bind(new RunView(RandomSource.seeded(master.nextLong())));
+    events.addLane(SimServer.REFUSE_NANOS);
+    events.addLane(SimServer.REJECT_NANOS);
+    events.addLane(Policies.DEFAULT_ATTEMPT_TIMEOUT_NANOS);
   }
 
   private static Request[] keyRequests(Keys keys) {
@@ -132,6 +141,13 @@ public final class Simulation {
     }
     long processed = events.runAll();
     selector.close();
+    if (tracker instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) tracker).close();
+      } catch (Exception e) {
+        throw new IllegalStateException("tracker " + tracker + " failed to close", e);
+      }
+    }
     long[] sorted = Arrays.copyOf(latencies, requests);
     Arrays.sort(sorted);
     return new RunResult(scenario, variant, sorted, successes, attempts, everMember,
@@ -178,7 +194,7 @@ public final class Simulation {
     Request request = keyRequests == null
         ? Request.NONE
         : keyRequests[scenario.workload().keys().sample(keyDraws)];
-    variant.policy().start(new SimCall(request, events.now()));
+    policy.start(new SimCall(request, events.now()));
   }
 
   private void record(long latency, boolean success) {
@@ -212,6 +228,52 @@ public final class Simulation {
 
   private static long nanos(double seconds) {
     return (long) (seconds * 1e9);
+  }
+
+  /** What a policy sees of this run when it binds. */
+  private final class RunView implements ClientPolicy.Run {
+    private final RandomSource random;
+
+    RunView(RandomSource random) {
+      this.random = random;
+    }
+
+    @Override
+    public ServerPool pool() {
+      return pool;
+    }
+
+    @Override
+    public Strategy strategy() {
+      return strategy;
+    }
+
+    @Override
+    public HealthTracker tracker() {
+      return tracker;
+    }
+
+    @Override
+    public Selector selector() {
+      return selector;
+    }
+
+    @Override
+    public Ticker ticker() {
+      return ticker;
+    }
+
+    @Override
+    public RandomSource random() {
+      return random;
+    }
+
+    @Override
+    public java.util.concurrent.Future<?> schedule(Runnable task, long delayNanos) {
+      VirtualTimer timer = new VirtualTimer(task);
+      events.after(delayNanos, timer);
+      return timer;
+    }
   }
 
   /** One logical request in flight. */

@@ -43,6 +43,28 @@ class EventQueueTest {
   }
 
   @Test
+  void fixedDelayLanesKeepTheSameOrderAsTheHeap() {
+    ManualTicker ticker = new ManualTicker();
+    EventQueue q = new EventQueue(ticker);
+    q.addLane(10);
+    List<String> ran = new ArrayList<>();
+    q.after(10, () -> ran.add("lane-a@" + ticker.read()));
+    q.after(10, () -> ran.add("lane-b@" + ticker.read()));
+    q.at(10, () -> ran.add("heap@" + ticker.read()));
+    q.after(5, () -> {
+      ran.add("heap@" + ticker.read());
+      q.after(10, () -> ran.add("lane-c@" + ticker.read()));
+      q.at(15, () -> ran.add("heap-tie@" + ticker.read()));
+    });
+
+    assertThat(q.pending()).isEqualTo(4);
+    q.runAll();
+
+    assertThat(ran).containsExactly("heap@5", "lane-a@10", "lane-b@10", "heap@10", "lane-c@15",
+        "heap-tie@15");
+  }
+
+  @Test
   void refusesAnEventInThePast() {
     ManualTicker ticker = new ManualTicker(100);
     EventQueue q = new EventQueue(ticker);
