@@ -2,7 +2,6 @@ package io.lbkit.bench.sim;
 
 import io.lbkit.HealthTracker;
 import io.lbkit.ManualTicker;
-import io.lbkit.NoServerAvailableException;
 import io.lbkit.PoolSnapshot;
 import io.lbkit.RandomSource;
 import io.lbkit.Request;
@@ -10,7 +9,6 @@ import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.Strategy;
-import io.lbkit.Ticker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -51,18 +49,11 @@ public final class Simulation {
   private final Strategy strategy;
   private final Selector selector;
   private final ClientPolicy policy;
+  private final Client client;
   private final Request[] keyRequests;
 
-  // measurements
-  private long[] latencies = new long[1024];
-  private int requests;
-  private long successes;
-  private final long[] attempts;
-  private final boolean[] everMember;
+  private final Recorder recorder;
   private final boolean[] available;
-  private final long[][] bucketAttempts;
-  private final long[] outcomes = new long[Outcome.values().length];
-  private long ejections;
 
   public Simulation(Scenario scenario, Variant variant, long seed) {
     this.scenario = scenario;
@@ -82,11 +73,9 @@ public final class Simulation {
           .build();
       byId.put(spec.id(), sims[i]);
     }
-    attempts = new long[n];
-    everMember = new boolean[n];
+    recorder = new Recorder(n, scenario.durationSeconds(), BUCKET_SECONDS);
     available = new boolean[n];
     Arrays.fill(available, true);
-    bucketAttempts = new long[(int) Math.ceil(scenario.durationSeconds() / BUCKET_SECONDS)][n];
     Keys keys = scenario.workload().keys();
     keyRequests = keys == null ? null : keyRequests(keys);
 
@@ -96,7 +85,9 @@ public final class Simulation {
     selector = Selector.builder(pool).strategy(strategy).tracker(tracker)
         .random(RandomSource.seeded(master.nextLong())).build();
     tracker.addChangeListener(this::countEjections);
-    policy = variant.policy().bind(new RunView(RandomSource.seeded(master.nextLong())));
+    client = new Client(events, selector, tracker, byId, recorder);
+    policy = variant.policy().bind(new RunView(pool, strategy, tracker, selector, ticker,
+        RandomSource.seeded(master.nextLong()), events));
     events.addLane(SimServer.REFUSE_NANOS);
     events.addLane(SimServer.REJECT_NANOS);
     events.addLane(Policies.DEFAULT_ATTEMPT_TIMEOUT_NANOS);
@@ -113,7 +104,7 @@ public final class Simulation {
   private List<Server> members(List<Integer> indices) {
     List<Server> out = new ArrayList<>(indices.size());
     for (int i : indices) {
-      everMember[i] = true;
+      recorder.member(i);
       out.add(servers[i]);
     }
     return out;
@@ -148,15 +139,12 @@ public final class Simulation {
         throw new IllegalStateException("tracker " + tracker + " failed to close", e);
       }
     }
-    long[] sorted = Arrays.copyOf(latencies, requests);
-    Arrays.sort(sorted);
-    return new RunResult(scenario, variant, sorted, successes, attempts, everMember,
-        bucketAttempts, BUCKET_SECONDS, outcomes, ejections, processed);
+    return recorder.result(scenario, variant, processed);
   }
 
   private void changePool(List<Integer> indices) {
     for (int i : indices) {
-      if (!everMember[i] || !pool.snapshot().contains(servers[i])) {
+      if (!recorder.wasMember(i) || !pool.snapshot().contains(servers[i])) {
         sims[i].start(); // a server that joins has just been started: cold
       }
     }
@@ -197,16 +185,6 @@ public final class Simulation {
     policy.start(new SimCall(request, events.now()));
   }
 
-  private void record(long latency, boolean success) {
-    if (requests == latencies.length) {
-      latencies = Arrays.copyOf(latencies, requests * 2);
-    }
-    latencies[requests++] = latency;
-    if (success) {
-      successes++;
-    }
-  }
-
   private void countEjections() {
     PoolSnapshot snapshot = pool.snapshot();
     for (int j = 0; j < snapshot.size(); j++) {
@@ -214,66 +192,14 @@ public final class Simulation {
       int i = byId.get(s.id()).index();
       boolean now = tracker.isAvailable(s);
       if (available[i] && !now && s.weight() > 0) {
-        ejections++;
+        recorder.ejection();
       }
       available[i] = now;
     }
   }
 
-  private void sent(int server) {
-    attempts[server]++;
-    int b = (int) (events.now() / (long) (BUCKET_SECONDS * 1e9));
-    bucketAttempts[Math.min(b, bucketAttempts.length - 1)][server]++;
-  }
-
   private static long nanos(double seconds) {
     return (long) (seconds * 1e9);
-  }
-
-  /** What a policy sees of this run when it binds. */
-  private final class RunView implements ClientPolicy.Run {
-    private final RandomSource random;
-
-    RunView(RandomSource random) {
-      this.random = random;
-    }
-
-    @Override
-    public ServerPool pool() {
-      return pool;
-    }
-
-    @Override
-    public Strategy strategy() {
-      return strategy;
-    }
-
-    @Override
-    public HealthTracker tracker() {
-      return tracker;
-    }
-
-    @Override
-    public Selector selector() {
-      return selector;
-    }
-
-    @Override
-    public Ticker ticker() {
-      return ticker;
-    }
-
-    @Override
-    public RandomSource random() {
-      return random;
-    }
-
-    @Override
-    public java.util.concurrent.Future<?> schedule(Runnable task, long delayNanos) {
-      VirtualTimer timer = new VirtualTimer(task);
-      events.after(delayNanos, timer);
-      return timer;
-    }
   }
 
   /** One logical request in flight. */
@@ -315,65 +241,12 @@ public final class Simulation {
     @Override
     public ClientPolicy.Attempt attempt(Request req, long timeoutNanos,
         ClientPolicy.AttemptListener listener) {
-      Server s = choose(req);
-      TrackedAttempt a = new TrackedAttempt(s, listener);
-      if (s == null) {
-        outcomes[Outcome.NO_SERVER.ordinal()]++;
-        a.done = true;
-        listener.onDone(null, Outcome.NO_SERVER);
-        return a;
-      }
-      a.start = tracker.onStart(s);
-      SimServer sim = byId.get(s.id());
-      sent(sim.index());
-      sim.receive(a::end);
-      if (timeoutNanos > 0) {
-        events.after(timeoutNanos, () -> a.end(Outcome.TIMEOUT));
-      }
-      return a;
-    }
-
-    private Server choose(Request req) {
-      Request r = req;
-      for (int tries = 0; tries <= servers.length; tries++) {
-        Server s;
-        try {
-          s = selector.choose(r);
-        } catch (NoServerAvailableException e) {
-          return null;
-        }
-        if (tracker.tryAcquirePermission(s)) {
-          return s;
-        }
-        r = r.excluding(s);
-      }
-      return null;
+      return client.attempt(req, timeoutNanos, listener);
     }
 
     @Override
     public CompletableFuture<Void> send(Server server, long timeoutNanos) {
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      SimServer sim = byId.get(server.id());
-      sent(sim.index());
-      sim.receive(o -> {
-        if (!f.isDone()) {
-          outcomes[o.ordinal()]++;
-          if (o.isSuccess()) {
-            f.complete(null);
-          } else {
-            f.completeExceptionally(o.error);
-          }
-        }
-      });
-      if (timeoutNanos > 0) {
-        events.after(timeoutNanos, () -> {
-          if (!f.isDone()) {
-            outcomes[Outcome.TIMEOUT.ordinal()]++;
-            f.completeExceptionally(Outcome.TIMEOUT.error);
-          }
-        });
-      }
-      return f;
+      return client.send(server, timeoutNanos);
     }
 
     @Override
@@ -382,51 +255,11 @@ public final class Simulation {
         throw new IllegalStateException("finish: called twice (expected: once per call)");
       }
       finished = true;
-      record(events.now() - arrival, success);
+      recorder.request(events.now() - arrival, success);
       if (!scenario.workload().isOpenLoop()) {
         long next = events.now() + thinkNanos();
         if (next < durationNanos) {
           events.at(next, Simulation.this::issue);
-        }
-      }
-    }
-
-    /** An attempt tracked by lbkit's tracker; the first of answer, timeout or cancel wins. */
-    private final class TrackedAttempt implements ClientPolicy.Attempt {
-      private final Server server;
-      private final ClientPolicy.AttemptListener listener;
-      private long start;
-      private boolean done;
-
-      TrackedAttempt(Server server, ClientPolicy.AttemptListener listener) {
-        this.server = server;
-        this.listener = listener;
-      }
-
-      @Override
-      public Server server() {
-        return server;
-      }
-
-      void end(Outcome outcome) {
-        if (done) {
-          return;
-        }
-        done = true;
-        outcomes[outcome.ordinal()]++;
-        if (outcome.isSuccess()) {
-          tracker.onSuccess(server, start);
-        } else {
-          tracker.onFailure(server, start, outcome.error);
-        }
-        listener.onDone(server, outcome);
-      }
-
-      @Override
-      public void cancel() {
-        if (!done) {
-          done = true;
-          tracker.onCancel(server, start);
         }
       }
     }
