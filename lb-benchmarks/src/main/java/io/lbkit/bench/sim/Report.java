@@ -80,13 +80,7 @@ public final class Report {
     sb.append(s.description()).append("\n\n");
     sb.append("- Virtual duration: ").append(num(s.durationSeconds())).append(" s; workload: ")
         .append(s.workload()).append("; seed ").append(seed).append(".\n");
-    sb.append("- Servers: ");
-    for (int i = 0; i < s.servers().size(); i++) {
-      ServerSpec spec = s.servers().get(i);
-      sb.append(i == 0 ? "" : ", ").append(spec.id()).append(" ").append(spec.service());
-    }
-    sb.append("; capacity ").append(s.servers().get(0).capacity()).append(", queue ")
-        .append(s.servers().get(0).queueLimit()).append(".\n");
+    sb.append("- Servers: ").append(servers(s.servers())).append(".\n");
     if (!s.changes().isEmpty()) {
       sb.append("- Timeline: ");
       for (int i = 0; i < s.changes().size(); i++) {
@@ -110,20 +104,70 @@ public final class Report {
     return sb.toString();
   }
 
-  /** The index page: how the results were made and a link per scenario. */
-  public static String index(List<Scenario> scenarios, List<String> pages, long seed) {
+  /** Runs of servers with the same traits, e.g. "s1-s5 lognormal(20 ms), capacity 8". */
+  static String servers(List<ServerSpec> specs) {
+    StringBuilder sb = new StringBuilder();
+    int from = 0;
+    for (int i = 1; i <= specs.size(); i++) {
+      if (i < specs.size() && sameTraits(specs.get(from), specs.get(i))) {
+        continue;
+      }
+      ServerSpec a = specs.get(from);
+      sb.append(from == 0 ? "" : "; ").append(a.id());
+      if (i - 1 > from) {
+        sb.append("–").append(specs.get(i - 1).id());
+      }
+      sb.append(' ').append(a.service()).append(", capacity ").append(a.capacity())
+          .append(", queue ").append(a.queueLimit());
+      if (a.warmupFactor() > 1) {
+        sb.append(", cold start x").append(num(a.warmupFactor())).append(" easing off over ")
+            .append(num(a.warmupMillis() / 1000.0)).append(" s");
+      }
+      from = i;
+    }
+    return sb.toString();
+  }
+
+  private static boolean sameTraits(ServerSpec a, ServerSpec b) {
+    return a.service().equals(b.service()) && a.capacity() == b.capacity()
+        && a.queueLimit() == b.queueLimit() && a.warmupFactor() == b.warmupFactor()
+        && a.warmupMillis() == b.warmupMillis();
+  }
+
+  /** The index page: how the results were made, an overview matrix and a link per scenario. */
+  public static String index(List<Scenario> scenarios, List<List<RunResult>> results,
+      List<String> pages, long seed) {
     StringBuilder sb = new StringBuilder("# Cluster simulation results\n\n");
     sb.append("Every strategy x tracker x client policy from `io.lbkit.bench.sim.Catalog` runs "
         + "through each scenario below in virtual time, driving the real lbkit selector and "
         + "tracker. Seed ").append(seed).append("; the same seed gives the same files.\n\n");
-    sb.append("Regenerate: `java -cp lb-benchmarks/target/lb-benchmarks.jar "
-        + "io.lbkit.bench.sim.SimulatorMain` (options `--out DIR`, `--scenario N[,N]`, "
-        + "`--seed L`, `--duration SECONDS`, `--threads T`).\n\n");
+    sb.append("Regenerate: `mvn -B -q -pl lb-benchmarks -am package -DskipTests && java -cp "
+        + "lb-benchmarks/target/lb-benchmarks.jar io.lbkit.bench.sim.SimulatorMain` (options "
+        + "`--out DIR`, `--scenario N[,N]`, `--seed L`, `--duration SECONDS`, `--threads T`, "
+        + "and `--strategy`, `--tracker`, `--policy` name filters).\n\n");
     sb.append("| # | scenario | page |\n|--:|---|---|\n");
     for (int i = 0; i < scenarios.size(); i++) {
       Scenario s = scenarios.get(i);
       sb.append("| ").append(s.number()).append(" | ").append(s.title()).append(" | [")
           .append(pages.get(i)).append("](").append(pages.get(i)).append(") |\n");
+    }
+    if (!results.isEmpty() && !results.get(0).isEmpty()) {
+      sb.append("\n## Overview: p99 latency in ms (success %)\n\n| variant |");
+      StringBuilder rule = new StringBuilder("|---|");
+      for (Scenario s : scenarios) {
+        sb.append(' ').append(s.number()).append(" |");
+        rule.append("--:|");
+      }
+      sb.append('\n').append(rule).append('\n');
+      for (int v = 0; v < results.get(0).size(); v++) {
+        sb.append("| ").append(results.get(0).get(v).variant().label()).append(" |");
+        for (List<RunResult> rs : results) {
+          RunResult r = rs.get(v);
+          sb.append(' ').append(fixed(r.percentileMillis(0.99), 1)).append(" (")
+              .append(fixed(r.successRate() * 100, 2)).append(") |");
+        }
+        sb.append('\n');
+      }
     }
     return sb.toString();
   }

@@ -39,7 +39,9 @@ final class ReportWriter {
       SimulatorMain.writeString(dir.resolve(page), Report.scenarioPage(s, rs, seed, charts));
       pages.add(page);
     }
-    SimulatorMain.writeString(dir.resolve("index.md"), Report.index(scenarios, pages, seed));
+    List<List<RunResult>> all = new ArrayList<>();
+    scenarios.forEach(s -> all.add(results.get(s)));
+    SimulatorMain.writeString(dir.resolve("index.md"), Report.index(scenarios, all, pages, seed));
     return pages;
   }
 

@@ -78,6 +78,6 @@ public record ServiceTime(Kind kind, double meanMillis, double sigma) {
 
   @Override
   public String toString() {
-    return kind.name().toLowerCase(java.util.Locale.ROOT) + "(" + meanMillis + " ms)";
+    return kind.name().toLowerCase(java.util.Locale.ROOT) + "(" + Report.num(meanMillis) + " ms)";
   }
 }

@@ -119,7 +119,7 @@ public final class Simulation {
       events.at(nanos(c.atSeconds()), () -> changePool(c.members()));
     }
     long period = variant.tracker().periodNanos();
-    if (period > 0) {
+    if (period > 0 && period < durationNanos) {
       events.at(period, () -> tick(period));
     }
     Workload w = scenario.workload();

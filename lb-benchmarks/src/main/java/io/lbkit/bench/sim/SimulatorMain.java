@@ -16,9 +16,11 @@ import java.util.Map;
  * <pre>
  * java -cp lb-benchmarks/target/lb-benchmarks.jar io.lbkit.bench.sim.SimulatorMain
  *     [--out DIR] [--scenario N[,N...]] [--seed L] [--duration SECONDS] [--threads T]
+ *     [--strategy NAME[,NAME...]] [--tracker NAME[,...]] [--policy NAME[,...]]
  * </pre>
  * Defaults: {@code docs/simulation} under the repository root (found from the working directory),
- * every scenario, seed {@value #DEFAULT_SEED}, each scenario's own duration, one thread per core.
+ * every scenario, seed {@value #DEFAULT_SEED}, each scenario's own duration, one thread per core,
+ * every {@link Catalog} variant (the name filters keep only the named ones).
  * Prints each scenario's table and the wall time to standard output.
  */
 public final class SimulatorMain {
@@ -32,11 +34,14 @@ public final class SimulatorMain {
     long seed = DEFAULT_SEED;
     double duration = 0;
     int threads = Runtime.getRuntime().availableProcessors();
+    List<String> strategies = null;
+    List<String> trackers = null;
+    List<String> policies = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         System.out.println("options: --out DIR --scenario N[,N] --seed L --duration SECONDS "
-            + "--threads T");
+            + "--threads T --strategy A[,B] --tracker A[,B] --policy A[,B]");
         return;
       }
       if (i + 1 >= args.length) {
@@ -62,9 +67,18 @@ public final class SimulatorMain {
         case "--threads":
           threads = Integer.parseInt(v);
           break;
+        case "--strategy":
+          strategies = List.of(v.split(","));
+          break;
+        case "--tracker":
+          trackers = List.of(v.split(","));
+          break;
+        case "--policy":
+          policies = List.of(v.split(","));
+          break;
         default:
           throw new IllegalArgumentException("option: " + a + " (expected: --out, --scenario, "
-              + "--seed, --duration or --threads)");
+              + "--seed, --duration, --threads, --strategy, --tracker or --policy)");
       }
     }
     if (duration > 0) {
@@ -76,8 +90,20 @@ public final class SimulatorMain {
     }
     Path dir = out != null ? out : repositoryRoot().resolve("docs").resolve("simulation");
     long t0 = System.nanoTime();
+    List<Variant> variants = new ArrayList<>();
+    for (Variant v : Catalog.variants()) {
+      if ((strategies == null || strategies.contains(v.strategyName()))
+          && (trackers == null || trackers.contains(v.trackerName()))
+          && (policies == null || policies.contains(v.policy().name()))) {
+        variants.add(v);
+      }
+    }
+    if (variants.isEmpty()) {
+      throw new IllegalArgumentException("variants: none left by the filters (expected: names "
+          + "from " + Catalog.variants().get(0).label() + " and so on, see Catalog)");
+    }
     Map<Scenario, List<RunResult>> results =
-        SimulationRunner.runAll(scenarios, Catalog.variants(), seed, threads);
+        SimulationRunner.runAll(scenarios, variants, seed, threads);
     long events = 0;
     for (List<RunResult> rs : results.values()) {
       for (RunResult r : rs) {
@@ -91,7 +117,7 @@ public final class SimulatorMain {
       System.out.println(Report.table(e.getValue()));
     }
     System.out.println("wrote " + pages.size() + " scenario pages to " + dir.toAbsolutePath()
-        + "; " + results.size() + " scenarios x " + Catalog.variants().size() + " variants, "
+        + "; " + results.size() + " scenarios x " + variants.size() + " variants, "
         + events + " events, wall time " + wallMillis + " ms on " + threads + " threads");
   }
 
