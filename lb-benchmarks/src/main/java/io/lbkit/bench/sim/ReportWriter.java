@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,9 +32,12 @@ final class ReportWriter {
       SimulatorMain.writeString(dir.resolve(p99), p99Chart(s, rs));
       charts.add(p99);
       if (s.chart() != Scenario.Chart.NONE) {
-        String over = s.slug() + "-over-time.svg";
-        SimulatorMain.writeString(dir.resolve(over), overTimeChart(s, rs));
-        charts.add(over);
+        // one chart per tracker x policy, a line per strategy: all variants in one is unreadable
+        for (Map.Entry<String, List<RunResult>> g : byTrackerAndPolicy(rs).entrySet()) {
+          String over = s.slug() + "-over-time-" + g.getKey() + ".svg";
+          SimulatorMain.writeString(dir.resolve(over), overTimeChart(s, g.getValue()));
+          charts.add(over);
+        }
       }
       String page = s.slug() + ".md";
       SimulatorMain.writeString(dir.resolve(page), Report.scenarioPage(s, rs, seed, charts));
@@ -43,6 +47,16 @@ final class ReportWriter {
     scenarios.forEach(s -> all.add(results.get(s)));
     SimulatorMain.writeString(dir.resolve("index.md"), Report.index(scenarios, all, pages, seed));
     return pages;
+  }
+
+  /** Results grouped by "tracker-policy", in first-seen order. */
+  static Map<String, List<RunResult>> byTrackerAndPolicy(List<RunResult> rs) {
+    Map<String, List<RunResult>> groups = new LinkedHashMap<>();
+    for (RunResult r : rs) {
+      String key = r.variant().trackerName() + "-" + r.variant().policy().name();
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+    }
+    return groups;
   }
 
   static String p99Chart(Scenario s, List<RunResult> rs) {
@@ -61,7 +75,7 @@ final class ReportWriter {
     List<double[]> series = new ArrayList<>();
     boolean share = s.chart() == Scenario.Chart.FOCUS_SHARE;
     for (RunResult r : rs) {
-      names.add(r.variant().shortLabel());
+      names.add(r.variant().strategyName());
       if (share) {
         double[] f = r.shareOverTime(s.focus());
         for (int i = 0; i < f.length; i++) {
@@ -73,7 +87,9 @@ final class ReportWriter {
       }
     }
     double bucket = rs.isEmpty() ? 1 : rs.get(0).bucketSeconds();
-    return Svg.lineChart("Scenario " + s.number() + ": " + s.focusLabel(), "time (s)",
+    String group = rs.isEmpty() ? "" : " (" + rs.get(0).variant().trackerName() + " tracker, "
+        + rs.get(0).variant().policy().name() + ")";
+    return Svg.lineChart("Scenario " + s.number() + ": " + s.focusLabel() + group, "time (s)",
         share ? "share of attempts (%)" : "attempts per second", names, series, bucket,
         0);
   }

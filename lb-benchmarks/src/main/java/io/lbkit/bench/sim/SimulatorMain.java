@@ -29,6 +29,10 @@ public final class SimulatorMain {
   private SimulatorMain() {}
 
   public static void main(String[] args) {
+    // Hundreds of runs would log every ejection at INFO; keep the console to the tables.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     Path out = null;
     List<Scenario> scenarios = new ArrayList<>(Scenarios.all());
     long seed = DEFAULT_SEED;

@@ -60,7 +60,7 @@ public final class Svg {
     int right = 230;
     int top = 40;
     int bottom = 50;
-    int height = 380;
+    int height = Math.max(380, top + 16 * series.size() + 20); // room for the legend
     int plotW = WIDTH - left - right;
     int plotH = height - top - bottom;
     int points = 0;
