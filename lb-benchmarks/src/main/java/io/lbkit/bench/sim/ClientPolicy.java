@@ -17,7 +17,9 @@ import java.util.concurrent.Future;
  * plug in here by driving {@link Call#send} from their own async execution.
  *
  * <p>Everything runs on the simulation's single event-loop thread, in virtual time: a policy must
- * not block or sleep, only react to callbacks and schedule with {@link Call#after}.
+ * not block or sleep, only react to callbacks and schedule with {@link Call#after}. One {@link
+ * Catalog} instance serves runs on several threads at once, so it must be immutable; per-run
+ * state belongs in the instance {@link #bind} returns.
  */
 public interface ClientPolicy {
 
