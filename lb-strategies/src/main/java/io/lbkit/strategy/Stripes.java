@@ -3,6 +3,7 @@ package io.lbkit.strategy;
 import io.lbkit.RandomSource;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Striped cursors over a cyclic sequence of positions {@code 0 .. length-1}: the shared state of
@@ -18,15 +19,23 @@ import java.lang.invoke.VarHandle;
  * thread ids are handed out consecutively, so up to K threads created together land on distinct
  * cursors and never share a line.
  *
- * A cursor is one long: the owner's thread id (high 32 bits) and a position p in [0, length)
- * (low 32 bits). A pick returns p and stores p + 1 (mod length):
+ * A cursor is one long: an owner tag (high 32 bits: the thread id's low 31 bits with the top
+ * bit set, so never 0) and a position p in [0, length) (low 32 bits). A pick returns p and
+ * stores p + 1 (mod length):
  *   - the owner (the last thread that advanced it) stores with a plain (opaque) write: no locked
  *     instruction, no shared line, about the cost of an array read;
  *   - any other thread takes it over with a compare-and-set of the whole long; if that fails, it
  *     moves on to the next cursor for this pick, which spreads colliding threads without
  *     per-thread state.
- * Each cursor starts at its own random position, so threads start at different points of the
- * rotation instead of sending their first calls to the same server in lockstep.
+ *
+ * Starting points. A cursor is unclaimed (tag 0) until a thread first uses it; the k-th cursor
+ * claimed (k = 0, 1, 2, ..., counted once per cursor) starts at
+ *   (p0 + floor(k x 0.618... x length)) mod length,
+ * p0 drawn once from the selector's random source. So threads start at well-spread points of
+ * the rotation (golden-ratio offsets) instead of sending their first calls to the same server
+ * in lockstep, and yet which cursor a thread's id maps to does not matter: a single-threaded
+ * caller always starts at p0, so a seeded selector repeats exactly whatever thread runs it (the
+ * simulator relies on this).
  *
  * Exactness. Each pick on a cursor advances it by one, so a cursor walks the rotation without
  * gaps or repeats: after m_s picks through cursor s, position j was returned floor(m_s / length)
@@ -53,17 +62,18 @@ final class Stripes {
   private static final long POSITION = 0xFFFF_FFFFL;
   private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
 
+  private static final double GOLDEN = 0.6180339887498949;
+
   private final long[] cells; // cursor s at index (s + 1) * PAD; the first block guards the header
   private final int mask;
+  private final int origin; // p0
+  private final AtomicInteger claims = new AtomicInteger();
 
-  /** Cursors starting at random positions in {@code [0, length)}, owned by no thread. */
+  /** Unclaimed cursors; the first claimed starts at a random position in {@code [0, length)}. */
   Stripes(RandomSource random, int length) {
     this.mask = STRIPES - 1;
     this.cells = new long[(STRIPES + 2) * PAD];
-    for (int s = 0; s < STRIPES; s++) {
-      cells[(s + 1) * PAD] = random.nextInt(length); // owner 0: thread ids start at 1
-    }
-    VarHandle.releaseFence();
+    this.origin = random.nextInt(length);
   }
 
   static int stripeCount(int cores) {
@@ -80,16 +90,18 @@ final class Stripes {
   @SuppressWarnings("deprecation") // Thread.getId(): threadId() exists only from Java 19
   int next(int length) {
     long[] c = cells;
-    int me = (int) Thread.currentThread().getId();
+    // The owner tag: the id's low 31 bits (distinct for any realistic thread count), never 0.
+    int me = (int) Thread.currentThread().getId() | Integer.MIN_VALUE;
     int s = me;
     for (;;) {
       int idx = ((s & mask) + 1) * PAD;
       long v = (long) CELL.getOpaque(c, idx);
-      int p = (int) (v & POSITION);
+      int owner = (int) (v >>> 32);
+      int p = owner == 0 ? start(length) : (int) (v & POSITION);
       int cur = p < length ? p : p % length;
       int nxt = cur + 1 == length ? 0 : cur + 1;
       long mine = ((long) me << 32) | nxt;
-      if ((int) (v >>> 32) == me) {
+      if (owner == me) {
         CELL.setOpaque(c, idx, mine);
         return cur;
       }
@@ -98,6 +110,12 @@ final class Stripes {
       }
       s++; // another thread holds this cursor: take the next one for this pick
     }
+  }
+
+  /** Where the next claimed cursor starts: once per cursor (plus lost races), off the hot path. */
+  private int start(int length) {
+    long offset = (long) (claims.getAndIncrement() * GOLDEN * length);
+    return (int) ((origin + offset) % length);
   }
 
   @Override

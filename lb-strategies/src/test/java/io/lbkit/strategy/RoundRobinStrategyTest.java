@@ -72,6 +72,33 @@ class RoundRobinStrategyTest {
   }
 
   @Test
+  void sameSeedGivesTheSameSequenceWhicheverThreadPicks() throws Exception {
+    for (io.lbkit.Strategy strategy :
+        List.of(Strategies.roundRobin(), Strategies.weightedRoundRobin())) {
+      List<Server> servers = Fixtures.weighted(3, 1, 2, 5, 1);
+      int[][] seen = new int[2][40];
+      Thread[] threads = new Thread[2];
+      for (int t = 0; t < 2; t++) {
+        int id = t;
+        Runnable body = () -> {
+          Selector selector = Fixtures.selector(strategy, ServerPool.of(servers), 6);
+          for (int k = 0; k < 40; k++) {
+            seen[id][k] = servers.indexOf(selector.choose());
+          }
+        };
+        Thread thread = new Thread(body);
+        while (t == 1 && Stripes.stripeOf(thread.getId()) == Stripes.stripeOf(threads[0].getId())) {
+          thread = new Thread(body); // a thread on another cursor than the first
+        }
+        threads[t] = thread;
+        thread.start();
+        thread.join(60_000);
+      }
+      assertThat(seen[1]).as("%s", strategy).containsExactly(seen[0]);
+    }
+  }
+
+  @Test
   void stripeCountIsAPowerOfTwoAboutTwiceTheCores() {
     assertThat(Stripes.stripeCount(1)).isEqualTo(2);
     assertThat(Stripes.stripeCount(2)).isEqualTo(4);
