@@ -59,7 +59,8 @@ final class PeakEwmaStrategy implements Strategy {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PeakEwmaStrategy && ((PeakEwmaStrategy) o).defaultRttNanos == defaultRttNanos;
+    return o instanceof PeakEwmaStrategy
+        && ((PeakEwmaStrategy) o).defaultRttNanos == defaultRttNanos;
   }
 
   @Override

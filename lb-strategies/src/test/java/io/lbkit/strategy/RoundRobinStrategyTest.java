@@ -62,7 +62,7 @@ class RoundRobinStrategyTest {
   }
 
   @Test
-  void twoThreadsSharingOneCursorStillKeepSharesWithinOnePercent() throws Exception {
+  void twoThreadsStartingOnOneCursorStillKeepSharesWithinOnePercent() throws Exception {
     List<Server> servers = Fixtures.servers(10);
     Selector selector = Fixtures.selector(Strategies.roundRobin(), ServerPool.of(servers), 5);
     long[][] perThread = Fixtures.countOnTwoThreads(selector, servers, 500_000, true);
