@@ -1,0 +1,86 @@
+package io.lbkit.bench.peers;
+
+import io.lbkit.LoadTracker;
+import io.lbkit.Request;
+import io.lbkit.Selector;
+import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import io.lbkit.Strategy;
+import io.lbkit.strategy.Strategies;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * lbkit's side of each comparison: a {@link Selector} from a {@link Strategies} factory over the
+ * same {@link Fleet}.
+ *
+ * <p>Strategies are looked up by factory name at setup, so this class compiles against whichever
+ * strategies exist on the branch; a factory that does not exist yet fails that one benchmark
+ * (JMH carries on with the rest) with a message naming it.
+ */
+public final class LbkitPeer {
+  private LbkitPeer() {}
+
+  public static ServerPool pool(Fleet fleet) {
+    List<Server> servers = new ArrayList<>(fleet.size());
+    for (int i = 0; i < fleet.size(); i++) {
+      servers.add(Server.builder(fleet.host(i), Fleet.PORT)
+          .weight(fleet.weight(i))
+          .zone(fleet.zone(i))
+          .build());
+    }
+    return ServerPool.of(servers);
+  }
+
+  /** {@code Strategies.<factory>()}, or a wrapper such as {@code zoneAware(roundRobin())}. */
+  public static Strategy strategy(String factory) {
+    try {
+      int open = factory.indexOf('(');
+      if (open < 0) {
+        return (Strategy) Strategies.class.getMethod(factory).invoke(null);
+      }
+      String outer = factory.substring(0, open);
+      Strategy inner = strategy(factory.substring(open + 1, factory.length() - 1));
+      Method m = Strategies.class.getMethod(outer, Strategy.class);
+      return (Strategy) m.invoke(null, inner);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("Strategies." + factory
+          + " does not exist on this branch yet; the lbkit side of this comparison cannot run", e);
+    } catch (IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalStateException("Strategies." + factory + " failed", e);
+    }
+  }
+
+  /** choose() with no key. */
+  public static Chooser selector(Fleet fleet, String factory) {
+    Selector selector = strategy(factory).newSelector(pool(fleet), LoadTracker.create());
+    return seq -> selector.choose();
+  }
+
+  /** choose(request) with one of {@link Fleet#KEYS} precomputed keyed requests. */
+  public static Chooser keyedSelector(Fleet fleet, String factory) {
+    Selector selector = strategy(factory).newSelector(pool(fleet), LoadTracker.create());
+    Request[] requests = new Request[Fleet.KEYS];
+    for (int k = 0; k < requests.length; k++) {
+      requests[k] = Request.withKey(fleet.key(k));
+    }
+    return seq -> selector.choose(requests[seq & Fleet.KEY_MASK]);
+  }
+
+  /**
+   * The call path without the facade: choose, record the start, record a success. This is what a
+   * caller of {@code LoadBalancer} pays per call besides its own work.
+   */
+  public static Chooser callPath(Fleet fleet, String factory) {
+    LoadTracker tracker = LoadTracker.create();
+    Selector selector = strategy(factory).newSelector(pool(fleet), tracker);
+    return seq -> {
+      Server s = selector.choose();
+      long start = tracker.onStart(s);
+      tracker.onSuccess(s, start);
+      return s;
+    };
+  }
+}
