@@ -16,10 +16,11 @@ import java.util.Map;
  * 64-bit hash is computed once, here, and never on the pick path.
  */
 public final class Request {
+  // Declared before NONE: static initialisers run in text order.
+  private static final Server[] NO_SERVERS = new Server[0];
+
   /** No key, nothing excluded, idempotent read: what {@link Selector#choose()} uses. */
   public static final Request NONE = new Builder().build();
-
-  private static final Server[] NO_SERVERS = new Server[0];
 
   private final Object key;
   private final long keyHash;
