@@ -6,10 +6,11 @@ import com.linecorp.armeria.client.endpoint.EndpointSelectionStrategy;
 import com.linecorp.armeria.client.endpoint.EndpointSelector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Armeria's endpoint selection strategies over a static endpoint group, called through
- * {@code selectNow(ctx)}. The round-robin family ignores the request context, so none is built.
+ * {@code selectNow(ctx)}. None of these strategies reads the request context, so none is built.
  */
 public final class ArmeriaPeer {
   private ArmeriaPeer() {}
@@ -34,7 +35,13 @@ public final class ArmeriaPeer {
       case "weightedRoundRobin":
         return EndpointSelectionStrategy.weightedRoundRobin();
       case "rampingUp":
-        return EndpointSelectionStrategy.rampingUp();
+        // Every endpoint joined an hour ago, so the ramp is over and the pick uses full weights:
+        // the steady state a long-running client is in. (Without a timestamp, endpoints count as
+        // joining now and would be measured mid-ramp at nearly equal weights.)
+        long joined = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
+        return EndpointSelectionStrategy.builderForRampingUp()
+            .timestampFunction(endpoint -> joined)
+            .build();
       default:
         throw new IllegalArgumentException(
             "strategy: " + name + " (expected: roundRobin, weightedRoundRobin, rampingUp)");
