@@ -54,10 +54,14 @@ extra=(${BENCH_ARGS:-})
   echo "command: lb-benchmarks/bench.sh $profile '$regex' (threads: $threads; JMH ${jmh_profile[*]} ${extra[*]:-})"
 } > "$out/machine.txt"
 
+# The peers log their start-up at INFO in the middle of JMH's output; warnings still show.
+quiet=(-jvmArgsAppend -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+
 results=()
 for t in $threads; do
   json="$out/jmh-t$t.json"
-  java -jar "$jar" "$regex" "${jmh_profile[@]}" -t "$t" ${extra[@]+"${extra[@]}"} -rf json -rff "$json"
+  java -jar "$jar" "$regex" "${jmh_profile[@]}" "${quiet[@]}" -t "$t" ${extra[@]+"${extra[@]}"} \
+    -rf json -rff "$json"
   results+=("$json")
 done
 

@@ -84,7 +84,8 @@ public final class DubboPeer {
   }
 
   private static Invocation invocation(String key) {
-    return new RpcInvocation(METHOD, SERVICE, "", new Class<?>[] {String.class},
+    // No ServiceModel: the cluster invoker then falls back to the default application model.
+    return new RpcInvocation(null, METHOD, SERVICE, "", new Class<?>[] {String.class},
         new Object[] {key});
   }
 
