@@ -29,22 +29,20 @@ public final class ArmeriaPeer {
   }
 
   private static EndpointSelectionStrategy strategy(String name) {
-    switch (name) {
-      case "roundRobin":
-        return EndpointSelectionStrategy.roundRobin();
-      case "weightedRoundRobin":
-        return EndpointSelectionStrategy.weightedRoundRobin();
-      case "rampingUp":
+    return switch (name) {
+      case "roundRobin" -> EndpointSelectionStrategy.roundRobin();
+      case "weightedRoundRobin" -> EndpointSelectionStrategy.weightedRoundRobin();
+      case "rampingUp" -> {
         // Every endpoint joined an hour ago, so the ramp is over and the pick uses full weights:
         // the steady state a long-running client is in. (Without a timestamp, endpoints count as
         // joining now and would be measured mid-ramp at nearly equal weights.)
         long joined = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
-        return EndpointSelectionStrategy.builderForRampingUp()
+        yield EndpointSelectionStrategy.builderForRampingUp()
             .timestampFunction(endpoint -> joined)
             .build();
-      default:
-        throw new IllegalArgumentException(
-            "strategy: " + name + " (expected: roundRobin, weightedRoundRobin, rampingUp)");
-    }
+      }
+      default -> throw new IllegalArgumentException(
+          "strategy: " + name + " (expected: roundRobin, weightedRoundRobin, rampingUp)");
+    };
   }
 }

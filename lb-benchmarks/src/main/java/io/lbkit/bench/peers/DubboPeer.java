@@ -34,7 +34,10 @@ public final class DubboPeer {
 
   private DubboPeer() {}
 
-  /** {@code name} as Dubbo spells it: random, roundrobin, leastactive, shortestresponse, consistenthash. */
+  /**
+   * Dubbo's load balance called {@code name}: random, roundrobin, leastactive, shortestresponse or
+   * consistenthash.
+   */
   public static Chooser loadBalance(Fleet fleet, String name) {
     LoadBalance lb = extension(name);
     List<Invoker<DemoService>> invokers = invokers(fleet);

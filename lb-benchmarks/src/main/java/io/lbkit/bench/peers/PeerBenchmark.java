@@ -47,15 +47,15 @@ public class PeerBenchmark {
     @Setup
     public void setup() {
       Fleet fleet = Fleet.of(n);
-      switch (impl) {
-        case "lbkit": chooser = LbkitPeer.selector(fleet, "roundRobin"); break;
-        case "dubbo": chooser = DubboPeer.loadBalance(fleet, "roundrobin"); break;
-        case "ribbon": chooser = RibbonPeer.rule(fleet, "roundRobin"); break;
-        case "spring": chooser = SpringPeer.blocking(fleet, "roundRobin"); break;
-        case "armeria": chooser = ArmeriaPeer.selector(fleet, "roundRobin"); break;
-        case "grpc": chooser = GrpcPeer.roundRobin(fleet); break;
-        default: throw unknown(impl);
-      }
+      chooser = switch (impl) {
+        case "lbkit" -> LbkitPeer.selector(fleet, "roundRobin");
+        case "dubbo" -> DubboPeer.loadBalance(fleet, "roundrobin");
+        case "ribbon" -> RibbonPeer.rule(fleet, "roundRobin");
+        case "spring" -> SpringPeer.blocking(fleet, "roundRobin");
+        case "armeria" -> ArmeriaPeer.selector(fleet, "roundRobin");
+        case "grpc" -> GrpcPeer.roundRobin(fleet);
+        default -> throw unknown(impl);
+      };
     }
   }
 
@@ -73,13 +73,13 @@ public class PeerBenchmark {
     @Setup
     public void setup() {
       Fleet fleet = Fleet.of(n);
-      switch (impl) {
-        case "lbkit": chooser = LbkitPeer.selector(fleet, "random"); break;
-        case "dubbo": chooser = DubboPeer.loadBalance(fleet, "random"); break;
-        case "ribbon": chooser = RibbonPeer.rule(fleet, "random"); break;
-        case "spring": chooser = SpringPeer.blocking(fleet, "random"); break;
-        default: throw unknown(impl);
-      }
+      chooser = switch (impl) {
+        case "lbkit" -> LbkitPeer.selector(fleet, "random");
+        case "dubbo" -> DubboPeer.loadBalance(fleet, "random");
+        case "ribbon" -> RibbonPeer.rule(fleet, "random");
+        case "spring" -> SpringPeer.blocking(fleet, "random");
+        default -> throw unknown(impl);
+      };
     }
   }
 
@@ -100,17 +100,17 @@ public class PeerBenchmark {
     @Setup
     public void setup() {
       Fleet fleet = Fleet.weighted(n);
-      switch (impl) {
-        case "lbkit": chooser = LbkitPeer.selector(fleet, "weightedRoundRobin"); break;
-        case "dubbo": chooser = DubboPeer.loadBalance(fleet, "roundrobin"); break;
-        case "armeria": chooser = ArmeriaPeer.selector(fleet, "weightedRoundRobin"); break;
-        case "armeria-rampingUp": chooser = ArmeriaPeer.selector(fleet, "rampingUp"); break;
-        default: throw unknown(impl);
-      }
+      chooser = switch (impl) {
+        case "lbkit" -> LbkitPeer.selector(fleet, "weightedRoundRobin");
+        case "dubbo" -> DubboPeer.loadBalance(fleet, "roundrobin");
+        case "armeria" -> ArmeriaPeer.selector(fleet, "weightedRoundRobin");
+        case "armeria-rampingUp" -> ArmeriaPeer.selector(fleet, "rampingUp");
+        default -> throw unknown(impl);
+      };
     }
   }
 
-  /** The least loaded server: exact scans (Dubbo, Ribbon) against lbkit's least connections and P2C. */
+  /** The least loaded server: Dubbo's and Ribbon's exact scans, lbkit's least-loaded picks. */
   @State(Scope.Benchmark)
   public static class LeastLoaded {
     @Param({"lbkit-leastConnections", "lbkit-p2c", "dubbo-leastActive", "ribbon-bestAvailable"})
@@ -124,13 +124,13 @@ public class PeerBenchmark {
     @Setup
     public void setup() {
       Fleet fleet = Fleet.of(n);
-      switch (impl) {
-        case "lbkit-leastConnections": chooser = LbkitPeer.selector(fleet, "leastConnections"); break;
-        case "lbkit-p2c": chooser = LbkitPeer.selector(fleet, "powerOfTwoChoices"); break;
-        case "dubbo-leastActive": chooser = DubboPeer.loadBalance(fleet, "leastactive"); break;
-        case "ribbon-bestAvailable": chooser = RibbonPeer.rule(fleet, "bestAvailable"); break;
-        default: throw unknown(impl);
-      }
+      chooser = switch (impl) {
+        case "lbkit-leastConnections" -> LbkitPeer.selector(fleet, "leastConnections");
+        case "lbkit-p2c" -> LbkitPeer.selector(fleet, "powerOfTwoChoices");
+        case "dubbo-leastActive" -> DubboPeer.loadBalance(fleet, "leastactive");
+        case "ribbon-bestAvailable" -> RibbonPeer.rule(fleet, "bestAvailable");
+        default -> throw unknown(impl);
+      };
     }
   }
 
@@ -148,16 +148,12 @@ public class PeerBenchmark {
     @Setup
     public void setup() {
       Fleet fleet = Fleet.of(n);
-      switch (impl) {
-        case "lbkit-peakEwma": chooser = LbkitPeer.selector(fleet, "peakEwma"); break;
-        case "dubbo-shortestResponse":
-          chooser = DubboPeer.loadBalance(fleet, "shortestresponse");
-          break;
-        case "ribbon-weightedResponseTime":
-          chooser = RibbonPeer.rule(fleet, "weightedResponseTime");
-          break;
-        default: throw unknown(impl);
-      }
+      chooser = switch (impl) {
+        case "lbkit-peakEwma" -> LbkitPeer.selector(fleet, "peakEwma");
+        case "dubbo-shortestResponse" -> DubboPeer.loadBalance(fleet, "shortestresponse");
+        case "ribbon-weightedResponseTime" -> RibbonPeer.rule(fleet, "weightedResponseTime");
+        default -> throw unknown(impl);
+      };
     }
   }
 
@@ -175,14 +171,12 @@ public class PeerBenchmark {
     @Setup
     public void setup() {
       Fleet fleet = Fleet.of(n);
-      switch (impl) {
-        case "lbkit-consistentHash":
-          chooser = LbkitPeer.keyedSelector(fleet, "consistentHash");
-          break;
-        case "lbkit-maglev": chooser = LbkitPeer.keyedSelector(fleet, "maglev"); break;
-        case "dubbo-consistentHash": chooser = DubboPeer.loadBalance(fleet, "consistenthash"); break;
-        default: throw unknown(impl);
-      }
+      chooser = switch (impl) {
+        case "lbkit-consistentHash" -> LbkitPeer.keyedSelector(fleet, "consistentHash");
+        case "lbkit-maglev" -> LbkitPeer.keyedSelector(fleet, "maglev");
+        case "dubbo-consistentHash" -> DubboPeer.loadBalance(fleet, "consistenthash");
+        default -> throw unknown(impl);
+      };
     }
   }
 
@@ -200,11 +194,11 @@ public class PeerBenchmark {
     @Setup
     public void setup() {
       Fleet fleet = Fleet.of(n);
-      switch (impl) {
-        case "lbkit-zoneAware": chooser = LbkitPeer.selector(fleet, "zoneAware(roundRobin)"); break;
-        case "ribbon-zoneAvoidance": chooser = RibbonPeer.rule(fleet, "zoneAvoidance"); break;
-        default: throw unknown(impl);
-      }
+      chooser = switch (impl) {
+        case "lbkit-zoneAware" -> LbkitPeer.selector(fleet, "zoneAware(roundRobin)");
+        case "ribbon-zoneAvoidance" -> RibbonPeer.rule(fleet, "zoneAvoidance");
+        default -> throw unknown(impl);
+      };
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Netflix Ribbon's rules behind a {@link BaseLoadBalancer} with no ping (every server is up), called
- * through {@code chooseServer(key)} as a Ribbon client does.
+ * Netflix Ribbon's rules behind a {@link BaseLoadBalancer} with no ping (every server is up),
+ * called through {@code chooseServer(key)} as a Ribbon client does.
  *
  * <p>The stats the load-aware rules read are filled in setup so that they take their real path:
  * every server has a recorded response time (10..29 ms, so weighted response time has unequal
@@ -50,21 +50,15 @@ public final class RibbonPeer {
   }
 
   private static IRule newRule(String rule) {
-    switch (rule) {
-      case "roundRobin":
-        return new RoundRobinRule();
-      case "random":
-        return new RandomRule();
-      case "weightedResponseTime":
-        return new WeightedResponseTimeRule();
-      case "bestAvailable":
-        return new BestAvailableRule();
-      case "zoneAvoidance":
-        return new ZoneAvoidanceRule();
-      default:
-        throw new IllegalArgumentException("rule: " + rule + " (expected: roundRobin, random, "
-            + "weightedResponseTime, bestAvailable, zoneAvoidance)");
-    }
+    return switch (rule) {
+      case "roundRobin" -> new RoundRobinRule();
+      case "random" -> new RandomRule();
+      case "weightedResponseTime" -> new WeightedResponseTimeRule();
+      case "bestAvailable" -> new BestAvailableRule();
+      case "zoneAvoidance" -> new ZoneAvoidanceRule();
+      default -> throw new IllegalArgumentException("rule: " + rule + " (expected: roundRobin, "
+          + "random, weightedResponseTime, bestAvailable, zoneAvoidance)");
+    };
   }
 
   private static List<Server> servers(Fleet fleet) {

@@ -28,18 +28,12 @@ public final class SpringPeer {
     }
     ObjectProvider<ServiceInstanceListSupplier> supplier =
         ServiceInstanceListSuppliers.toProvider(SERVICE_ID, instances);
-    ReactorServiceInstanceLoadBalancer lb;
-    switch (algorithm) {
-      case "roundRobin":
-        lb = new RoundRobinLoadBalancer(supplier, SERVICE_ID);
-        break;
-      case "random":
-        lb = new RandomLoadBalancer(supplier, SERVICE_ID);
-        break;
-      default:
-        throw new IllegalArgumentException(
-            "algorithm: " + algorithm + " (expected: roundRobin, random)");
-    }
+    ReactorServiceInstanceLoadBalancer lb = switch (algorithm) {
+      case "roundRobin" -> new RoundRobinLoadBalancer(supplier, SERVICE_ID);
+      case "random" -> new RandomLoadBalancer(supplier, SERVICE_ID);
+      default -> throw new IllegalArgumentException(
+          "algorithm: " + algorithm + " (expected: roundRobin, random)");
+    };
     var first = lb.choose().block();
     if (first == null || !first.hasServer()) {
       throw new IllegalStateException("Spring " + algorithm + " chose nothing");

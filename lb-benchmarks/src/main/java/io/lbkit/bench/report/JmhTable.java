@@ -14,10 +14,12 @@ import java.util.StringJoiner;
 
 /**
  * Turns JMH JSON result files ({@code -rf json}) into the README's Markdown table: benchmark ×
- * implementation × N × threads × ns/op × B/op, with each row's time divided by lbkit's and by the
- * bare floor of its algorithm.
+ * implementation × N × threads × ns/op × B/op, with each row's time divided by lbkit's and by
+ * the bare floor of its algorithm.
  *
- * <pre>java -cp lb-benchmarks.jar io.lbkit.bench.report.JmhTable [--machine machine.txt] a.json...</pre>
+ * <pre>
+ * java -cp lb-benchmarks.jar io.lbkit.bench.report.JmhTable [--machine machine.txt] a.json...
+ * </pre>
  *
  * <p>Rows that measure the same algorithm are the rows of one benchmark method at the same N and
  * thread count; the reference among them is the fastest row whose label starts with
@@ -101,7 +103,8 @@ public final class JmhTable {
         .thenComparingInt(Row::threads)
         .thenComparingDouble(Row::ns));
     StringBuilder sb = new StringBuilder();
-    sb.append("| benchmark | implementation | N | threads | ns/op | ± | B/op | × lbkit | × floor |\n");
+    sb.append("| benchmark | implementation | N | threads | ns/op | ± | B/op | × lbkit | × floor |");
+    sb.append('\n');
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : sorted) {
       Row ref = lbkitReference(sorted, r);
@@ -142,14 +145,14 @@ public final class JmhTable {
       return null;
     }
     String algorithm = r.benchmark().startsWith("StrategyBenchmark.") ? r.label() : r.method();
-    String floorMethod;
-    switch (algorithm) {
-      case "roundRobin": floorMethod = "roundRobinFloor"; break;
-      case "random": floorMethod = "randomFloor"; break;
-      case "leastLoaded": case "powerOfTwoChoices": case "leastConnections":
-        floorMethod = "p2cFloor";
-        break;
-      default: return null;
+    String floorMethod = switch (algorithm) {
+      case "roundRobin" -> "roundRobinFloor";
+      case "random" -> "randomFloor";
+      case "leastLoaded", "powerOfTwoChoices", "leastConnections" -> "p2cFloor";
+      default -> null;
+    };
+    if (floorMethod == null) {
+      return null;
     }
     for (Row c : rows) {
       if (c.benchmark().equals("FloorBenchmark." + floorMethod) && c.n() == r.n()
@@ -161,14 +164,14 @@ public final class JmhTable {
   }
 
   private static double nanosPer(String unit) {
-    switch (unit) {
-      case "ns/op": return 1;
-      case "us/op": return 1e3;
-      case "ms/op": return 1e6;
-      case "s/op": return 1e9;
-      default: throw new IllegalArgumentException(
+    return switch (unit) {
+      case "ns/op" -> 1;
+      case "us/op" -> 1e3;
+      case "ms/op" -> 1e6;
+      case "s/op" -> 1e9;
+      default -> throw new IllegalArgumentException(
           "scoreUnit: " + unit + " (expected: a time per operation, run with -bm avgt)");
-    }
+    };
   }
 
   /** JMH writes "NaN" as a string when one iteration gives no error estimate. */

@@ -35,22 +35,15 @@ final class Json {
       throw error("a value");
     }
     char c = text.charAt(pos);
-    switch (c) {
-      case '{':
-        return object();
-      case '[':
-        return array();
-      case '"':
-        return string();
-      case 't':
-        return literal("true", Boolean.TRUE);
-      case 'f':
-        return literal("false", Boolean.FALSE);
-      case 'n':
-        return literal("null", null);
-      default:
-        return number();
-    }
+    return switch (c) {
+      case '{' -> object();
+      case '[' -> array();
+      case '"' -> string();
+      case 't' -> literal("true", Boolean.TRUE);
+      case 'f' -> literal("false", Boolean.FALSE);
+      case 'n' -> literal("null", null);
+      default -> number();
+    };
   }
 
   private Map<String, Object> object() {
@@ -111,16 +104,16 @@ final class Json {
       }
       char e = text.charAt(pos++);
       switch (e) {
-        case 'b': sb.append('\b'); break;
-        case 'f': sb.append('\f'); break;
-        case 'n': sb.append('\n'); break;
-        case 'r': sb.append('\r'); break;
-        case 't': sb.append('\t'); break;
-        case 'u':
+        case 'b' -> sb.append('\b');
+        case 'f' -> sb.append('\f');
+        case 'n' -> sb.append('\n');
+        case 'r' -> sb.append('\r');
+        case 't' -> sb.append('\t');
+        case 'u' -> {
           sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
           pos += 4;
-          break;
-        default: sb.append(e); // \" \\ \/
+        }
+        default -> sb.append(e); // \" \\ \/
       }
     }
     throw error("a closing quote");
