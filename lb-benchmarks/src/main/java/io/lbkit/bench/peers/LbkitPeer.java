@@ -34,17 +34,26 @@ public final class LbkitPeer {
     return ServerPool.of(servers);
   }
 
-  /** {@code Strategies.<factory>()}, or a wrapper such as {@code zoneAware(roundRobin())}. */
+  /** {@code Strategies.<factory>()}. */
   public static Strategy strategy(String factory) {
+    return call(factory, new Class<?>[0]);
+  }
+
+  /**
+   * {@code Strategies.zoneAware(localZone, <delegate>())}: prefers the caller's zone, one third of
+   * the fleet, and round-robins within it.
+   */
+  public static Chooser zoneAware(Fleet fleet, String localZone, String delegate) {
+    Strategy zoneAware = call("zoneAware", new Class<?>[] {String.class, Strategy.class},
+        localZone, strategy(delegate));
+    Selector selector = zoneAware.newSelector(pool(fleet), LoadTracker.create());
+    return seq -> selector.choose();
+  }
+
+  private static Strategy call(String factory, Class<?>[] types, Object... args) {
     try {
-      int open = factory.indexOf('(');
-      if (open < 0) {
-        return (Strategy) Strategies.class.getMethod(factory).invoke(null);
-      }
-      String outer = factory.substring(0, open);
-      Strategy inner = strategy(factory.substring(open + 1, factory.length() - 1));
-      Method m = Strategies.class.getMethod(outer, Strategy.class);
-      return (Strategy) m.invoke(null, inner);
+      Method m = Strategies.class.getMethod(factory, types);
+      return (Strategy) m.invoke(null, args);
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException("Strategies." + factory
           + " does not exist on this branch yet; the lbkit side of this comparison cannot run", e);

@@ -180,7 +180,10 @@ public class PeerBenchmark {
     }
   }
 
-  /** Round robin within the servers' zones (three zones, all healthy). */
+  /**
+   * Zone-aware round robin over three healthy zones: Ribbon filters out zones it judges degraded
+   * and rotates over the rest; lbkit keeps to the caller's zone.
+   */
   @State(Scope.Benchmark)
   public static class ZoneAware {
     @Param({"lbkit-zoneAware", "ribbon-zoneAvoidance"})
@@ -195,7 +198,7 @@ public class PeerBenchmark {
     public void setup() {
       Fleet fleet = Fleet.of(n);
       chooser = switch (impl) {
-        case "lbkit-zoneAware" -> LbkitPeer.selector(fleet, "zoneAware(roundRobin)");
+        case "lbkit-zoneAware" -> LbkitPeer.zoneAware(fleet, fleet.zone(0), "roundRobin");
         case "ribbon-zoneAvoidance" -> RibbonPeer.rule(fleet, "zoneAvoidance");
         default -> throw unknown(impl);
       };
