@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +168,15 @@ public class LoadTracker implements HealthTracker {
    * the write path with every snapshot; lb-health overrides it to keep state for a grace period.
    */
   protected void retain(PoolSnapshot pool) {
-    metrics.values().removeIf(m -> pool.byId(m.serverId()) == null && m.inFlight() == 0);
+    dropMetricsIf(m -> pool.byId(m.serverId()) == null && m.inFlight() == 0);
+  }
+
+  /**
+   * Drops every held metrics entry that {@code drop} accepts. For subclasses whose {@link #retain}
+   * keeps state past the pool (lb-health's grace period) and must still release it later.
+   */
+  protected final void dropMetricsIf(Predicate<ServerMetrics> drop) {
+    metrics.values().removeIf(drop);
   }
 
   @Override

@@ -1,0 +1,147 @@
+package io.lbkit.bench;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lbkit.LoadTracker;
+import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import io.lbkit.Ticker;
+import io.lbkit.failover.Call;
+import io.lbkit.failover.Failover;
+import io.lbkit.failover.LoadBalancer;
+import io.lbkit.failover.RetryBudget;
+import io.lbkit.strategy.Strategies;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cost lbkit adds around one call, beyond the user's own lambda (target: <= 150 ns/op and
+ * 0 B/op with {@code -prof gc}):
+ *
+ * <ul>
+ *   <li>{@code execute}: {@code LoadBalancer.execute} with a no-op call: choose, breaker
+ *       permission, onStart, the call, classification, onSuccess, budget accounting;
+ *   <li>{@code chooseStartSuccess}: the same steps by hand on the balancer as a plain selector.
+ * </ul>
+ *
+ * {@code tracking=breaker} runs over a tracker that keeps one resilience4j {@link CircuitBreaker}
+ * per server (count window of 100, the resilience4j defaults), so the breaker's bookkeeping is in
+ * the figure; {@code tracking=load} over a plain {@link LoadTracker}, to separate the two costs.
+ * {@code failover} compares fail-fast with retry(3), whose first attempt succeeds.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class CallPathBenchmark {
+  private static final Call<Server> NO_OP = server -> server;
+
+  @Param({"16"})
+  int servers;
+
+  @Param({"failFast", "retry3"})
+  String failover;
+
+  /** {@code breaker}: a resilience4j breaker per server; {@code load}: a plain LoadTracker. */
+  @Param({"breaker", "load"})
+  String tracking;
+
+  private LoadBalancer lb;
+  private LoadTracker tracker;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    List<Server> list = new ArrayList<>(servers);
+    for (int i = 0; i < servers; i++) {
+      list.add(Server.of("10.0." + (i / 250) + "." + (i % 250 + 1), 8080));
+    }
+    ServerPool pool = ServerPool.of(list);
+    tracker = "breaker".equals(tracking) ? new BreakerTracker() : LoadTracker.create();
+    lb = LoadBalancer.builder(pool)
+        .strategy(Strategies.roundRobin())
+        .tracker(tracker)
+        .failover("retry3".equals(failover) ? Failover.retry(3) : Failover.failFast())
+        .budget(RetryBudget.tokenBucket(100, 0.1))
+        .build();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    lb.close();
+  }
+
+  @Benchmark
+  public Server execute() throws Exception {
+    return lb.execute(NO_OP);
+  }
+
+  @Benchmark
+  public Server chooseStartSuccess() {
+    Server s = lb.choose();
+    if (!tracker.tryAcquirePermission(s)) {
+      return null;
+    }
+    long t = tracker.onStart(s);
+    tracker.onSuccess(s, t);
+    return s;
+  }
+
+  /** A load tracker with one resilience4j circuit breaker per server. */
+  static final class BreakerTracker extends LoadTracker {
+    private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final CircuitBreakerConfig config = CircuitBreakerConfig.ofDefaults();
+
+    BreakerTracker() {
+      super(Ticker.system(), Duration.ofSeconds(10));
+    }
+
+    private CircuitBreaker breaker(Server s) {
+      CircuitBreaker b = breakers.get(s.id());
+      return b != null ? b
+          : breakers.computeIfAbsent(s.id(), id -> CircuitBreaker.of(id, config));
+    }
+
+    @Override
+    public boolean tryAcquirePermission(Server server) {
+      return breaker(server).tryAcquirePermission();
+    }
+
+    @Override
+    public void onSuccess(Server server, long startNanos) {
+      long now = ticker().read();
+      super.onSuccess(server, startNanos);
+      breaker(server).onSuccess(now - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onFailure(Server server, long startNanos, Throwable error) {
+      long now = ticker().read();
+      super.onFailure(server, startNanos, error);
+      breaker(server).onError(now - startNanos, TimeUnit.NANOSECONDS, error);
+    }
+
+    @Override
+    public void onCancel(Server server, long startNanos) {
+      super.onCancel(server, startNanos);
+      breaker(server).releasePermission();
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.lbkit.failover;
+
+import io.lbkit.Server;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One attempt of a non-blocking call against a chosen server, for {@link
+ * LoadBalancer#executeAsync}. The returned future is cancelled ({@code cancel(true)}) when the
+ * attempt loses a hedge or fork race or the caller cancels; a client that can abort the request
+ * should do so when that happens. Throwing instead of returning a failed future is allowed.
+ *
+ * @param <T> the result type
+ */
+@FunctionalInterface
+public interface AsyncCall<T> {
+  CompletableFuture<T> call(Server server) throws Exception;
+}

@@ -1,0 +1,133 @@
+package io.lbkit.failover;
+
+import io.lbkit.NoServerAvailableException;
+import io.lbkit.Request;
+import io.lbkit.internal.Checks;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dubbo's fail-back, bounded: one attempt; on a failure the caller gets {@code
+ * fallback.apply(error)} at once, and the call is retried in the background (on the balancer's
+ * scheduler and executor) up to {@code maxRetries} times with backoff (default 3 retries, 5 s
+ * doubling to 60 s, ±50%), each re-chosen from the current pool and, while possible, not one
+ * that an earlier background retry of the same call already tried.
+ *
+ * <p>Bounds: at most {@code maxPending} calls (default 100) wait for a background retry; a new one
+ * beyond that drops the oldest, with a WARN log. A background retry refused by the {@link
+ * RetryBudget} counts as one of the call's retries. Calls whose failure does not allow a repeat
+ * (the {@link Failover} safety rules) are never queued. {@link LoadBalancer#close()} cancels every
+ * pending retry and interrupts or cancels any running one. Immutable.
+ */
+public final class FailBack extends Failover {
+  private static final Logger log = LoggerFactory.getLogger(FailBack.class);
+
+  public static final int DEFAULT_MAX_RETRIES = 3;
+  public static final int DEFAULT_MAX_PENDING = 100;
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
+  static final Backoff DEFAULT_BACKOFF =
+      Backoff.of(DEFAULT_INITIAL_BACKOFF, 2.0, DEFAULT_MAX_BACKOFF, 0.5);
+
+  final Function<? super Throwable, ?> fallback;
+  final int maxRetries;
+  final Backoff backoff;
+  final int maxPending;
+
+  FailBack(Function<? super Throwable, ?> fallback, int maxRetries, Backoff backoff,
+      int maxPending) {
+    this.fallback = fallback;
+    this.maxRetries = maxRetries;
+    this.backoff = backoff;
+    this.maxPending = maxPending;
+  }
+
+  /** Background retries per failed call, >= 1. */
+  public FailBack maxRetries(int maxRetries) {
+    Checks.argument(maxRetries >= 1, "maxRetries", maxRetries, ">= 1");
+    return new FailBack(fallback, maxRetries, backoff, maxPending);
+  }
+
+  /** Calls waiting for a background retry, >= 1; beyond it the oldest is dropped. */
+  public FailBack maxPending(int maxPending) {
+    Checks.argument(maxPending >= 1, "maxPending", maxPending, ">= 1");
+    return new FailBack(fallback, maxRetries, backoff, maxPending);
+  }
+
+  /** Backoff between background retries: from {@code initial} (>= 1 ms), doubling, to max. */
+  public FailBack backoff(Duration initial, Duration max) {
+    Checks.notNull(initial, "backoff.initial");
+    Checks.argument(!initial.isZero() && !initial.isNegative(), "backoff.initial", initial,
+        "> 0");
+    return new FailBack(fallback, maxRetries, Backoff.of(initial, 2.0, max, 0.5), maxPending);
+  }
+
+  @Override
+  Object newState(Engine engine) {
+    return new FailBackQueue(engine, this);
+  }
+
+  @Override
+  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
+    T result;
+    try {
+      result = FailFast.INSTANCE.execute(engine, request, call);
+    } catch (Exception e) {
+      Outcome o = engine.classify(null, e);
+      if (o.isSuccess()) {
+        throw e;
+      }
+      enqueue(engine, request, InterruptibleTask.on(engine.executor, call), e, o);
+      return fallback(e);
+    }
+    Outcome o = engine.classify(result, null);
+    if (o.isSuccess()) {
+      return result;
+    }
+    FailedResultException f = new FailedResultException(result);
+    enqueue(engine, request, InterruptibleTask.on(engine.executor, call), f, o);
+    return fallback(f);
+  }
+
+  @Override
+  <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
+    return FailFast.INSTANCE.executeAsync(engine, request, call).handle((r, e) -> {
+      Throwable failure = e == null ? null : DefaultClassifier.unwrap(e);
+      Outcome o = engine.classify(r, failure);
+      if (o.isSuccess()) {
+        if (e != null) {
+          throw e instanceof RuntimeException ? (RuntimeException) e
+              : new java.util.concurrent.CompletionException(e);
+        }
+        return r;
+      }
+      Throwable f = failure != null ? failure : new FailedResultException(r);
+      enqueue(engine, request, call, f, o);
+      return fallback(f);
+    });
+  }
+
+  private void enqueue(Engine engine, Request request, AsyncCall<?> call, Throwable failure,
+      Outcome outcome) {
+    if (failure instanceof NoServerAvailableException
+        || !Engine.mayRepeat(request, outcome, false)) {
+      return; // nothing was chosen, or repeating is unsafe: the fallback is the answer
+    }
+    ((FailBackQueue) engine.state()).add(request, call);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T fallback(Throwable error) {
+    log.debug("call failed, returning the fail-back fallback and retrying later", error);
+    return (T) fallback.apply(error);
+  }
+
+  @Override
+  public String toString() {
+    return "failBack(maxRetries=" + maxRetries + ", " + backoff + ", maxPending=" + maxPending
+        + ")";
+  }
+}

@@ -1,0 +1,162 @@
+package io.lbkit.failover;
+
+import io.lbkit.Request;
+import io.lbkit.Server;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A balancer's background retries under {@link FailBack}: at most {@code maxPending} calls, the
+ * oldest dropped beyond that, everything cancelled by {@link #close()}. Thread-safe.
+ */
+final class FailBackQueue implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FailBackQueue.class);
+
+  private final Engine engine;
+  private final FailBack config;
+  private final ConcurrentLinkedDeque<Pending<?>> pending = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private volatile boolean closed;
+
+  FailBackQueue(Engine engine, FailBack config) {
+    this.engine = engine;
+    this.config = config;
+  }
+
+  /** Queues a failed call for background retries. */
+  <T> void add(Request request, AsyncCall<T> call) {
+    if (closed) {
+      return;
+    }
+    Pending<T> p = new Pending<>(request, call);
+    size.incrementAndGet();
+    pending.addLast(p);
+    while (size.get() > config.maxPending) {
+      Pending<?> oldest = pending.peekFirst();
+      if (oldest == null) {
+        break;
+      }
+      if (oldest.drop()) {
+        log.warn("fail-back queue full ({} pending): dropped the oldest retry of {}",
+            config.maxPending, oldest.request);
+      }
+    }
+    p.scheduleNext();
+    if (closed) {
+      p.drop(); // close() ran while this one was being added
+    }
+  }
+
+  /** Calls waiting for, or running, a background retry. */
+  int pending() {
+    return size.get();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Pending<?> p;
+    while ((p = pending.peekFirst()) != null) {
+      p.drop();
+    }
+  }
+
+  private final class Pending<T> {
+    final Request request;
+    private final AsyncCall<T> call;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private Request tried;
+    private Server last;
+    private int retries;
+    private volatile Future<?> timer;
+    private volatile AsyncAttempt<T> current;
+
+    Pending(Request request, AsyncCall<T> call) {
+      this.request = request;
+      this.call = call;
+      this.tried = request;
+    }
+
+    void scheduleNext() {
+      if (finished.get()) {
+        return;
+      }
+      if (retries >= config.maxRetries) {
+        finish();
+        log.debug("fail-back gave up after {} retries: {}", retries, request);
+        return;
+      }
+      long wait = config.backoff.delayNanos(retries + 1, engine.random);
+      timer = engine.scheduler.schedule(this::retry, wait);
+      if (finished.get()) {
+        timer.cancel(false); // dropped while scheduling
+      }
+    }
+
+    private void retry() {
+      if (finished.get() || closed) {
+        return;
+      }
+      retries++;
+      if (!engine.budget.tryAcquire()) {
+        scheduleNext();
+        return;
+      }
+      Server s;
+      try {
+        s = engine.acquireForRetry(tried, request, last);
+      } catch (RuntimeException e) {
+        scheduleNext();
+        return;
+      }
+      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
+      current = a;
+      a.start(call, this::onEnd);
+      if (finished.get()) {
+        a.cancel();
+      }
+    }
+
+    private void onEnd(AsyncAttempt<T> a) {
+      if (a.outcome.isSuccess()) {
+        finish();
+        return;
+      }
+      last = a.server;
+      tried = tried.excluding(a.server);
+      if (!Engine.mayRepeat(request, a.outcome, false)) {
+        finish();
+        return;
+      }
+      scheduleNext();
+    }
+
+    /** Leaves the queue; true for the one caller that made it leave. */
+    private boolean finish() {
+      if (!finished.compareAndSet(false, true)) {
+        return false;
+      }
+      pending.remove(this);
+      size.decrementAndGet();
+      return true;
+    }
+
+    /** Leaves the queue and stops its timer and any running attempt. */
+    boolean drop() {
+      boolean first = finish();
+      Future<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+      AsyncAttempt<T> a = current;
+      if (a != null) {
+        a.cancel();
+      }
+      return first;
+    }
+  }
+}

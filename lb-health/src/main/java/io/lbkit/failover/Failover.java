@@ -1,0 +1,130 @@
+package io.lbkit.failover;
+
+import io.lbkit.Request;
+import io.lbkit.Strategy;
+import io.lbkit.internal.Checks;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * What a {@link LoadBalancer} does around each call: how many attempts, on which servers, in
+ * sequence or in parallel. Immutable; one instance may configure any number of balancers.
+ *
+ * <p>Safety rules common to every mode: a call whose {@link Request#isIdempotent()} is false runs
+ * at most once, unless the failure proves the request never left ({@link Outcome#NOT_SENT}) or
+ * the mode was told it may repeat such calls; a non-idempotent call that timed out is never
+ * repeated, and a non-idempotent call is never hedged or forked. Every extra attempt (retry,
+ * hedge, fork, background fail-back) needs the balancer's {@link RetryBudget}. A call that fails
+ * after several attempts throws the last error with the earlier ones attached as suppressed.
+ */
+public abstract sealed class Failover
+    permits FailFast, Retry, FailSafe, FailBack, Forking, Broadcast, PrimaryBackup, Hedged,
+        ReadWrite {
+
+  Failover() {}
+
+  /** One attempt; its error goes to the caller. */
+  public static Failover failFast() {
+    return FailFast.INSTANCE;
+  }
+
+  /**
+   * Dubbo's failover: up to {@code maxAttempts} attempts in all, each on a server not yet tried
+   * while one is left, with exponential backoff and jitter between them. See {@link Retry}.
+   */
+  public static Retry retry(int maxAttempts) {
+    return new Retry(maxAttempts);
+  }
+
+  /** One attempt; a failure is logged and {@code null} returned instead. */
+  public static Failover failSafe() {
+    return new FailSafe(error -> null);
+  }
+
+  /**
+   * One attempt; a failure is logged and {@code fallback.apply(error)} returned instead. The
+   * fallback's value must suit the result type of every call made through the balancer: it is
+   * returned unchecked, as Dubbo's fail-safe returns an empty result.
+   */
+  public static Failover failSafe(Function<? super Throwable, ?> fallback) {
+    return new FailSafe(Checks.notNull(fallback, "fallback"));
+  }
+
+  /**
+   * On failure return {@code fallback.apply(error)} at once and retry the call in the background
+   * with backoff. See {@link FailBack} for the bounds.
+   */
+  public static FailBack failBack(Function<? super Throwable, ?> fallback) {
+    return new FailBack(Checks.notNull(fallback, "fallback"), FailBack.DEFAULT_MAX_RETRIES,
+        FailBack.DEFAULT_BACKOFF, FailBack.DEFAULT_MAX_PENDING);
+  }
+
+  /** {@code n} distinct servers in parallel; the first success wins, the others are cancelled. */
+  public static Failover forking(int n) {
+    Checks.argument(n >= 1, "forking.n", n, ">= 1");
+    return new Forking(n);
+  }
+
+  /** Every available server; fails if any fails. */
+  public static Failover broadcast() {
+    return Broadcast.INSTANCE;
+  }
+
+  /**
+   * The primary tier (priority 0) while enough of it is available, else the next tier; a failed
+   * attempt is retried once on another server. See {@link #primaryBackup(int)}.
+   */
+  public static Failover primaryBackup() {
+    return primaryBackup(PrimaryBackup.DEFAULT_MAX_ATTEMPTS);
+  }
+
+  /** As {@link #primaryBackup()}, with up to {@code maxAttempts} attempts per call. */
+  public static Failover primaryBackup(int maxAttempts) {
+    return new PrimaryBackup(new Retry(maxAttempts).noBackoff());
+  }
+
+  /** After {@code delay} with no answer, a second copy to another server. See {@link Hedged}. */
+  public static Hedged hedged(Duration delay) {
+    return Hedged.fixed(delay);
+  }
+
+  /**
+   * Hedging whose delay is the given latency percentile of recent successful attempts, measured
+   * live ({@code 0.95} for p95, as The Tail at Scale suggests); {@code initialDelay} applies until
+   * enough latencies have been seen.
+   */
+  public static Hedged hedgedAtPercentile(double percentile, Duration initialDelay) {
+    return Hedged.percentile(percentile, initialDelay);
+  }
+
+  /**
+   * Read/write splitting: calls whose request {@link Request#isWrite() is a write} go to the
+   * primary tier (priority 0) with one attempt; reads go to the replicas (priority > 0, or the
+   * primaries when no replica can be chosen), with up to 3 attempts.
+   */
+  public static Failover readWrite() {
+    return readWrite(ReadWrite.DEFAULT_READ_ATTEMPTS);
+  }
+
+  /** As {@link #readWrite()}, with up to {@code readAttempts} attempts per read. */
+  public static Failover readWrite(int readAttempts) {
+    Checks.argument(readAttempts >= 1, "readAttempts", readAttempts, ">= 1");
+    return new ReadWrite(new Retry(readAttempts).noBackoff());
+  }
+
+  abstract <T> T execute(Engine engine, Request request, Call<T> call) throws Exception;
+
+  abstract <T> CompletableFuture<T> executeAsync(Engine engine, Request request,
+      AsyncCall<T> call);
+
+  /** The strategy the balancer's selector should use; tiered modes wrap the user's. */
+  Strategy wrap(Strategy strategy) {
+    return strategy;
+  }
+
+  /** Per-balancer state, kept by the engine and closed with the balancer if AutoCloseable. */
+  Object newState(Engine engine) {
+    return null;
+  }
+}

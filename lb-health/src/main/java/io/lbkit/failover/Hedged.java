@@ -1,0 +1,194 @@
+package io.lbkit.failover;
+
+import io.lbkit.Request;
+import io.lbkit.Server;
+import io.lbkit.internal.Checks;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/**
+ * Hedged requests (Dean and Barroso, The Tail at Scale): the call goes to one server; if no
+ * answer has come after the hedge delay, a copy goes to another server, and so on up to {@code
+ * maxAttempts} copies in all (default 2). The first success is the answer; the copies still
+ * running are cancelled (future cancelled, blocking thread interrupted, in-flight and breaker
+ * permission released). A copy that fails while none is running starts the next one at once,
+ * if the failure allows a repeat. Every copy after the first needs the {@link RetryBudget}.
+ *
+ * <p>The delay is fixed, or the given percentile of the latencies of recent successful attempts
+ * through this balancer (measured live with its ticker; the initial delay applies until 100 have
+ * been seen). Non-idempotent calls are never hedged. Timers run on the balancer's {@link
+ * Scheduler}; blocking calls on its executor. Immutable.
+ */
+public final class Hedged extends Failover {
+  public static final int DEFAULT_MAX_ATTEMPTS = 2;
+
+  private final long delayNanos;
+  private final double percentile; // NaN for a fixed delay
+  private final int maxAttempts;
+
+  private Hedged(long delayNanos, double percentile, int maxAttempts) {
+    this.delayNanos = delayNanos;
+    this.percentile = percentile;
+    this.maxAttempts = maxAttempts;
+  }
+
+  static Hedged fixed(Duration delay) {
+    Checks.notNull(delay, "delay");
+    Checks.argument(!delay.isNegative(), "delay", delay, ">= 0");
+    return new Hedged(delay.toNanos(), Double.NaN, DEFAULT_MAX_ATTEMPTS);
+  }
+
+  static Hedged percentile(double percentile, Duration initialDelay) {
+    Checks.argument(percentile > 0 && percentile < 1, "percentile", percentile, "in (0, 1)");
+    Checks.notNull(initialDelay, "initialDelay");
+    Checks.argument(!initialDelay.isNegative(), "initialDelay", initialDelay, ">= 0");
+    return new Hedged(initialDelay.toNanos(), percentile, DEFAULT_MAX_ATTEMPTS);
+  }
+
+  /** Copies in all, the first included; >= 1 (1 disables hedging). */
+  public Hedged maxAttempts(int maxAttempts) {
+    Checks.argument(maxAttempts >= 1, "maxAttempts", maxAttempts, ">= 1");
+    return new Hedged(delayNanos, percentile, maxAttempts);
+  }
+
+  @Override
+  Object newState(Engine engine) {
+    return Double.isNaN(percentile) ? null : new LatencyPercentile(percentile, delayNanos);
+  }
+
+  @Override
+  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
+    return Engine.join(executeAsync(engine, request, InterruptibleTask.on(engine.executor, call)));
+  }
+
+  @Override
+  <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
+    engine.budget.onRequest();
+    Server first;
+    try {
+      first = engine.acquire(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Run<T> run = new Run<>(engine, request, call, (LatencyPercentile) engine.state());
+    synchronized (run) {
+      run.launch(first);
+      run.arm();
+    }
+    return run.promise;
+  }
+
+  private final class Run<T> extends ParallelRun<T> {
+    private final Request request;
+    private final AsyncCall<T> call;
+    private final LatencyPercentile latencies;
+    private Request tried;
+    private int started;
+    private Future<?> timer;
+
+    Run(Engine engine, Request request, AsyncCall<T> call, LatencyPercentile latencies) {
+      super(engine);
+      this.request = request;
+      this.call = call;
+      this.latencies = latencies;
+      this.tried = request;
+      promise.whenComplete((r, e) -> disarm());
+    }
+
+    // With the lock held.
+    void launch(Server s) {
+      started++;
+      tried = tried.excluding(s);
+      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
+      attempts.add(a);
+      a.start(call, this::onEnd);
+      if (promise.isDone()) {
+        a.cancel();
+      }
+    }
+
+    // With the lock held: the timer for the next copy, if one may be sent.
+    void arm() {
+      if (promise.isDone() || started >= maxAttempts || !Engine.mayCopy(request)) {
+        return;
+      }
+      long delay = latencies != null ? latencies.delayNanos() : delayNanos;
+      timer = engine.scheduler.schedule(this::hedge, delay);
+    }
+
+    private synchronized void disarm() {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
+
+    private synchronized void hedge() {
+      timer = null;
+      if (promise.isDone() || started >= maxAttempts) {
+        return;
+      }
+      if (startNext()) {
+        arm();
+      }
+    }
+
+    /**
+     * With the lock held: chooses a server not tried yet and, if the budget allows an extra
+     * attempt, starts a copy there. The server is chosen first so that no budget is spent when
+     * there is no other server.
+     */
+    private boolean startNext() {
+      Server s;
+      try {
+        s = engine.acquire(tried);
+      } catch (RuntimeException e) {
+        return false; // no other server: the copies running are all there is
+      }
+      if (!engine.budget.tryAcquire()) {
+        engine.release(s);
+        return false;
+      }
+      launch(s);
+      return true;
+    }
+
+    private void onEnd(AsyncAttempt<T> a) {
+      if (a.outcome.isSuccess()) {
+        if (latencies != null) {
+          latencies.record(engine.ticker.read() - a.startNanos);
+        }
+        if (a.error == null) {
+          promise.complete(a.result);
+        } else {
+          promise.completeExceptionally(a.error);
+        }
+        return;
+      }
+      synchronized (this) {
+        ended++;
+        recordFailure(a);
+        if (ended < started || promise.isDone()) {
+          return; // another copy is still running
+        }
+        if (started < maxAttempts && Engine.mayRepeat(request, a.outcome, false)) {
+          disarm();
+          if (startNext()) {
+            arm();
+            return;
+          }
+        }
+        failWith(lastFailed);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return Double.isNaN(percentile)
+        ? "hedged(" + Duration.ofNanos(delayNanos) + ", maxAttempts=" + maxAttempts + ")"
+        : "hedged(p" + percentile * 100 + ", initial " + Duration.ofNanos(delayNanos)
+            + ", maxAttempts=" + maxAttempts + ")";
+  }
+}

@@ -1,0 +1,279 @@
+package io.lbkit.failover;
+
+import io.lbkit.HealthTracker;
+import io.lbkit.RandomSource;
+import io.lbkit.Request;
+import io.lbkit.Selector;
+import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import io.lbkit.Strategy;
+import io.lbkit.Ticker;
+import io.lbkit.health.HealthConfig;
+import io.lbkit.health.HealthMonitor;
+import io.lbkit.internal.Checks;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pool, a strategy, health tracking and a failover mode in one object: the facade most users
+ * need.
+ *
+ * <pre>{@code
+ * LoadBalancer lb = LoadBalancer.builder(pool)
+ *     .strategy(Strategies.peakEwma())
+ *     .health(HealthConfig.defaults())
+ *     .failover(Failover.retry(3))
+ *     .build();
+ * Order o = lb.execute(server -> orderClient.place(server, order));
+ * }</pre>
+ *
+ * <p>Each attempt: choose (excluding the servers this call already tried), take the server's
+ * breaker permission ({@link HealthTracker#tryAcquirePermission}; a refusal means choosing again
+ * without that server), {@code onStart}, the call, then {@code onSuccess} or {@code onFailure} as
+ * the {@link OutcomeClassifier} decides, or {@code onCancel} for a copy that lost a race. The
+ * {@link Failover} mode decides what happens next. It can also be used as a plain {@link
+ * Selector}: {@code choose()} and {@code tracker()} for callers that report outcomes themselves.
+ *
+ * <p>Threading: every method is safe from any thread. {@code execute} runs the call on the
+ * caller's thread, except under {@code forking} and {@code hedged}, which run blocking copies on
+ * the balancer's executor while the caller waits; backoff waits happen on the caller's thread
+ * through the {@link Scheduler}. {@code executeAsync} never blocks the caller.
+ *
+ * <p>{@link #close()} stops choosing (calls then fail with {@code NoServerAvailableException},
+ * reason CLOSED), cancels background fail-back retries, and closes what the builder created: the
+ * health monitor and the balancer's own threads; a tracker, scheduler or executor passed in
+ * stays the caller's to close.
+ */
+public final class LoadBalancer implements Selector, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
+
+  private final Selector selector;
+  private final Failover failover;
+  private final Engine engine;
+  private final AutoCloseable ownedTracker;
+  private final OwnedExecutors owned;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private LoadBalancer(Builder b) {
+    Ticker ticker = b.ticker;
+    RandomSource random = b.random;
+    HealthTracker tracker = b.tracker;
+    AutoCloseable ownedTracker = null;
+    if (tracker == null) {
+      HealthMonitor monitor = HealthMonitor.create(b.pool,
+          b.health != null ? b.health : HealthConfig.defaults(), ticker, random);
+      tracker = monitor;
+      ownedTracker = monitor;
+    }
+    this.ownedTracker = ownedTracker;
+    this.failover = b.failover;
+    this.owned = b.scheduler == null || b.executor == null ? new OwnedExecutors() : null;
+    this.selector = Selector.builder(b.pool)
+        .strategy(failover.wrap(b.strategy))
+        .tracker(tracker)
+        .random(random)
+        .build();
+    RetryBudget budget = b.budget != null ? b.budget : RetryBudget.defaults(ticker);
+    this.engine = new Engine(b.pool, selector, tracker, b.classifier, budget,
+        b.scheduler != null ? b.scheduler : owned, b.executor != null ? b.executor : owned,
+        random, ticker);
+    engine.state(failover.newState(engine));
+  }
+
+  public static Builder builder(ServerPool pool) {
+    return new Builder(pool);
+  }
+
+  /**
+   * Runs {@code call} under the failover mode, with {@link Request#NONE}.
+   *
+   * @return the successful result, or the last result if the last attempt returned one that the
+   *     classifier judged a failure (fail-safe and fail-back modes: the fallback)
+   * @throws Exception the last attempt's error, earlier ones attached as suppressed; or {@code
+   *     NoServerAvailableException} when no server could be chosen
+   */
+  public <T> T execute(Call<T> call) throws Exception {
+    return execute(Request.NONE, call);
+  }
+
+  /** As {@link #execute(Call)}, for {@code request} (hash key, idempotency, read or write). */
+  public <T> T execute(Request request, Call<T> call) throws Exception {
+    Checks.notNull(request, "request");
+    Checks.notNull(call, "call");
+    return failover.execute(engine, request, call);
+  }
+
+  /** Runs {@code call} under the failover mode without blocking; cancelling the result cancels
+   * every attempt in flight. Failures complete the future exceptionally, as {@link #execute}. */
+  public <T> CompletableFuture<T> executeAsync(AsyncCall<T> call) {
+    return executeAsync(Request.NONE, call);
+  }
+
+  public <T> CompletableFuture<T> executeAsync(Request request, AsyncCall<T> call) {
+    Checks.notNull(request, "request");
+    Checks.notNull(call, "call");
+    return failover.executeAsync(engine, request, call);
+  }
+
+  @Override
+  public Server choose(Request request) {
+    return selector.choose(request);
+  }
+
+  @Override
+  public HealthTracker tracker() {
+    return engine.tracker;
+  }
+
+  public Failover failover() {
+    return failover;
+  }
+
+  public RetryBudget budget() {
+    return engine.budget;
+  }
+
+  /** Calls waiting for a background fail-back retry; 0 in other modes. */
+  public int pendingRetries() {
+    Object state = engine.state();
+    return state instanceof FailBackQueue ? ((FailBackQueue) state).pending() : 0;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    closeQuietly(engine.state());
+    selector.close();
+    closeQuietly(ownedTracker);
+    closeQuietly(owned);
+  }
+
+  private static void closeQuietly(Object o) {
+    if (o instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) o).close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", o, e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LoadBalancer{" + selector + ", " + failover + ", " + engine.budget + '}';
+  }
+
+  /** Builds a {@link LoadBalancer}; every setter validates at once, {@link #build()} the rest. */
+  public static final class Builder {
+    private final ServerPool pool;
+    private Strategy strategy;
+    private HealthConfig health;
+    private HealthTracker tracker;
+    private Failover failover = Failover.failFast();
+    private RetryBudget budget;
+    private Ticker ticker = Ticker.system();
+    private RandomSource random = RandomSource.threadLocal();
+    private Scheduler scheduler;
+    private Executor executor;
+    private OutcomeClassifier classifier = OutcomeClassifier.defaults();
+
+    private Builder(ServerPool pool) {
+      this.pool = Checks.notNull(pool, "pool");
+    }
+
+    /**
+     * Required: the selection algorithm, e.g. {@code Strategies.peakEwma()} from lb-strategies.
+     * (lb-health does not depend on lb-strategies, so there is no default to fall back on.)
+     */
+    public Builder strategy(Strategy strategy) {
+      this.strategy = Checks.notNull(strategy, "strategy");
+      return this;
+    }
+
+    /** Health tracking settings for the {@link HealthMonitor} the balancer creates and owns;
+     * {@link HealthConfig#defaults()} when neither this nor {@link #tracker} is set. */
+    public Builder health(HealthConfig health) {
+      this.health = Checks.notNull(health, "health");
+      return this;
+    }
+
+    /** A tracker of the caller's (for example a plain {@code LoadTracker}), instead of {@link
+     * #health}; the balancer does not close it. */
+    public Builder tracker(HealthTracker tracker) {
+      this.tracker = Checks.notNull(tracker, "tracker");
+      return this;
+    }
+
+    /** Default {@link Failover#failFast()}: nothing is repeated unless asked for. */
+    public Builder failover(Failover failover) {
+      this.failover = Checks.notNull(failover, "failover");
+      return this;
+    }
+
+    /** Default {@link RetryBudget#defaults}: 20% of calls + 10/s over 10 s, on the ticker. */
+    public Builder budget(RetryBudget budget) {
+      this.budget = Checks.notNull(budget, "budget");
+      return this;
+    }
+
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Checks.notNull(ticker, "ticker");
+      return this;
+    }
+
+    public Builder random(RandomSource random) {
+      this.random = Checks.notNull(random, "random");
+      return this;
+    }
+
+    /** Timers and backoff waits; default a daemon timer thread the balancer owns. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Checks.notNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Timers on {@code executor}, which the balancer does not shut down. */
+    public Builder scheduler(ScheduledExecutorService executor) {
+      return scheduler(Scheduler.of(executor));
+    }
+
+    /** Where blocking copies (forks, hedges, fail-back retries) run; default a daemon cached
+     * pool the balancer owns. */
+    public Builder executor(Executor executor) {
+      this.executor = Checks.notNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * One pool for both roles: blocking copies run on {@code executor} and, unless {@link
+     * #scheduler} is set, timers too. The balancer does not shut it down.
+     */
+    public Builder executor(ScheduledExecutorService executor) {
+      this.executor = Checks.notNull(executor, "executor");
+      if (scheduler == null) {
+        this.scheduler = Scheduler.of(executor);
+      }
+      return this;
+    }
+
+    /** Default {@link OutcomeClassifier#defaults()}; a {@code null} answer defers to those. */
+    public Builder classifier(OutcomeClassifier classifier) {
+      this.classifier = Checks.notNull(classifier, "classifier");
+      return this;
+    }
+
+    public LoadBalancer build() {
+      Checks.state(strategy != null, "strategy", null,
+          "set before build(), e.g. Strategies.roundRobin() from lb-strategies");
+      Checks.state(health == null || tracker == null, "tracker", tracker,
+          "either health(...) or tracker(...), not both");
+      return new LoadBalancer(this);
+    }
+  }
+}

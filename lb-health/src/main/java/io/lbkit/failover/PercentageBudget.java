@@ -1,0 +1,104 @@
+package io.lbkit.failover;
+
+import io.lbkit.Ticker;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Finagle's {@code RetryBudget}: a percentage of recent calls plus a floor per second.
+ *
+ * <pre>
+ * In thousandths of a token, over a sliding window of ttl split into SLOTS slots:
+ *   each call deposits          percent * 1000
+ *   each extra attempt takes    1000, only if the balance allows it
+ *   balance = minRetriesPerSecond * ttl_seconds * 1000 + (deposits - withdrawals) in the window
+ * Deposits and withdrawals expire together after ttl, so over any window the extra attempts are
+ * at most percent * calls + minRetriesPerSecond * ttl.
+ * </pre>
+ *
+ * Lock-free: each slot is an atomic sum tagged with its epoch. Under concurrency the check and the
+ * withdrawal are two steps, so racing callers may overdraw by at most one token each (as in
+ * Finagle); single-threaded the accounting is exact.
+ */
+final class PercentageBudget extends RetryBudget {
+  private static final int SLOTS = 10;
+  private static final long SCALE = 1000;
+
+  private final double percent;
+  private final int minPerSecond;
+  private final Duration ttl;
+  private final Ticker ticker;
+  private final long deposit;
+  private final long reserve;
+  private final long slotNanos;
+  private final AtomicLongArray sums = new AtomicLongArray(SLOTS);
+  private final AtomicLongArray epochs = new AtomicLongArray(SLOTS);
+
+  PercentageBudget(double percent, int minPerSecond, Duration ttl, Ticker ticker) {
+    this.percent = percent;
+    this.minPerSecond = minPerSecond;
+    this.ttl = ttl;
+    this.ticker = ticker;
+    this.deposit = Math.round(percent * SCALE);
+    this.reserve = minPerSecond * ttl.toSeconds() * SCALE;
+    this.slotNanos = Math.max(1, ttl.toNanos() / SLOTS);
+    for (int i = 0; i < SLOTS; i++) {
+      epochs.set(i, Long.MIN_VALUE);
+    }
+  }
+
+  @Override
+  public void onRequest() {
+    if (deposit != 0) {
+      add(deposit);
+    }
+  }
+
+  @Override
+  public void onSuccess() {}
+
+  @Override
+  public void onFailure() {}
+
+  @Override
+  public boolean tryAcquire() {
+    if (balance() < SCALE) {
+      return false;
+    }
+    add(-SCALE);
+    return true;
+  }
+
+  /** The balance now, in whole extra attempts. */
+  double balanceTokens() {
+    return balance() / (double) SCALE;
+  }
+
+  private long balance() {
+    long epoch = Math.floorDiv(ticker.read(), slotNanos);
+    long sum = reserve;
+    for (int i = 0; i < SLOTS; i++) {
+      if (epochs.get(i) > epoch - SLOTS) {
+        sum += sums.get(i);
+      }
+    }
+    return sum;
+  }
+
+  private void add(long delta) {
+    long epoch = Math.floorDiv(ticker.read(), slotNanos);
+    int i = Math.floorMod(epoch, SLOTS);
+    long seen = epochs.get(i);
+    if (seen != epoch && seen < epoch && epochs.compareAndSet(i, seen, epoch)) {
+      // This slot held an expired window's sum: start it afresh. An add racing between the CAS
+      // and this reset is lost: the balance is then off by that one deposit or withdrawal.
+      sums.set(i, 0);
+    }
+    sums.addAndGet(i, delta);
+  }
+
+  @Override
+  public String toString() {
+    return "RetryBudget.percentage(" + percent + ", " + minPerSecond + "/s, " + ttl + ")";
+  }
+}

@@ -1,0 +1,66 @@
+package io.lbkit.failover;
+
+import io.lbkit.NoServerAvailableException;
+import io.lbkit.Request;
+import io.lbkit.Server;
+import io.lbkit.Strategy;
+import io.lbkit.spi.Candidates;
+import io.lbkit.spi.Picker;
+
+/**
+ * Read/write splitting for {@link ReadWrite}, as a strategy wrapper: two inner pickers built on
+ * the write path, one over the primaries (priority 0) and one over the replicas (priority > 0).
+ * A write picks a primary or nothing: it never reaches a replica. A read picks a replica, and
+ * when none can be chosen (none available, or all excluded by a retry) a primary.
+ */
+final class ReadWriteStrategy implements Strategy {
+  private final Strategy inner;
+
+  ReadWriteStrategy(Strategy inner) {
+    this.inner = inner;
+  }
+
+  @Override
+  public Picker newPicker(Candidates candidates, Picker previous) {
+    Split prev = previous instanceof Split ? (Split) previous : null;
+    Candidates primaries = candidates.filter(i -> candidates.server(i).priority() == 0);
+    Candidates replicas = candidates.filter(i -> candidates.server(i).priority() > 0);
+    Picker w = primaries.isEmpty() ? null
+        : inner.newPicker(primaries, prev == null ? null : prev.primaries);
+    Picker r = replicas.isEmpty() ? null
+        : inner.newPicker(replicas, prev == null ? null : prev.replicas);
+    return new Split(w, r);
+  }
+
+  @Override
+  public String toString() {
+    return "readWrite(" + inner + ")";
+  }
+
+  static final class Split implements Picker {
+    final Picker primaries; // null when no primary is available
+    final Picker replicas; // null when no replica is available
+
+    Split(Picker primaries, Picker replicas) {
+      this.primaries = primaries;
+      this.replicas = replicas;
+    }
+
+    @Override
+    public Server pick(Request request) {
+      if (!request.isWrite() && replicas != null) {
+        Server s = replicas.pick(request);
+        if (s != null) {
+          return s;
+        }
+      }
+      if (primaries == null) {
+        // Not the selector's ALL_EXCLUDED: say that no primary exists for this call.
+        throw new NoServerAvailableException(NoServerAvailableException.Reason.ALL_EJECTED,
+            "no primary (priority 0) server is available"
+                + (request.isWrite() ? " for a write" : " and no replica for a read"));
+      }
+      return primaries.pick(request);
+    }
+  }
+}

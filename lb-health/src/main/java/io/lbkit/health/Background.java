@@ -1,0 +1,115 @@
+package io.lbkit.health;
+
+import io.lbkit.Ticker;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor's background work: the scheduler (the user's, or a single daemon thread created on
+ * first use and shut down on {@link #close}), and one pending tick, scheduled for exactly the
+ * time the next thing falls due (an interval, an ejection's end, a slow-start step) rather than
+ * polling. An earlier due time replaces a later pending tick.
+ */
+final class Background {
+  private static final Logger log = LoggerFactory.getLogger(Background.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final ScheduledExecutorService given;
+  private final Ticker ticker;
+  private final Runnable tick;
+  private final boolean autoTick;
+  private ScheduledExecutorService owned; // guarded by this
+  private ScheduledFuture<?> pending; // guarded by this
+  private long pendingAt; // guarded by this
+  private boolean closed; // guarded by this
+
+  Background(ScheduledExecutorService given, boolean autoTick, Ticker ticker, Runnable tick) {
+    this.given = given;
+    this.autoTick = autoTick;
+    this.ticker = ticker;
+    this.tick = tick;
+  }
+
+  /** The scheduler to run on; creates the daemon one on first use. */
+  synchronized ScheduledExecutorService scheduler() {
+    if (given != null) {
+      return given;
+    }
+    if (owned == null) {
+      ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, daemonThreads());
+      e.setRemoveOnCancelPolicy(true);
+      owned = e;
+    }
+    return owned;
+  }
+
+  /** Makes sure a tick runs at {@code dueNanos} (ticker time) or earlier. */
+  synchronized void tickBy(long dueNanos) {
+    if (!autoTick || closed) {
+      return;
+    }
+    if (pending != null && !pending.isDone() && pendingAt <= dueNanos) {
+      return;
+    }
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    long delay = Math.max(0L, dueNanos - ticker.read());
+    pendingAt = dueNanos;
+    try {
+      pending = scheduler().schedule(this::runTick, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      pending = null;
+      log.warn("health scheduler rejected the next evaluation; ticks now run only from outcomes",
+          e);
+    }
+  }
+
+  private void runTick() {
+    synchronized (this) {
+      pending = null;
+      if (closed) {
+        return;
+      }
+    }
+    try {
+      tick.run();
+    } catch (RuntimeException e) {
+      log.warn("health evaluation failed", e);
+    }
+  }
+
+  /** Cancels the pending tick and shuts the owned scheduler down; the user's is left running. */
+  void close() {
+    ScheduledExecutorService toStop;
+    synchronized (this) {
+      closed = true;
+      if (pending != null) {
+        pending.cancel(false);
+        pending = null;
+      }
+      toStop = owned;
+    }
+    if (toStop != null) {
+      toStop.shutdownNow();
+    }
+  }
+
+  private static ThreadFactory daemonThreads() {
+    ThreadFactory base = Executors.defaultThreadFactory();
+    return r -> {
+      Thread t = base.newThread(r);
+      t.setName("lbkit-health-" + THREADS.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,95 @@
+package io.lbkit.health;
+
+import io.lbkit.Server;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Queues health transitions while the monitor's lock is held and delivers them after it is
+ * released ({@link #flush}), so a slow or re-entrant listener never runs under the lock. Each
+ * delivery logs the transition (INFO, check failures at DEBUG) and calls every listener, catching
+ * and logging what a listener throws.
+ */
+final class HealthEvents {
+  private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+
+  private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
+
+  HealthEvents(List<HealthListener> initial) {
+    listeners.addAll(initial);
+  }
+
+  void add(HealthListener l) {
+    listeners.add(l);
+  }
+
+  void remove(HealthListener l) {
+    listeners.remove(l);
+  }
+
+  void ejected(Server s, EjectionReason reason, Duration d) {
+    pending.add(() -> {
+      log.info("ejected {} ({}) for {}", s.id(), reason, d);
+      deliver(l -> l.onEjected(s, reason, d));
+    });
+  }
+
+  void restored(Server s) {
+    pending.add(() -> {
+      log.info("restored {}", s.id());
+      deliver(l -> l.onRestored(s));
+    });
+  }
+
+  void panicEntered(int available, int total) {
+    pending.add(() -> {
+      log.info("panic entered: {} of {} servers available, choosing among all", available, total);
+      deliver(l -> l.onPanicEntered(available, total));
+    });
+  }
+
+  void panicLeft(int available, int total) {
+    pending.add(() -> {
+      log.info("panic left: {} of {} servers available", available, total);
+      deliver(l -> l.onPanicLeft(available, total));
+    });
+  }
+
+  void checkFailed(Server s, Throwable cause) {
+    pending.add(() -> {
+      log.debug("health check of {} failed", s.id(), cause);
+      deliver(l -> l.onCheckFailed(s, cause));
+    });
+  }
+
+  void drained(Server s) {
+    pending.add(() -> {
+      log.info("drained {}", s.id());
+      deliver(l -> l.onDrained(s));
+    });
+  }
+
+  /** Delivers what is queued; cheap when nothing is. Call without holding the monitor's lock. */
+  void flush() {
+    Runnable r;
+    while ((r = pending.poll()) != null) {
+      r.run();
+    }
+  }
+
+  private void deliver(Consumer<HealthListener> call) {
+    for (HealthListener l : listeners) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException e) {
+        log.warn("health listener {} failed", l, e);
+      }
+    }
+  }
+}

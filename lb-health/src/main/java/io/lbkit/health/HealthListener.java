@@ -1,0 +1,42 @@
+package io.lbkit.health;
+
+import io.lbkit.Server;
+import java.time.Duration;
+
+/**
+ * Told about health transitions. Every method has an empty default, so a listener overrides only
+ * what it needs. Called synchronously on the thread that made the transition (an outcome
+ * reporter, the scheduler, a pool updater), after the monitor's lock is released; it should return
+ * quickly, and must not update the pool synchronously (panic events are delivered while a
+ * selector rebuilds its picker). An exception thrown here is caught and logged and changes
+ * nothing.
+ */
+public interface HealthListener {
+
+  /**
+   * {@code server} was taken out of rotation.
+   *
+   * @param duration how long the ejection lasts; zero for an active-check ejection, which lasts
+   *     until {@code rise} checks pass
+   */
+  default void onEjected(Server server, EjectionReason reason, Duration duration) {}
+
+  /** {@code server} is back in rotation (its ejection ended or its checks passed again). */
+  default void onRestored(Server server) {}
+
+  /** The available share fell below the panic threshold: all servers are chosen from. */
+  default void onPanicEntered(int available, int total) {}
+
+  /** The available share is back at or above the panic threshold. */
+  default void onPanicLeft(int available, int total) {}
+
+  /**
+   * One active check of {@code server} failed.
+   *
+   * @param cause the error or timeout, or null when the check answered "unhealthy"
+   */
+  default void onCheckFailed(Server server, Throwable cause) {}
+
+  /** {@code server} has weight 0 and its last in-flight call has ended. */
+  default void onDrained(Server server) {}
+}

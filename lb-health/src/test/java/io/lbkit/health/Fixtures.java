@@ -1,0 +1,42 @@
+package io.lbkit.health;
+
+import io.lbkit.ManualTicker;
+import io.lbkit.RandomSource;
+import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared test set-up: servers, a monitor on a manual ticker with no background ticking. */
+final class Fixtures {
+  private Fixtures() {}
+
+  static List<Server> servers(int n) {
+    List<Server> s = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      s.add(Server.of("10.0.0." + (i + 1), 8080));
+    }
+    return s;
+  }
+
+  /** Defaults, but ticks only when the test says so. */
+  static HealthConfig.Builder manual() {
+    return HealthConfig.builder().autoTick(false);
+  }
+
+  static HealthMonitor monitor(ServerPool pool, HealthConfig config, ManualTicker ticker) {
+    return HealthMonitor.create(pool, config, ticker, RandomSource.seeded(7));
+  }
+
+  static void fail(HealthMonitor m, Server s, int times) {
+    for (int i = 0; i < times; i++) {
+      m.onFailure(s, m.onStart(s), new RuntimeException("boom"));
+    }
+  }
+
+  static void succeed(HealthMonitor m, Server s, int times) {
+    for (int i = 0; i < times; i++) {
+      m.onSuccess(s, m.onStart(s));
+    }
+  }
+}
