@@ -11,12 +11,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The whole client-side cost of one call around a remote call that costs nothing: lbkit's choose,
- * onStart, onSuccess against Dubbo's failover cluster invoker (round robin, retries 2) invoking a
- * provider whose {@code invoke} returns at once.
- *
- * <p>lbkit's {@code LoadBalancer} facade will replace the three calls once it lands; until then
- * this measures the same work through {@code Selector} and {@code LoadTracker}.
+ * The whole client-side cost of one call around a remote call that costs nothing. {@code lbkit}:
+ * {@code LoadBalancer.execute} with round robin, default health tracking and {@code retry(3)};
+ * {@code dubbo}: its failover cluster invoker (round robin, retries 2) over providers whose {@code
+ * invoke} returns at once. {@code lbkit-selector} is the layer below the facade, choose + onStart
+ * + onSuccess on a load-only tracker, to show what health and failover add.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -24,7 +23,7 @@ public class CallPathBenchmark {
 
   @State(Scope.Benchmark)
   public static class Balancer {
-    @Param({"lbkit", "dubbo"})
+    @Param({"lbkit", "lbkit-selector", "dubbo"})
     String impl;
 
     @Param({"10", "100", "1000"})
@@ -37,7 +36,12 @@ public class CallPathBenchmark {
       Fleet fleet = Fleet.of(n);
       switch (impl) {
         case "lbkit": {
-          Chooser shared = LbkitPeer.callPath(fleet, "roundRobin");
+          Chooser shared = LbkitPeer.facade(fleet);
+          path = () -> shared;
+          break;
+        }
+        case "lbkit-selector": {
+          Chooser shared = LbkitPeer.selectorCallPath(fleet, "roundRobin");
           path = () -> shared;
           break;
         }

@@ -6,6 +6,10 @@ import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.Strategy;
+import io.lbkit.failover.Call;
+import io.lbkit.failover.Failover;
+import io.lbkit.failover.LoadBalancer;
+import io.lbkit.health.HealthConfig;
 import io.lbkit.strategy.Strategies;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -79,10 +83,31 @@ public final class LbkitPeer {
   }
 
   /**
-   * The call path without the facade: choose, record the start, record a success. This is what a
-   * caller of {@code LoadBalancer} pays per call besides its own work.
+   * The facade as a user runs it, matched to Dubbo's default cluster: round robin, default health
+   * tracking (consecutive failures, outlier detection, circuit breakers), and {@code retry(3)},
+   * Dubbo's failover with its default 2 retries. The call itself returns at once.
    */
-  public static Chooser callPath(Fleet fleet, String factory) {
+  public static Chooser facade(Fleet fleet) {
+    LoadBalancer lb = LoadBalancer.builder(pool(fleet))
+        .strategy(Strategies.roundRobin())
+        .health(HealthConfig.defaults())
+        .failover(Failover.retry(3))
+        .build();
+    Call<String> call = server -> "hello";
+    return seq -> {
+      try {
+        return lb.execute(call);
+      } catch (Exception e) {
+        throw new IllegalStateException("the call cannot fail, yet it did", e);
+      }
+    };
+  }
+
+  /**
+   * The call path below the facade: choose, record the start, record a success, with a tracker
+   * that records load and never ejects.
+   */
+  public static Chooser selectorCallPath(Fleet fleet, String factory) {
     LoadTracker tracker = LoadTracker.create();
     Selector selector = strategy(factory).newSelector(pool(fleet), tracker);
     return seq -> {

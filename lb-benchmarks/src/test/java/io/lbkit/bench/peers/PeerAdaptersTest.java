@@ -119,10 +119,11 @@ class PeerAdaptersTest {
   }
 
   @Test
-  void callPathsCallEveryServer() {
+  void callPathsReturnTheCallsResult() {
     Chooser dubbo = DubboPeer.clusterInvoker(fleet).forThread();
     assertThat(((Result) dubbo.choose(0)).getValue()).isEqualTo("hello");
-    Map<String, Integer> lbkit = counts(LbkitPeer.callPath(fleet, "roundRobin"), 100);
+    assertThat(LbkitPeer.facade(fleet).choose(0)).isEqualTo("hello");
+    Map<String, Integer> lbkit = counts(LbkitPeer.selectorCallPath(fleet, "roundRobin"), 100);
     assertThat(lbkit.values()).containsOnly(10);
   }
 

@@ -65,6 +65,20 @@ class JmhTableTest {
   }
 
   @Test
+  void comparesWithThePlainLbkitRowElseTheFastestLbkitVariant() {
+    String variants = RESULTS.replace("\"impl\" : \"lbkit\"", "\"impl\" : \"lbkit-a\"")
+        .replace("\"impl\" : \"grpc\"", "\"impl\" : \"lbkit-b\"");
+    assertThat(JmhTable.format(JmhTable.read(variants)))
+        .contains("| lbkit-a | 1000 | 2 | 5.20 | - | 0.00 | ref |")
+        .contains("| lbkit-b | 1000 | 2 | 6.50 | 0.25 | 0.00 | 1.25× |");
+    String plainSlower = RESULTS.replace("\"impl\" : \"grpc\"", "\"impl\" : \"lbkit-fast\"")
+        .replace("\"score\" : 6.5,", "\"score\" : 1.3,");
+    assertThat(JmhTable.format(JmhTable.read(plainSlower)))
+        .contains("| lbkit | 1000 | 2 | 5.20 | - | 0.00 | ref |")
+        .contains("| lbkit-fast | 1000 | 2 | 1.30 | 0.25 | 0.00 | 0.25× |");
+  }
+
+  @Test
   void rejectsResultsNotInTimePerOperation() {
     String throughput = RESULTS.replace("\"ns/op\"", "\"ops/ms\"");
 
