@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.State;
  * a client do, and each keeps its own counter to index precomputed inputs.
  *
  * <p>Floors (a bare round robin, a ThreadLocalRandom pick, P2C over an AtomicIntegerArray) are in
- * {@code FloorBenchmark}; the full call path is in {@link CallPathBenchmark}.
+ * {@code FloorBenchmark}; the full call path against Dubbo is in
+ * {@link PeerCallPathBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

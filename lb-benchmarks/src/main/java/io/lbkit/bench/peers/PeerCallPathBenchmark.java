@@ -15,11 +15,12 @@ import org.openjdk.jmh.annotations.State;
  * {@code LoadBalancer.execute} with round robin, default health tracking and {@code retry(3)};
  * {@code dubbo}: its failover cluster invoker (round robin, retries 2) over providers whose {@code
  * invoke} returns at once. {@code lbkit-selector} is the layer below the facade, choose + onStart
- * + onSuccess on a load-only tracker, to show what health and failover add.
+ * + onSuccess on a load-only tracker, to show what health and failover add. (lbkit's own
+ * breakdown of the facade's cost is {@code io.lbkit.bench.CallPathBenchmark}.)
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class CallPathBenchmark {
+public class PeerCallPathBenchmark {
 
   @State(Scope.Benchmark)
   public static class Balancer {
