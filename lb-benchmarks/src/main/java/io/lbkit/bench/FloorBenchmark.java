@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class FloorBenchmark {
   @Param({"10", "100", "1000"})
-  int n;
+  int N;
 
   private Server[] servers;
   private final AtomicInteger sequence = new AtomicInteger();
@@ -38,9 +38,9 @@ public class FloorBenchmark {
 
   @Setup
   public void setUp() {
-    servers = BenchPools.servers(n).toArray(new Server[0]);
-    inFlight = new AtomicIntegerArray(n);
-    for (int i = 0; i < n; i++) {
+    servers = BenchPools.servers(N).toArray(new Server[0]);
+    inFlight = new AtomicIntegerArray(N);
+    for (int i = 0; i < N; i++) {
       inFlight.set(i, i % 5);
     }
   }

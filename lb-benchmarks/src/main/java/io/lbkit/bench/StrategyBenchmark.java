@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code choose()} of the foundation strategies over a pool of {@code n}, through the public
+ * {@code choose()} of the foundation strategies over a pool of {@code N}, through the public
  * {@link Selector}: the cost a user pays per call. Compare with {@link FloorBenchmark}.
  */
 @State(Scope.Benchmark)
@@ -34,7 +34,7 @@ public class StrategyBenchmark {
   String strategy;
 
   @Param({"10", "100", "1000"})
-  int n;
+  int N;
 
   private Selector selector;
 
@@ -45,7 +45,7 @@ public class StrategyBenchmark {
       case "random" -> Strategies.random();
       default -> throw new IllegalArgumentException("strategy: " + strategy);
     };
-    selector = s.newSelector(ServerPool.of(BenchPools.servers(n)));
+    selector = s.newSelector(ServerPool.of(BenchPools.servers(N)));
   }
 
   @TearDown
