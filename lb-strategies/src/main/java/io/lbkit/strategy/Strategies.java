@@ -1,6 +1,7 @@
 package io.lbkit.strategy;
 
 import io.lbkit.Strategy;
+import io.lbkit.internal.Checks;
 
 /**
  * One factory per selection algorithm. Every strategy returned here builds its structures on the
@@ -17,5 +18,86 @@ public final class Strategies {
   /** A uniformly random candidate. */
   public static Strategy random() {
     return RandomStrategy.INSTANCE;
+  }
+
+  // ---- Hash family and wrappers (issue 3, hash half) ----------------------------------------
+  // Hash strategies map Request.keyHash() (computed once by Request.withKey) to a server; a request
+  // without a key gets a random position. They ignore the slow-start ramp: key affinity wins.
+
+  /**
+   * Key hash ("IP hash"): {@code choose(Request.withKey(k))} maps k's 64-bit hash onto the
+   * candidates by multiply-high reduction, weights honoured in O(1) through an alias table. Any
+   * change of the candidates remaps most keys. No key: weighted random.
+   */
+  public static Strategy hash() {
+    return HashStrategy.INSTANCE;
+  }
+
+  /**
+   * Ketama consistent hashing, {@value ConsistentHashConfig#DEFAULT_VNODES_PER_WEIGHT} ring points
+   * per unit of weight, no load bound: removing a server moves only its keys; a pick is a binary
+   * search. No key: a random position.
+   */
+  public static Strategy consistentHash() {
+    return consistentHash(ConsistentHashConfig.defaults());
+  }
+
+  /**
+   * Ketama consistent hashing with these settings, for example {@code
+   * consistentHash(ConsistentHashConfig.builder().boundedLoad(1.25).build())} for bounded loads.
+   */
+  public static Strategy consistentHash(ConsistentHashConfig config) {
+    return new ConsistentHashStrategy(Checks.notNull(config, "config"));
+  }
+
+  /** Maglev hashing over a lookup table of 65537 slots: O(1) pick, weights honoured. */
+  public static Strategy maglev() {
+    return maglev(MaglevStrategy.DEFAULT_TABLE_SIZE);
+  }
+
+  /**
+   * Maglev hashing over a table of {@code tableSize} slots, a prime; building a picker over more
+   * candidates than slots fails. Larger tables (the paper advises more than 100 x servers) spread
+   * keys more evenly and move fewer on a change.
+   *
+   * @throws IllegalArgumentException when {@code tableSize} is not a prime in 2..2^26
+   */
+  public static Strategy maglev(int tableSize) {
+    return new MaglevStrategy(tableSize);
+  }
+
+  /**
+   * Weighted rendezvous (highest random weight) hashing: no table, exact minimal disruption, an
+   * O(n) pick. Prefer it for small pools or many independent selectors.
+   */
+  public static Strategy rendezvous() {
+    return RendezvousStrategy.INSTANCE;
+  }
+
+  /**
+   * Prefers servers in {@code localZone} while at least 1 / 1.4 of its weighted servers (and at
+   * least one) are available, spilling over to all zones otherwise; {@code delegate} picks.
+   */
+  public static Strategy zoneAware(String localZone, Strategy delegate) {
+    return zoneAware(ZoneAwareConfig.of(localZone), delegate);
+  }
+
+  /** Zone preference with explicit thresholds; see {@link ZoneAwareConfig}. */
+  public static Strategy zoneAware(ZoneAwareConfig config, Strategy delegate) {
+    Checks.notNull(config, "config");
+    return new ZoneAwareStrategy(config, Checks.notNull(delegate, "delegate"));
+  }
+
+  /**
+   * Deterministic subsetting (Google SRE book, ch. 20): this client uses a stable subset of {@code
+   * size} servers, chosen so that clients with ids 0..C-1 spread evenly (every server gets the
+   * same number of clients, plus or minus one, when size divides the pool). A decimal {@code
+   * clientId} (a replica ordinal) is used as is; any other id is hashed, which balances only
+   * statistically. {@code delegate} picks within the subset.
+   */
+  public static Strategy subset(int size, String clientId, Strategy delegate) {
+    Checks.argument(size > 0, "size", size, "> 0");
+    Checks.notBlank(clientId, "clientId");
+    return new SubsetStrategy(size, clientId, Checks.notNull(delegate, "delegate"));
   }
 }

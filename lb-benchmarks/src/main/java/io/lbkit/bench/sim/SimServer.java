@@ -1,0 +1,112 @@
+package io.lbkit.bench.sim;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * One simulated server at run time: {@code capacity} service slots with a FIFO queue in front,
+ * its current {@link Condition}, and its own random stream for service times and errors.
+ *
+ * <p>Dead: new connections are refused after {@link #REFUSE_NANOS}; calls queued or in service when
+ * it dies are reset at once. Coming back up is a restart, so the warm-up starts again. Runs on the
+ * event loop only.
+ */
+final class SimServer {
+  /** A refused connection costs one round trip to the RST. */
+  static final long REFUSE_NANOS = 1_000_000L;
+  /** An overload rejection costs a round trip too. */
+  static final long REJECT_NANOS = 1_000_000L;
+  private static final long WARM = Long.MIN_VALUE / 4;
+
+  private final int index;
+  private final ServerSpec spec;
+  private final EventQueue events;
+  private final SplittableRandom random;
+  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private final LinkedHashSet<Job> inService = new LinkedHashSet<>();
+  private Condition condition = Condition.UP;
+  private long startedAt = WARM;
+
+  SimServer(int index, ServerSpec spec, EventQueue events, SplittableRandom random) {
+    this.index = index;
+    this.spec = spec;
+    this.events = events;
+    this.random = random;
+  }
+
+  int index() {
+    return index;
+  }
+
+  ServerSpec spec() {
+    return spec;
+  }
+
+  /** The server process starts now: cold, so the warm-up applies from here. */
+  void start() {
+    startedAt = events.now();
+  }
+
+  void setCondition(Condition next) {
+    boolean wasDead = condition.dead();
+    condition = next;
+    if (next.dead() && !wasDead) {
+      resetAll();
+    } else if (!next.dead() && wasDead) {
+      start();
+    }
+  }
+
+  /** A call arrives; {@code reply} gets its outcome once, at the virtual time it ends. */
+  void receive(Consumer<Outcome> reply) {
+    if (condition.dead()) {
+      events.after(REFUSE_NANOS, () -> reply.accept(Outcome.REFUSED));
+    } else if (inService.size() < spec.capacity()) {
+      serve(new Job(reply));
+    } else if (queue.size() < spec.queueLimit()) {
+      queue.add(new Job(reply));
+    } else {
+      events.after(REJECT_NANOS, () -> reply.accept(Outcome.OVERLOADED));
+    }
+  }
+
+  private void serve(Job job) {
+    inService.add(job);
+    double factor = condition.slowFactor() * spec.warmupMultiplier(events.now() - startedAt);
+    long nanos = Math.max(1L, (long) (spec.service().sampleNanos(random) * factor));
+    events.after(nanos, () -> finish(job));
+  }
+
+  private void finish(Job job) {
+    if (!inService.remove(job)) {
+      return; // reset when the server died
+    }
+    boolean error = condition.errorRate() > 0 && random.nextDouble() < condition.errorRate();
+    job.reply.accept(error ? Outcome.ERROR : Outcome.OK);
+    Job next = queue.poll();
+    if (next != null) {
+      serve(next);
+    }
+  }
+
+  private void resetAll() {
+    for (Job job : inService) {
+      events.after(0, () -> job.reply.accept(Outcome.RESET));
+    }
+    inService.clear();
+    for (Job job : queue) {
+      events.after(0, () -> job.reply.accept(Outcome.RESET));
+    }
+    queue.clear();
+  }
+
+  private static final class Job {
+    final Consumer<Outcome> reply;
+
+    Job(Consumer<Outcome> reply) {
+      this.reply = reply;
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.lbkit.bench.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lbkit.LoadTracker;
+import io.lbkit.Server;
+import io.lbkit.Strategy;
+import io.lbkit.Ticker;
+import io.lbkit.spi.ServerMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+  private static final long SEED = 42;
+
+  private static RunResult run(Scenario s, String strategy, String policy) {
+    return new Simulation(s, Catalog.variant(strategy, "load", policy), SEED).run();
+  }
+
+  @Test
+  void sameSeedGivesIdenticalTables() {
+    // every Catalog variant (a strategy whose picks depend on the calling thread fails here),
+    // through a timeline (s1 down at 20 s), a pool update (at 30 s) and keyed requests
+    List<Scenario> scenarios = List.of(Scenarios.flapping().withDuration(25),
+        Scenarios.scaleOut().withDuration(33), Scenarios.hotKey().withDuration(5));
+
+    Map<Scenario, List<RunResult>> first =
+        SimulationRunner.runAll(scenarios, Catalog.variants(), SEED, 2);
+    Map<Scenario, List<RunResult>> second =
+        SimulationRunner.runAll(scenarios, Catalog.variants(), SEED, 1);
+
+    for (Scenario s : scenarios) {
+      String a = Report.table(first.get(s));
+      assertThat(Report.table(second.get(s))).isEqualTo(a);
+      assertThat(first.get(s).get(0).requests()).isGreaterThan(1000);
+    }
+  }
+
+  @Test
+  void anotherSeedGivesAnotherRun() {
+    Scenario s = Scenarios.brownOut().withDuration(10);
+    Variant v = Catalog.variant("random", "load", "single");
+
+    RunResult a = new Simulation(s, v, 1).run();
+    RunResult b = new Simulation(s, v, 2).run();
+
+    assertThat(Report.table(List.of(a))).isNotEqualTo(Report.table(List.of(b)));
+  }
+
+  @Test
+  void roundRobinP99WithOneSlowServerIsAtLeastTheSlowServersLatency() {
+    Scenario s2 = Scenarios.oneSlow();
+    double slowMeanMillis = s2.servers().get(2).service().meanMillis() * 10;
+
+    RunResult r = run(s2, "roundRobin", "single");
+
+    assertThat(slowMeanMillis).isEqualTo(200.0);
+    assertThat(r.percentileMillis(0.99)).isGreaterThanOrEqualTo(slowMeanMillis);
+    assertThat(r.share(2)).isCloseTo(0.2, org.assertj.core.data.Offset.offset(0.001));
+  }
+
+  @Test
+  void retryThreeLosesNoRequestToOneDeadServer() {
+    RunResult single = run(Scenarios.oneDead(), "roundRobin", "single");
+    RunResult retry = run(Scenarios.oneDead(), "roundRobin", "retry3");
+
+    assertThat(retry.failures()).isZero();
+    assertThat(retry.requests()).isGreaterThan(50_000);
+    assertThat(retry.outcomes(Outcome.REFUSED)).isGreaterThan(10_000);
+    // without retry the dead server's fifth of the traffic fails
+    assertThat(single.successRate()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
+  void latencyGrowsWhenInFlightExceedsCapacity() {
+    Scenario base = Scenario.builder(0, "t-capacity", "capacity")
+        .server(ServerSpec.of("a", ServiceTime.constant(10)).withCapacity(2))
+        .workload(Workload.closedLoop(2, 0)).durationSeconds(1).build();
+    RunResult within = run(base, "roundRobin", "single");
+    RunResult over = run(base.withWorkload(Workload.closedLoop(4, 0)), "roundRobin", "single");
+
+    // 2 callers on 2 slots never wait: 100 calls each in 1 s
+    assertThat(within.percentileMillis(0.5)).isEqualTo(10.0);
+    assertThat(within.percentileMillis(1.0)).isEqualTo(10.0);
+    assertThat(within.requests()).isEqualTo(200);
+    // 4 callers on 2 slots: each call waits one service time, throughput stays at the 2 slots'
+    // 200/s (plus the 2 calls still queued at the end, which drain)
+    assertThat(over.percentileMillis(0.5)).isEqualTo(20.0);
+    assertThat(over.requests()).isEqualTo(202);
+  }
+
+  @Test
+  void scaleOutAddsServersOnlyWhenThePoolChanges() {
+    RunResult r = run(Scenarios.scaleOut().withDuration(40), "roundRobin", "single");
+
+    double[] newShare = r.shareOverTime(Scenarios.scaleOut().focus());
+    assertThat(newShare[29]).isZero();
+    // after the update round robin gives the 15 new servers their 15 / 20 at once
+    assertThat(newShare[35]).isCloseTo(0.75, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(r.everMember(19)).isTrue();
+  }
+
+  @Test
+  void hotKeyScenarioSkewsAKeyHashingStrategy() {
+    Strategy keyMod = (candidates, previous) -> request -> candidates.server(
+        (int) Long.remainderUnsigned(request.keyHash(), candidates.size()));
+    Variant v = new Variant("keyMod", () -> keyMod, "load",
+        (pool, ticker, random) -> LoadTracker.create(ticker), Policies.single());
+    Scenario s8 = Scenarios.hotKey().withDuration(20);
+
+    RunResult r = new Simulation(s8, v, SEED).run();
+
+    assertThat(s8.workload().keys().topShare()).isCloseTo(0.307, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(r.maxOverMean()).isGreaterThan(1.5);
+    assertThat(run(s8, "roundRobin", "single").maxOverMean()).isLessThan(1.01);
+  }
+
+  @Test
+  void countsEjectionsOfAnEjectingTrackerAndRunsItsPeriodicWork() {
+    AtomicInteger ticks = new AtomicInteger();
+    TrackerFactory ejecting = new TrackerFactory() {
+      @Override
+      public io.lbkit.HealthTracker create(io.lbkit.ServerPool pool, Ticker ticker,
+          io.lbkit.RandomSource random) {
+        return new EjectAfterFailures(ticker, 5);
+      }
+
+      @Override
+      public long periodNanos() {
+        return 1_000_000_000L;
+      }
+
+      @Override
+      public void tick(io.lbkit.HealthTracker tracker) {
+        ticks.incrementAndGet();
+      }
+    };
+    Variant v = new Variant("roundRobin", io.lbkit.strategy.Strategies::roundRobin, "ejecting",
+        ejecting, Policies.retry(3));
+
+    RunResult r = new Simulation(Scenarios.oneDead().withDuration(10), v, SEED).run();
+
+    assertThat(r.ejections()).isEqualTo(1);
+    assertThat(r.attempts(2)).isEqualTo(5);
+    assertThat(r.failures()).isZero();
+    assertThat(ticks.get()).isEqualTo(9);
+  }
+
+  /** A test tracker: ejects a server for good after {@code limit} failures in a row. */
+  static final class EjectAfterFailures extends LoadTracker {
+    private final int limit;
+    private final Map<String, Integer> streak = new ConcurrentHashMap<>();
+    private final Set<String> ejected = ConcurrentHashMap.newKeySet();
+
+    EjectAfterFailures(Ticker ticker, int limit) {
+      super(ticker, Duration.ofSeconds(10));
+      this.limit = limit;
+    }
+
+    @Override
+    protected ServerMetrics complete(Server server, long startNanos, boolean success) {
+      ServerMetrics m = super.complete(server, startNanos, success);
+      int n = success ? 0 : streak.merge(server.id(), 1, Integer::sum);
+      if (success) {
+        streak.put(server.id(), 0);
+      }
+      if (n >= limit && ejected.add(server.id())) {
+        fireChange();
+      }
+      return m;
+    }
+
+    @Override
+    public boolean isAvailable(Server server) {
+      return super.isAvailable(server) && !ejected.contains(server.id());
+    }
+  }
+}

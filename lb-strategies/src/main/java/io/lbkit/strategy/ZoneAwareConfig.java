@@ -1,0 +1,96 @@
+package io.lbkit.strategy;
+
+import io.lbkit.internal.Checks;
+
+/**
+ * Settings of {@link Strategies#zoneAware(ZoneAwareConfig, io.lbkit.Strategy)}: immutable,
+ * validated when built.
+ *
+ * <p>The local zone counts as having enough servers while both hold:
+ *
+ * <ul>
+ *   <li>{@code available x overprovisioningFactor >= members}: members being the local zone's
+ *       weighted servers in the pool, available those of them that are candidates now. With
+ *       Envoy's default factor 1.4 the local zone is used while at least 1 / 1.4 = 71.4% of its
+ *       members are available (5 of 7, 8 of 11, 72 of 100).
+ *   <li>{@code available >= minLocalServers} (default 1).
+ * </ul>
+ *
+ * <p>Otherwise calls spill over to every zone, as Spring's zone preference falls back to all
+ * instances. A factor of 1 keeps the local zone only while all its members are available.
+ */
+public final class ZoneAwareConfig {
+  /** Envoy's overprovisioning factor. */
+  public static final double DEFAULT_OVERPROVISIONING_FACTOR = 1.4;
+  public static final int DEFAULT_MIN_LOCAL_SERVERS = 1;
+
+  private final String localZone;
+  private final double overprovisioningFactor;
+  private final int minLocalServers;
+
+  private ZoneAwareConfig(Builder b) {
+    this.localZone = b.localZone;
+    this.overprovisioningFactor = b.overprovisioningFactor;
+    this.minLocalServers = b.minLocalServers;
+  }
+
+  /** The defaults for this zone. */
+  public static ZoneAwareConfig of(String localZone) {
+    return builder(localZone).build();
+  }
+
+  public static Builder builder(String localZone) {
+    return new Builder(localZone);
+  }
+
+  public String localZone() {
+    return localZone;
+  }
+
+  public double overprovisioningFactor() {
+    return overprovisioningFactor;
+  }
+
+  public int minLocalServers() {
+    return minLocalServers;
+  }
+
+  /** Whether {@code available} of {@code members} local servers are enough to stay local. */
+  boolean enough(int available, int members) {
+    return available >= minLocalServers && available * overprovisioningFactor >= members;
+  }
+
+  @Override
+  public String toString() {
+    return "ZoneAwareConfig{localZone=" + localZone + ", overprovisioningFactor="
+        + overprovisioningFactor + ", minLocalServers=" + minLocalServers + '}';
+  }
+
+  /** Builds a {@link ZoneAwareConfig}; each setter validates at once. */
+  public static final class Builder {
+    private final String localZone;
+    private double overprovisioningFactor = DEFAULT_OVERPROVISIONING_FACTOR;
+    private int minLocalServers = DEFAULT_MIN_LOCAL_SERVERS;
+
+    private Builder(String localZone) {
+      this.localZone = Checks.notBlank(localZone, "localZone");
+    }
+
+    public Builder overprovisioningFactor(double factor) {
+      Checks.argument(factor >= 1.0 && Double.isFinite(factor), "overprovisioningFactor", factor,
+          ">= 1 and finite");
+      this.overprovisioningFactor = factor;
+      return this;
+    }
+
+    public Builder minLocalServers(int min) {
+      Checks.argument(min >= 1, "minLocalServers", min, ">= 1");
+      this.minLocalServers = min;
+      return this;
+    }
+
+    public ZoneAwareConfig build() {
+      return new ZoneAwareConfig(this);
+    }
+  }
+}
