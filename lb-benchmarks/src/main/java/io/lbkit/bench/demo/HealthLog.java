@@ -25,7 +25,7 @@ final class HealthLog implements HealthListener {
     }
   }
 
-  private final long startNanos = System.nanoTime();
+  private volatile long startNanos = System.nanoTime();
   private final PrintStream out; // null: quiet
   private final List<Event> ejections = new ArrayList<>();
   private final List<Event> restorations = new ArrayList<>();
@@ -56,6 +56,12 @@ final class HealthLog implements HealthListener {
     }
   }
 
+  /** Times are counted from now on. */
+  void markStart() {
+    startNanos = System.nanoTime();
+  }
+
+  /** Seconds since the run started. */
   double elapsed() {
     return (System.nanoTime() - startNanos) / 1e9;
   }

@@ -30,20 +30,21 @@ class BalancingEndToEndTest {
   @Test
   void peakEwmaSendsATenTimesSlowerServerFarLessThanItsFairShare() throws Exception {
     assumeTrue(NamedStrategies.exists("peakEwma"), "peakEwma is on branch strat-a, not merged yet");
-    try (Rig rig = Rig.start(5, 5_000, 11, Duration.ofSeconds(2), (pool, http) ->
+    try (Rig rig = Rig.start(5, 10_000, 11, Duration.ofSeconds(2), (pool, http) ->
         LoadBalancer.builder(pool)
             .strategy(NamedStrategies.byName("peakEwma"))
-            .health(HealthConfig.builder().circuitBreakerEnabled(false).latencyFactor(0).build())
+            .health(HealthConfig.builder().circuitBreakerEnabled(false).latencyFactor(0)
+                .ewmaDecay(Duration.ofSeconds(1)).build())
             .failover(Failover.retry(3))
             .build())) {
       InventoryServer slow = rig.cluster.byName("inv-3");
       try (Traffic reads = new Traffic(THREADS, (t, n) ->
           rig.client.get("/stock?sku=" + n).statusCode() == 200)) {
-        reads.awaitMoreCalls(200, Duration.ofSeconds(20));
+        reads.awaitMoreCalls(150, Duration.ofSeconds(20));
         slow.slowDown(10);
-        reads.awaitMoreCalls(100, Duration.ofSeconds(20)); // the EWMA jumps on the first answer
+        reads.awaitMoreCalls(50, Duration.ofSeconds(20)); // the EWMA jumps on the first answer
         long[] before = received(rig);
-        reads.awaitMoreCalls(1_000, Duration.ofSeconds(30));
+        reads.awaitMoreCalls(600, Duration.ofSeconds(30));
         long[] after = received(rig);
         long total = 0;
         for (int i = 0; i < after.length; i++) {
@@ -94,7 +95,7 @@ class BalancingEndToEndTest {
         choices.updated = true;
         assertThat(monitor.stats(addedServer).state()).isEqualTo(ServerState.SLOW_START);
 
-        reads.awaitMoreCalls(1_000, Duration.ofSeconds(30));
+        reads.awaitMoreCalls(600, Duration.ofSeconds(30));
         double rampingShare = choices.shareOf(added.name());
         assertThat(monitor.stats(addedServer).state()).isEqualTo(ServerState.SLOW_START);
 
@@ -102,7 +103,7 @@ class BalancingEndToEndTest {
         monitor.tick();
         assertThat(monitor.stats(addedServer).state()).isEqualTo(ServerState.HEALTHY);
         choices.reset();
-        reads.awaitMoreCalls(1_000, Duration.ofSeconds(30));
+        reads.awaitMoreCalls(600, Duration.ofSeconds(30));
         double fullShare = choices.shareOf(added.name());
         reads.close();
 
