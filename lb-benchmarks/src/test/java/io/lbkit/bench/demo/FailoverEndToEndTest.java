@@ -180,9 +180,10 @@ class FailoverEndToEndTest {
   @Test
   void writesToAServerThatHangsAfterRecordingReachTheClusterExactlyOnce() throws Exception {
     Ejections events = new Ejections("inv-2");
-    try (Rig rig = rig(2_000, Duration.ofMillis(400), passive(), events)) {
+    // 1 s timeouts: well above a loaded machine's slowest normal answer, well below the hang.
+    try (Rig rig = rig(2_000, Duration.ofSeconds(1), passive(), events)) {
       InventoryServer hanging = rig.cluster.byName("inv-2");
-      hanging.hangWrites(true, 3_000);
+      hanging.hangWrites(true, 4_000);
       int perThread = 50;
       AtomicInteger timeouts = new AtomicInteger();
       AtomicInteger answered = new AtomicInteger();
@@ -213,9 +214,9 @@ class FailoverEndToEndTest {
           orders, answered.get(), timeouts.get(), hanging.writes());
       assertThat(other.get()).isZero();
       assertThat(answered.get() + timeouts.get()).isEqualTo(orders);
-      assertThat(timeouts.get()).isPositive();
-      // Each timeout is a write the hanging server recorded and lbkit did not send again.
-      assertThat(hanging.writes()).isEqualTo(timeouts.get());
+      // Every write the hanging server recorded timed out at the caller, and lbkit did not send
+      // it again (a healthy server slower than 1 s would add a timeout, never a duplicate).
+      assertThat(hanging.writes()).isPositive().isLessThanOrEqualTo(timeouts.get());
       assertThat(rig.cluster.writesByOrder()).hasSize(orders)
           .allSatisfy((o, n) -> assertThat(n.get()).isEqualTo(1));
       assertThat(rig.cluster.duplicateWrites()).isZero();
