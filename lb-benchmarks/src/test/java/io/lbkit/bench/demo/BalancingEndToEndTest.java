@@ -1,7 +1,6 @@
 package io.lbkit.bench.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lbkit.ManualTicker;
 import io.lbkit.Server;
@@ -29,7 +28,6 @@ class BalancingEndToEndTest {
 
   @Test
   void peakEwmaSendsATenTimesSlowerServerFarLessThanItsFairShare() throws Exception {
-    assumeTrue(NamedStrategies.exists("peakEwma"), "peakEwma is on branch strat-a, not merged yet");
     try (Rig rig = Rig.start(5, 10_000, 11, Duration.ofSeconds(2), (pool, http) ->
         LoadBalancer.builder(pool)
             .strategy(NamedStrategies.byName("peakEwma"))

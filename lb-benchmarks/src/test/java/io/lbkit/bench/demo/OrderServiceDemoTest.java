@@ -2,7 +2,6 @@ package io.lbkit.bench.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,7 +20,6 @@ class OrderServiceDemoTest {
   @Timeout(value = 40, unit = TimeUnit.SECONDS)
   void shortDemoRunPlacesOrdersWithNoFailureNoDuplicateAndLeavesNoThreadBehind()
       throws Exception {
-    assumeTrue(NamedStrategies.exists("peakEwma"), "peakEwma is on branch strat-a, not merged yet");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DemoSummary s;
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
