@@ -44,6 +44,35 @@ class OrderServiceDemoTest {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void writesThatTimeOutAreReadBackAndCountedAsPlacedWithoutBeingSentAgain() throws Exception {
+    try (Rig rig = Rig.start(3, 2_000, 5, Duration.ofSeconds(1), (pool, http) ->
+        io.lbkit.failover.LoadBalancer.builder(pool)
+            .strategy(io.lbkit.strategy.Strategies.roundRobin())
+            .health(io.lbkit.health.HealthConfig.builder().consecutiveFailures(0)
+                .circuitBreakerEnabled(false).build())
+            .failover(io.lbkit.failover.Failover.retry(3))
+            .classifier(InventoryClassifier.INSTANCE)
+            .build())) {
+      InventoryServer hanging = rig.cluster.byName("inv-2");
+      hanging.hangWrites(true, 3_000);
+      OrderWorkload orders = new OrderWorkload(rig.client, 2,
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(20), 12); // ends after 12 orders
+      assertThat(orders.run()).isTrue();
+      System.out.printf("read-back: %d placed, %d ambiguous, inv-2 recorded %d%n",
+          orders.placed.get(), orders.ambiguous.get(), hanging.writes());
+      assertThat(orders.placed.get()).isEqualTo(12);
+      assertThat(orders.failed.get()).isZero();
+      // Each write inv-2 recorded timed out and was read back (never re-sent: it was there).
+      assertThat(hanging.writes()).isPositive();
+      assertThat(orders.ambiguous.get()).isGreaterThanOrEqualTo(hanging.writes());
+      assertThat(orders.resent.get()).isZero();
+      assertThat(rig.cluster.writesByOrder()).hasSize(12);
+      assertThat(rig.cluster.duplicateWrites()).isZero();
+    }
+  }
+
+  @Test
   void optionsHaveDefaultsThatRunWithinAMinute() {
     DemoOptions o = DemoOptions.parse();
     assertThat(o.strategy).isEqualTo("peakEwma");
