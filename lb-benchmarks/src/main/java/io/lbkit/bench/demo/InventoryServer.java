@@ -7,34 +7,55 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One "inventory" server on 127.0.0.1 for the demo and the end-to-end tests, built on the JDK's
  * HTTP server. Its behaviour can be changed while it runs: base latency, a slow-down factor, a
- * 503 rate, and up/down (down closes the port, so clients get connection refused; up binds the
- * same port again).
+ * 503 rate, writes that hang after being recorded, and up/down.
  *
- * <p>Endpoints: {@code GET /stock?sku=...} (an idempotent read), {@code POST /reserve} with the
- * order id as body (a write the cluster counts per order id, to detect duplicates), {@code GET
- * /health}. With {@code hangWrites}, a write is counted and then never answered within the
- * client's timeout: the case where a retry would duplicate an order.
+ * <p>Endpoints:
+ * <ul>
+ *   <li>{@code GET /stock?sku=...}: an idempotent read.
+ *   <li>{@code POST /reserve} with the order id as body: a write, recorded in the cluster's shared
+ *       reservation store (one count per order id, so duplicates are visible).
+ *   <li>{@code GET /reserved?order=ID}: how many times that order was recorded (0 or 1 when all
+ *       is well), read from the shared store; what the order service reads back after an
+ *       ambiguous write.
+ *   <li>{@code GET /health}: 200 while up.
+ * </ul>
+ *
+ * <p><b>The contract a client may rely on</b> (this server's, not a general HTTP rule):
+ * <ul>
+ *   <li>A 503 is answered before the write is recorded, as a load shedder does: a 503 proves the
+ *       write was not processed, so the client may send it elsewhere.
+ *   <li>A write is recorded before its response is sent, and a stopped ("killed") server records
+ *       nothing after {@link #stop()} began: once a client has seen its connection cut, reading
+ *       {@code /reserved} tells the truth about that write.
+ * </ul>
+ *
+ * <p>Threading: every control method is safe from any thread; handlers run on the server's own
+ * pool of 16 daemon threads.
  */
 public final class InventoryServer implements AutoCloseable {
   private final String name;
   private final Map<String, AtomicInteger> writesByOrder;
   private final ExecutorService workers;
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong writes = new AtomicLong();
   private final SplittableRandom random;
+  private final Object recordLock = new Object();
   private volatile HttpServer http;
   private volatile int port;
+  private volatile boolean alive; // under recordLock for the write that records
   private volatile long baseLatencyMicros;
   private volatile int slowFactor = 1;
   private volatile double errorRate;
@@ -63,14 +84,24 @@ public final class InventoryServer implements AutoCloseable {
     s.setExecutor(workers);
     s.createContext("/stock", this::stock);
     s.createContext("/reserve", this::reserve);
+    s.createContext("/reserved", this::reserved);
     s.createContext("/health", ex -> respond(ex, 200, "ok"));
+    synchronized (recordLock) {
+      alive = true;
+    }
     s.start();
     port = s.getAddress().getPort();
     http = s;
   }
 
-  /** Closes the port at once: clients see connection refused until {@link #start()}. */
+  /**
+   * Kills the server: from now on it records nothing, its port is closed (clients get connection
+   * refused) and open connections are cut, requests in flight included, as when a process dies.
+   */
   public synchronized void stop() {
+    synchronized (recordLock) {
+      alive = false; // before any connection is cut, so a cut client can trust /reserved
+    }
     HttpServer s = http;
     http = null;
     if (s != null) {
@@ -90,8 +121,14 @@ public final class InventoryServer implements AutoCloseable {
     return port;
   }
 
+  /** Requests received on /stock and /reserve. */
   public long requests() {
     return requests.get();
+  }
+
+  /** Writes this server recorded. */
+  public long writes() {
+    return writes.get();
   }
 
   public void slowDown(int factor) {
@@ -102,9 +139,10 @@ public final class InventoryServer implements AutoCloseable {
     this.errorRate = rate;
   }
 
+  /** Writes are recorded, then answered only after {@code millis} (past a client's timeout). */
   public void hangWrites(boolean hang, long millis) {
-    this.hangWrites = hang;
     this.hangMillis = millis;
+    this.hangWrites = hang;
   }
 
   /** Back to normal: full speed, no errors, writes answered. Does not restart a stopped server. */
@@ -132,15 +170,39 @@ public final class InventoryServer implements AutoCloseable {
     }
     pause(latencyMicros());
     if (failsNow()) {
-      // Refused before doing anything: the order was not recorded.
-      respond(ex, 503, "unavailable");
+      respond(ex, 503, "unavailable"); // shed before recording: nothing was processed
       return;
     }
-    writesByOrder.computeIfAbsent(order, k -> new AtomicInteger()).incrementAndGet();
+    synchronized (recordLock) {
+      if (!alive) {
+        return; // a killed process records nothing; its connection is being cut
+      }
+      writesByOrder.computeIfAbsent(order, k -> new AtomicInteger()).incrementAndGet();
+      writes.incrementAndGet();
+    }
     if (hangWrites) {
       pause(hangMillis * 1000);
     }
     respond(ex, 200, "reserved " + order + " at " + name);
+  }
+
+  private void reserved(HttpExchange ex) throws IOException {
+    String order = query(ex.getRequestURI(), "order");
+    AtomicInteger n = order == null ? null : writesByOrder.get(order);
+    respond(ex, order == null ? 400 : 200, Integer.toString(n == null ? 0 : n.get()));
+  }
+
+  private static String query(URI uri, String key) {
+    String q = uri.getRawQuery();
+    if (q == null) {
+      return null;
+    }
+    for (String part : q.split("&")) {
+      if (part.startsWith(key + "=")) {
+        return part.substring(key.length() + 1);
+      }
+    }
+    return null;
   }
 
   private long latencyMicros() {
@@ -181,9 +243,15 @@ public final class InventoryServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server and its threads; waits up to a second for them to end. */
   @Override
   public void close() {
     stop();
     workers.shutdownNow();
+    try {
+      workers.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
