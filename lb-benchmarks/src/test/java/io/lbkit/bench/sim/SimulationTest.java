@@ -44,7 +44,7 @@ class SimulationTest {
   @Test
   void anotherSeedGivesAnotherRun() {
     Scenario s = Scenarios.brownOut().withDuration(10);
-    Variant v = Catalog.variant("random", "load", "single");
+    Variant v = Catalog.variant("random", "load", "failFast");
 
     RunResult a = new Simulation(s, v, 1).run();
     RunResult b = new Simulation(s, v, 2).run();
@@ -57,7 +57,7 @@ class SimulationTest {
     Scenario s2 = Scenarios.oneSlow();
     double slowMeanMillis = s2.servers().get(2).service().meanMillis() * 10;
 
-    RunResult r = run(s2, "roundRobin", "single");
+    RunResult r = run(s2, "roundRobin", "failFast");
 
     assertThat(slowMeanMillis).isEqualTo(200.0);
     assertThat(r.percentileMillis(0.99)).isGreaterThanOrEqualTo(slowMeanMillis);
@@ -66,7 +66,7 @@ class SimulationTest {
 
   @Test
   void retryThreeLosesNoRequestToOneDeadServer() {
-    RunResult single = run(Scenarios.oneDead(), "roundRobin", "single");
+    RunResult single = run(Scenarios.oneDead(), "roundRobin", "failFast");
     RunResult retry = run(Scenarios.oneDead(), "roundRobin", "retry3");
 
     assertThat(retry.failures()).isZero();
@@ -81,8 +81,8 @@ class SimulationTest {
     Scenario base = Scenario.builder(0, "t-capacity", "capacity")
         .server(ServerSpec.of("a", ServiceTime.constant(10)).withCapacity(2))
         .workload(Workload.closedLoop(2, 0)).durationSeconds(1).build();
-    RunResult within = run(base, "roundRobin", "single");
-    RunResult over = run(base.withWorkload(Workload.closedLoop(4, 0)), "roundRobin", "single");
+    RunResult within = run(base, "roundRobin", "failFast");
+    RunResult over = run(base.withWorkload(Workload.closedLoop(4, 0)), "roundRobin", "failFast");
 
     // 2 callers on 2 slots never wait: 100 calls each in 1 s
     assertThat(within.percentileMillis(0.5)).isEqualTo(10.0);
@@ -96,7 +96,7 @@ class SimulationTest {
 
   @Test
   void scaleOutAddsServersOnlyWhenThePoolChanges() {
-    RunResult r = run(Scenarios.scaleOut().withDuration(40), "roundRobin", "single");
+    RunResult r = run(Scenarios.scaleOut().withDuration(40), "roundRobin", "failFast");
 
     double[] newShare = r.shareOverTime(Scenarios.scaleOut().focus());
     assertThat(newShare[29]).isZero();
@@ -117,7 +117,7 @@ class SimulationTest {
 
     assertThat(s8.workload().keys().topShare()).isCloseTo(0.307, org.assertj.core.data.Offset.offset(0.001));
     assertThat(r.maxOverMean()).isGreaterThan(1.5);
-    assertThat(run(s8, "roundRobin", "single").maxOverMean()).isLessThan(1.01);
+    assertThat(run(s8, "roundRobin", "failFast").maxOverMean()).isLessThan(1.01);
   }
 
   @Test

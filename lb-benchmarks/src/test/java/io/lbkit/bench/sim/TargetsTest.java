@@ -21,10 +21,10 @@ class TargetsTest {
   void peakEwmaP99WithOneSlowServerStaysWithin1_3xOfTheHealthyClusters() {
     assumeTrue(Catalog.hasStrategy("peakEwma"), "needs strategy peakEwma from issue 3 merge");
 
-    double healthy = run(Scenarios.heterogeneous(), "peakEwma", "load", "single")
+    double healthy = run(Scenarios.heterogeneous(), "peakEwma", "load", "failFast")
         .percentileMillis(0.99);
-    RunResult slow = run(Scenarios.oneSlow(), "peakEwma", "load", "single");
-    RunResult roundRobin = run(Scenarios.oneSlow(), "roundRobin", "load", "single");
+    RunResult slow = run(Scenarios.oneSlow(), "peakEwma", "load", "failFast");
+    RunResult roundRobin = run(Scenarios.oneSlow(), "roundRobin", "load", "failFast");
 
     assertThat(slow.percentileMillis(0.99)).isLessThanOrEqualTo(1.3 * healthy);
     assertThat(roundRobin.percentileMillis(0.99)).isGreaterThanOrEqualTo(200.0);
@@ -47,8 +47,8 @@ class TargetsTest {
     assumeTrue(Catalog.hasStrategy("consistentHash") && Catalog.hasStrategy("consistentHashBounded"),
         "needs strategies consistentHash and consistentHashBounded (bounded loads, c = 1.25) from issue 3 merge");
 
-    RunResult plain = run(Scenarios.hotKey(), "consistentHash", "load", "single");
-    RunResult bounded = run(Scenarios.hotKey(), "consistentHashBounded", "load", "single");
+    RunResult plain = run(Scenarios.hotKey(), "consistentHash", "load", "failFast");
+    RunResult bounded = run(Scenarios.hotKey(), "consistentHashBounded", "load", "failFast");
 
     assertThat(plain.maxOverMean()).isGreaterThan(1.25);
     assertThat(bounded.maxOverMean()).isLessThanOrEqualTo(1.25);
