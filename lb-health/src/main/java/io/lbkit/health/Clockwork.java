@@ -1,6 +1,7 @@
 package io.lbkit.health;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,15 @@ import org.slf4j.LoggerFactory;
  * the tick), moves OPEN breakers whose wait is over to HALF_OPEN, steps and ends slow starts,
  * runs the interval evaluation when an interval has passed, releases departed state. It also
  * works out when the next of these falls due, so the monitor can schedule exactly one tick then.
+ *
+ * <p>Panic reaches the breakers too. Panic mode (fewer than the panic threshold of the pool's
+ * servers up) lets ejected servers back into the candidates, but an OPEN breaker admits no call
+ * at all, so breakers alone could still refuse every server of a pool for a whole open wait
+ * (resilience4j's default: 60 s) after the servers had recovered, or cascade over a pool that
+ * was only overloaded (a hot key moving from one opened server to the next), with nothing like
+ * max-ejection-percent to stop them. So while in panic, an OPEN breaker is moved to HALF_OPEN at
+ * once: its few probe calls decide, as they would at the end of the wait, and a failing server
+ * goes straight back to OPEN.
  */
 final class Clockwork {
   private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
@@ -28,11 +38,13 @@ final class Clockwork {
   private final Membership membership;
   private final ToDoubleFunction<ServerHealth> ewma;
   private final long intervalNanos;
+  private final double panicThresholdPercent;
   private long nextIntervalNanos;
 
   Clockwork(Map<String, ServerHealth> states, ServerPool pool, Ejector ejector,
       SlowStart slowStart, HealthEvents events, Membership membership,
-      ToDoubleFunction<ServerHealth> ewma, long intervalNanos, long nowNanos) {
+      ToDoubleFunction<ServerHealth> ewma, long intervalNanos, double panicThresholdPercent,
+      long nowNanos) {
     this.states = states;
     this.pool = pool;
     this.ejector = ejector;
@@ -41,6 +53,7 @@ final class Clockwork {
     this.membership = membership;
     this.ewma = ewma;
     this.intervalNanos = intervalNanos;
+    this.panicThresholdPercent = panicThresholdPercent;
     this.nextIntervalNanos = nowNanos + intervalNanos;
   }
 
@@ -61,6 +74,7 @@ final class Clockwork {
    */
   long run(long now, boolean[] changed) {
     long due = Long.MAX_VALUE;
+    boolean panic = panicking(now);
     for (ServerHealth h : states.values()) {
       if (h.ejected && now >= h.ejectedUntil) {
         h.ejected = false;
@@ -72,7 +86,9 @@ final class Clockwork {
       if (h.breaker != null && h.lastBreakerState == CircuitBreaker.State.OPEN) {
         // Asking an OPEN breaker moves it to HALF_OPEN once its wait is over, taking one probe
         // permit; give that permit straight back: the probes belong to chosen calls.
-        if (h.breaker.tryAcquirePermission()) {
+        if (panic) {
+          h.breaker.transitionToHalfOpenState();
+        } else if (h.breaker.tryAcquirePermission()) {
           h.breaker.releasePermission();
         }
         CircuitBreaker.State s = h.breaker.getState();
@@ -107,6 +123,25 @@ final class Clockwork {
     }
     membership.release(pool.snapshot());
     return Math.min(due, nextIntervalNanos);
+  }
+
+  /** Whether fewer than the panic threshold of the pool's weighted servers are up at {@code now}. */
+  private boolean panicking(long now) {
+    if (panicThresholdPercent <= 0) {
+      return false;
+    }
+    int total = 0;
+    int up = 0;
+    for (Server s : pool.snapshot().servers()) {
+      if (s.weight() > 0) {
+        total++;
+        ServerHealth h = states.get(s.id());
+        if (h == null || h.isUp(now)) {
+          up++;
+        }
+      }
+    }
+    return total > 0 && up * 100.0 < panicThresholdPercent * total;
   }
 
   /** Back in rotation from {@code at} on, ramping up. */

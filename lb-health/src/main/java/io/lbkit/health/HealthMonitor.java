@@ -91,7 +91,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     this.membership = new Membership(states, config, ticker, breakers, slowStart, checker, events,
         this::metrics, this::metricsIfPresent, this::dropMetricsIf, this::noteDue);
     this.clockwork = new Clockwork(states, pool, ejector, slowStart, events, membership,
-        this::ewmaOf, config.interval.toNanos(), ticker.read());
+        this::ewmaOf, config.interval.toNanos(), config.panicThresholdPercent, ticker.read());
   }
 
   /**

@@ -67,6 +67,46 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void inPanicOpenBreakersGoHalfOpenWithoutWaitingOutTheirOpenTime() {
+    monitor(2);
+    for (Server s : servers) {
+      fail(monitor, s, 4);
+    }
+    for (Server s : servers) {
+      assertThat(monitor.circuitBreaker(s).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThat(monitor.isAvailable(s)).isFalse();
+    }
+
+    // 0 of 3 up is below the 50% panic threshold: the next tick lets every breaker probe, long
+    // before the 5 s wait is over
+    ticker.advance(Duration.ofMillis(100));
+    monitor.tick();
+
+    for (Server s : servers) {
+      assertThat(monitor.circuitBreaker(s).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+      assertThat(monitor.isAvailable(s)).isTrue();
+    }
+    // a probe that fails opens its breaker again; the one after that passes it again, in panic
+    assertThat(monitor.tryAcquirePermission(a)).isTrue();
+    monitor.onFailure(a, monitor.onStart(a), new RuntimeException("still down"));
+    assertThat(monitor.tryAcquirePermission(a)).isTrue();
+    monitor.onFailure(a, monitor.onStart(a), new RuntimeException("still down"));
+    assertThat(monitor.circuitBreaker(a).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+  }
+
+  @Test
+  void outOfPanicAnOpenBreakerWaitsItsFullOpenTime() {
+    monitor(2);
+    fail(monitor, a, 4); // 2 of 3 still up: no panic
+
+    ticker.advance(Duration.ofMillis(4_900));
+    monitor.tick();
+
+    assertThat(monitor.circuitBreaker(a).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(monitor.isAvailable(a)).isFalse();
+  }
+
+  @Test
   void openBreakerKeepsTheServerOutOfThePicker() {
     monitor(3);
     Selector selector = Selector.builder(pool).strategy(Strategies.random()).tracker(monitor)

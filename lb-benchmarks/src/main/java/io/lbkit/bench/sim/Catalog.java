@@ -2,7 +2,11 @@ package io.lbkit.bench.sim;
 
 import io.lbkit.LoadTracker;
 import io.lbkit.Strategy;
+import io.lbkit.failover.Failover;
+import io.lbkit.health.HealthConfig;
+import io.lbkit.strategy.ConsistentHashConfig;
 import io.lbkit.strategy.Strategies;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,19 +14,31 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Everything the simulator compares, by name: strategies, trackers and client policies. Every
- * scenario runs the product of the three lists (in this order, which is the tables' row order).
+ * Everything the simulator compares, by name: strategies, trackers and client policies, and which
+ * of their combinations run on which scenario ({@link #plan}).
  *
- * <p>Adding a strategy, a tracker or a failover mode is one line in the matching map below, e.g.
- * {@code s.put("peakEwma", Strategies::peakEwma);}, {@code t.put("health", (pool, ticker, random)
- * -> HealthMonitor.create(pool, HealthConfig.defaults(), ticker, random));}. Tests that need an
- * entry (peakEwma, consistentHash, consistentHashBounded, health) look it up by these names and
- * are skipped, saying so, until it is here.
+ * <p>Strategies are lbkit's {@code Strategies} factories, one line each. Trackers: {@code load}
+ * (lbkit's {@code LoadTracker}: counts and latencies, never ejects) and {@code health} (lbkit's
+ * {@code HealthMonitor} with {@link HealthConfig#defaults()}, ticked in virtual time). Policies
+ * are lbkit's {@code LoadBalancer} facade with one failover mode each ({@link FacadePolicy}).
  */
 public final class Catalog {
+  /** Where {@code zoneAware} prefers to send traffic; the simulator puts even-indexed servers there. */
+  public static final String LOCAL_ZONE = "zone-a";
+  /** The fixed hedge delay: about scenario 1's p95 latency under round robin. */
+  public static final Duration HEDGE_DELAY = Duration.ofMillis(50);
+
   private static final Map<String, Supplier<Strategy>> STRATEGIES = strategies();
   private static final Map<String, TrackerFactory> TRACKERS = trackers();
   private static final Map<String, ClientPolicy> POLICIES = policies();
+
+  /** Key-blind strategies: every scenario without keys runs them. */
+  static final List<String> KEY_BLIND = List.of("roundRobin", "random", "weightedRoundRobin",
+      "weightedRandom", "leastConnections", "weightedLeastConnections", "powerOfTwoChoices",
+      "peakEwma", "zoneAware", "subset");
+  /** The hash family: key affinity only means something with keyed requests. */
+  static final List<String> HASH = List.of("hash", "consistentHash", "consistentHashBounded",
+      "maglev", "rendezvous");
 
   private Catalog() {}
 
@@ -30,19 +46,36 @@ public final class Catalog {
     Map<String, Supplier<Strategy>> s = new LinkedHashMap<>();
     s.put("roundRobin", Strategies::roundRobin);
     s.put("random", Strategies::random);
+    s.put("weightedRoundRobin", Strategies::weightedRoundRobin);
+    s.put("weightedRandom", Strategies::weightedRandom);
+    s.put("leastConnections", Strategies::leastConnections);
+    s.put("weightedLeastConnections", Strategies::weightedLeastConnections);
+    s.put("powerOfTwoChoices", Strategies::powerOfTwoChoices);
+    s.put("peakEwma", Strategies::peakEwma);
+    s.put("hash", Strategies::hash);
+    s.put("consistentHash", Strategies::consistentHash);
+    s.put("consistentHashBounded", () -> Strategies.consistentHash(
+        ConsistentHashConfig.builder().boundedLoad(1.25).build()));
+    s.put("maglev", Strategies::maglev);
+    s.put("rendezvous", Strategies::rendezvous);
+    // zone preference over P2C; one simulated client, so a subset of 4 leaves servers unused
+    s.put("zoneAware", () -> Strategies.zoneAware(LOCAL_ZONE, Strategies.powerOfTwoChoices()));
+    s.put("subset", () -> Strategies.subset(4, "0", Strategies.powerOfTwoChoices()));
     return s;
   }
 
   private static Map<String, TrackerFactory> trackers() {
     Map<String, TrackerFactory> t = new LinkedHashMap<>();
     t.put("load", (pool, ticker, random) -> LoadTracker.create(ticker));
+    t.put("health", new HealthTrackerFactory(HealthConfig.defaults()));
     return t;
   }
 
   private static Map<String, ClientPolicy> policies() {
     Map<String, ClientPolicy> p = new LinkedHashMap<>();
-    p.put("single", Policies.single());
-    p.put("retry3", Policies.retry(3));
+    p.put("failFast", new FacadePolicy("failFast", Failover.failFast()));
+    p.put("retry3", new FacadePolicy("retry3", Failover.retry(3)));
+    p.put("hedged", new FacadePolicy("hedged", Failover.hedged(HEDGE_DELAY)));
     return p;
   }
 
@@ -60,17 +93,105 @@ public final class Catalog {
         lookup(TRACKERS, "tracker", tracker), lookup(POLICIES, "policy", policy));
   }
 
-  /** Every strategy x tracker x policy, the rows of each scenario's table. */
+  /** Every strategy x tracker x policy. */
   public static List<Variant> variants() {
     List<Variant> out = new ArrayList<>();
-    for (Map.Entry<String, Supplier<Strategy>> s : STRATEGIES.entrySet()) {
-      for (Map.Entry<String, TrackerFactory> t : TRACKERS.entrySet()) {
-        for (ClientPolicy p : POLICIES.values()) {
-          out.add(new Variant(s.getKey(), s.getValue(), t.getKey(), t.getValue(), p));
+    for (String s : STRATEGIES.keySet()) {
+      for (String t : TRACKERS.keySet()) {
+        for (String p : POLICIES.keySet()) {
+          out.add(variant(s, t, p));
         }
       }
     }
     return out;
+  }
+
+  /** The variants that run on {@code scenario}: its {@link #plan}, or all for an unnumbered one. */
+  public static List<Variant> variants(Scenario scenario) {
+    Plan plan = plan(scenario.number());
+    return plan == null ? variants() : plan.variants();
+  }
+
+  /**
+   * Which strategies and which tracker/policy pairs run on scenario {@code number} (null for a
+   * number without a plan), and why: every strategy runs where it has something to show, each
+   * failover mode where there are failures to mask or tails to cut, so that all eight scenarios
+   * run in well under two minutes on 2 cores.
+   */
+  public static Plan plan(int number) {
+    List<String> all = new ArrayList<>(KEY_BLIND);
+    all.addAll(HASH);
+    switch (number) {
+      case 1:
+        return new Plan(List.of(new Part(all, "load/failFast"), new Part(KEY_BLIND, "load/hedged")),
+            "healthy cluster: the spread baseline of every strategy (the hash family with random "
+                + "keys); nothing fails, so retries and health change nothing; hedging cuts tails");
+      case 2:
+        return new Plan(List.of(new Part(KEY_BLIND, "load/failFast", "load/hedged",
+                "health/failFast")),
+            "slow server: load awareness, hedging and latency-based ejection are what can help");
+      case 3:
+      case 4:
+        return new Plan(List.of(new Part(KEY_BLIND, "load/failFast", "load/retry3",
+                "health/failFast", "health/retry3")),
+            "failures: retries mask them, health tracking stops sending to the failing server");
+      case 5:
+      case 6:
+        return new Plan(List.of(new Part(KEY_BLIND, "load/retry3", "health/failFast",
+                "health/retry3")),
+            "outages over time: what retries and ejection (and their recovery) do");
+      case 7:
+        return new Plan(List.of(new Part(KEY_BLIND.subList(0, KEY_BLIND.size() - 1),
+                "load/failFast", "health/failFast", "health/retry3")),
+            "scale-out: slow start is a health-tracker feature; subset is left out (one client "
+                + "with a subset of 4 cannot use 20 servers)");
+      case 8:
+        return new Plan(List.of(new Part(concat(HASH, List.of("roundRobin", "powerOfTwoChoices",
+                "peakEwma")), "load/failFast", "load/retry3", "health/retry3")),
+            "hot key: the hash family, with three key-blind strategies as the spread baseline");
+      default:
+        return null;
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /** Some strategies, each run with some {@code tracker/policy} pairs. */
+  public record Part(List<String> strategies, List<String> modes) {
+    Part(List<String> strategies, String... modes) {
+      this(List.copyOf(strategies), List.of(modes));
+    }
+  }
+
+  /** What runs on one scenario and why; rows ordered by strategy, then mode. */
+  public record Plan(List<Part> parts, String why) {
+    public List<Variant> variants() {
+      List<Variant> out = new ArrayList<>();
+      for (Part part : parts) {
+        for (String s : part.strategies()) {
+          for (String mode : part.modes()) {
+            String[] tp = mode.split("/");
+            out.add(variant(s, tp[0], tp[1]));
+          }
+        }
+      }
+      return out;
+    }
+
+    /** One line for the index: how many rows and what they are. */
+    public String summary() {
+      StringBuilder sb = new StringBuilder();
+      for (Part part : parts) {
+        sb.append(sb.length() == 0 ? "" : "; ").append(part.strategies().size())
+            .append(" strategies (").append(String.join(", ", part.strategies())).append(") x ")
+            .append(String.join(", ", part.modes()));
+      }
+      return sb.toString();
+    }
   }
 
   private static <T> T lookup(Map<String, T> map, String what, String name) {

@@ -4,9 +4,10 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 
 /**
- * The built-in client policies. They stand in for lbkit's {@code LoadBalancer} failover modes until
- * those are wired into {@link Catalog}; {@link #retry} has the same contract as Dubbo's failover
- * (try another server right away, never one already tried).
+ * Client policies written in the simulator itself, over {@link ClientPolicy.Call#attempt}: a
+ * reference for tests (the {@link Catalog} policies are lbkit's {@code LoadBalancer} facade, see
+ * {@link FacadePolicy}). {@link #retry} is Dubbo's failover without backoff or budget (try another
+ * server right away, never one already tried).
  */
 public final class Policies {
   /** How long a client waits for one attempt. */

@@ -70,7 +70,7 @@ public final class Simulation {
       ServerSpec spec = scenario.servers().get(i);
       sims[i] = new SimServer(i, spec, events, master.split());
       servers[i] = Server.builder("10.0." + (i / 250) + "." + (i % 250 + 1), 8080).id(spec.id())
-          .build();
+          .zone(zoneOf(i)).build();
       byId.put(spec.id(), sims[i]);
     }
     recorder = new Recorder(n, scenario.durationSeconds(), BUCKET_SECONDS);
@@ -91,6 +91,11 @@ public final class Simulation {
     events.addLane(SimServer.REFUSE_NANOS);
     events.addLane(SimServer.REJECT_NANOS);
     events.addLane(Policies.DEFAULT_ATTEMPT_TIMEOUT_NANOS);
+  }
+
+  /** Two zones, alternating: even indices in {@link Catalog#LOCAL_ZONE}, odd ones in zone-b. */
+  static String zoneOf(int index) {
+    return index % 2 == 0 ? Catalog.LOCAL_ZONE : "zone-b";
   }
 
   private static Request[] keyRequests(Keys keys) {

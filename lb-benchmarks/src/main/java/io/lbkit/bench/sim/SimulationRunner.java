@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Runs every variant through every scenario. Runs are independent (each has its own ticker, pool,
@@ -20,6 +21,12 @@ public final class SimulationRunner {
   /** Results per scenario, in the order of {@code scenarios} and then of {@code variants}. */
   public static Map<Scenario, List<RunResult>> runAll(List<Scenario> scenarios,
       List<Variant> variants, long seed, int threads) {
+    return runAll(scenarios, s -> variants, seed, threads);
+  }
+
+  /** As above, with each scenario's own variants. */
+  public static Map<Scenario, List<RunResult>> runAll(List<Scenario> scenarios,
+      Function<Scenario, List<Variant>> variants, long seed, int threads) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
       Thread t = new Thread(r, "simulation");
       t.setDaemon(true);
@@ -29,7 +36,7 @@ public final class SimulationRunner {
       Map<Scenario, List<Future<RunResult>>> futures = new LinkedHashMap<>();
       for (Scenario s : scenarios) {
         List<Future<RunResult>> fs = new ArrayList<>();
-        for (Variant v : variants) {
+        for (Variant v : variants.apply(s)) {
           fs.add(pool.submit(() -> new Simulation(s, v, seed).run()));
         }
         futures.put(s, fs);

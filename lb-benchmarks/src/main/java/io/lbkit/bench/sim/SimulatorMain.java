@@ -20,7 +20,7 @@ import java.util.Map;
  * </pre>
  * Defaults: {@code docs/simulation} under the repository root (found from the working directory),
  * every scenario, seed {@value #DEFAULT_SEED}, each scenario's own duration, one thread per core,
- * every {@link Catalog} variant (the name filters keep only the named ones).
+ * each scenario's variants from {@link Catalog#plan} (the name filters keep only the named ones).
  * Prints each scenario's table and the wall time to standard output.
  */
 public final class SimulatorMain {
@@ -94,20 +94,30 @@ public final class SimulatorMain {
     }
     Path dir = out != null ? out : repositoryRoot().resolve("docs").resolve("simulation");
     long t0 = System.nanoTime();
-    List<Variant> variants = new ArrayList<>();
-    for (Variant v : Catalog.variants()) {
-      if ((strategies == null || strategies.contains(v.strategyName()))
-          && (trackers == null || trackers.contains(v.trackerName()))
-          && (policies == null || policies.contains(v.policy().name()))) {
-        variants.add(v);
+    List<String> fs = strategies;
+    List<String> ft = trackers;
+    List<String> fp = policies;
+    Map<Scenario, List<Variant>> planned = new java.util.LinkedHashMap<>();
+    int runs = 0;
+    for (Scenario s : scenarios) {
+      List<Variant> variants = new ArrayList<>();
+      for (Variant v : Catalog.variants(s)) {
+        if ((fs == null || fs.contains(v.strategyName()))
+            && (ft == null || ft.contains(v.trackerName()))
+            && (fp == null || fp.contains(v.policy().name()))) {
+          variants.add(v);
+        }
       }
-    }
-    if (variants.isEmpty()) {
-      throw new IllegalArgumentException("variants: none left by the filters (expected: names "
-          + "from " + Catalog.variants().get(0).label() + " and so on, see Catalog)");
+      if (variants.isEmpty()) {
+        throw new IllegalArgumentException("variants: none left by the filters for " + s
+            + " (expected: names from Catalog.plan, e.g. " + Catalog.variants(s).get(0).label()
+            + ")");
+      }
+      runs += variants.size();
+      planned.put(s, variants);
     }
     Map<Scenario, List<RunResult>> results =
-        SimulationRunner.runAll(scenarios, variants, seed, threads);
+        SimulationRunner.runAll(scenarios, planned::get, seed, threads);
     long events = 0;
     for (List<RunResult> rs : results.values()) {
       for (RunResult r : rs) {
@@ -121,7 +131,7 @@ public final class SimulatorMain {
       System.out.println(Report.table(e.getValue()));
     }
     System.out.println("wrote " + pages.size() + " scenario pages to " + dir.toAbsolutePath()
-        + "; " + results.size() + " scenarios x " + variants.size() + " variants, "
+        + "; " + results.size() + " scenarios, " + runs + " runs, "
         + events + " events, wall time " + wallMillis + " ms on " + threads + " threads");
   }
 

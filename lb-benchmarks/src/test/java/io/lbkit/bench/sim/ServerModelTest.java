@@ -100,7 +100,7 @@ class ServerModelTest {
     assertThatThrownBy(() -> ServerSpec.of("a", ServiceTime.lognormal(5)).withCapacity(0))
         .hasMessage("capacity: 0 (expected: >= 1)");
     assertThatThrownBy(() -> Policies.retry(-1)).hasMessage("retries: -1 (expected: >= 0)");
-    assertThatThrownBy(() -> Catalog.variant("nope", "load", "single"))
+    assertThatThrownBy(() -> Catalog.variant("nope", "load", "failFast"))
         .hasMessageStartingWith("strategy: nope (expected: one of [roundRobin, random");
   }
 }

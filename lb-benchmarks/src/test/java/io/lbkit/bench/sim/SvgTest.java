@@ -50,7 +50,7 @@ class SvgTest {
   void chartsOfARealRunAreWellFormed() throws Exception {
     Scenario s = Scenarios.flapping().withDuration(45);
     List<RunResult> rs = List.of(
-        new Simulation(s, Catalog.variant("roundRobin", "load", "single"), 1).run(),
+        new Simulation(s, Catalog.variant("roundRobin", "load", "failFast"), 1).run(),
         new Simulation(s, Catalog.variant("random", "load", "retry3"), 1).run());
 
     Document bars = parse(ReportWriter.p99Chart(s, rs));

@@ -1,14 +1,12 @@
 package io.lbkit.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * The issue's asserted balancing targets that need strategies or health tracking not on this
- * branch yet. Each looks its variant up in {@link Catalog} by name and is skipped, saying what it
- * needs, until that name is registered there; registering it (one line) enables the test.
+ * The issue's asserted balancing targets, on the full-length presets with the default seed (the
+ * runs docs/simulation shows), each through the variant named in {@link Catalog}.
  */
 class TargetsTest {
   private static final long SEED = SimulatorMain.DEFAULT_SEED;
@@ -19,21 +17,29 @@ class TargetsTest {
 
   @Test
   void peakEwmaP99WithOneSlowServerStaysWithin1_3xOfTheHealthyClusters() {
-    assumeTrue(Catalog.hasStrategy("peakEwma"), "needs strategy peakEwma from issue 3 merge");
-
-    double healthy = run(Scenarios.heterogeneous(), "peakEwma", "load", "single")
+    double healthy = run(Scenarios.heterogeneous(), "peakEwma", "load", "failFast")
         .percentileMillis(0.99);
-    RunResult slow = run(Scenarios.oneSlow(), "peakEwma", "load", "single");
-    RunResult roundRobin = run(Scenarios.oneSlow(), "roundRobin", "load", "single");
+    RunResult slow = run(Scenarios.oneSlow(), "peakEwma", "load", "failFast");
+    RunResult roundRobin = run(Scenarios.oneSlow(), "roundRobin", "load", "failFast");
 
     assertThat(slow.percentileMillis(0.99)).isLessThanOrEqualTo(1.3 * healthy);
     assertThat(roundRobin.percentileMillis(0.99)).isGreaterThanOrEqualTo(200.0);
   }
 
   @Test
-  void outlierDetectionKeepsBrownOutSuccessAtLeast99_99Percent() {
-    assumeTrue(Catalog.hasTracker("health"), "needs tracker health (HealthMonitor) from issue 4 merge");
+  void retryThreeThroughTheLoadBalancerLosesNoRequestToOneDeadServer() {
+    RunResult failFast = run(Scenarios.oneDead(), "roundRobin", "load", "failFast");
+    RunResult retry = run(Scenarios.oneDead(), "roundRobin", "load", "retry3");
 
+    assertThat(retry.failures()).isZero();
+    assertThat(retry.requests()).isGreaterThan(50_000);
+    // the dead server's fifth of first attempts was refused and retried elsewhere
+    assertThat(retry.outcomes(Outcome.REFUSED)).isGreaterThan(10_000);
+    assertThat(failFast.successRate()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
+  void outlierDetectionKeepsBrownOutSuccessAtLeast99_99Percent() {
     RunResult r = run(Scenarios.brownOut(), "roundRobin", "health", "retry3");
 
     assertThat(r.successRate()).isGreaterThanOrEqualTo(0.9999);
@@ -44,11 +50,8 @@ class TargetsTest {
 
   @Test
   void boundedLoadsKeepTheHotKeyServerWithin1_25xOfTheMean() {
-    assumeTrue(Catalog.hasStrategy("consistentHash") && Catalog.hasStrategy("consistentHashBounded"),
-        "needs strategies consistentHash and consistentHashBounded (bounded loads, c = 1.25) from issue 3 merge");
-
-    RunResult plain = run(Scenarios.hotKey(), "consistentHash", "load", "single");
-    RunResult bounded = run(Scenarios.hotKey(), "consistentHashBounded", "load", "single");
+    RunResult plain = run(Scenarios.hotKey(), "consistentHash", "load", "failFast");
+    RunResult bounded = run(Scenarios.hotKey(), "consistentHashBounded", "load", "failFast");
 
     assertThat(plain.maxOverMean()).isGreaterThan(1.25);
     assertThat(bounded.maxOverMean()).isLessThanOrEqualTo(1.25);
