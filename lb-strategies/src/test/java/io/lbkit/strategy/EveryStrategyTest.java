@@ -104,9 +104,13 @@ class EveryStrategyTest {
     for (int k = 0; k < 40_000; k++) {
       counts[servers.indexOf(picker.pick(Request.NONE))]++;
     }
-    // Weighted: 0.1 / 3.1 = 3.2%; unweighted: a quarter of the turns x 0.1 = 2.5%.
-    assertThat(counts[0]).isLessThan(40_000 * 6 / 100);
-    assertThat(counts[1] + counts[2] + counts[3]).isGreaterThan(40_000 * 94 / 100);
+    // Proportional strategies give the ramping server 0.1 / 3.1 = 3.2%; weighted least connections
+    // compares in-flight / weight, so with nothing in flight it gives it nothing.
+    assertThat(counts[0]).isLessThan(40_000L * 5 / 100);
+    // What it turns away is spread evenly over the others (32.3% each), not dumped on a neighbour.
+    long max = Math.max(counts[1], Math.max(counts[2], counts[3]));
+    long min = Math.min(counts[1], Math.min(counts[2], counts[3]));
+    assertThat(max - min).isLessThan(40_000L * 3 / 100);
   }
 
   @ParameterizedTest(name = "{0}")
