@@ -161,6 +161,25 @@ public final class ServerMetrics {
     return td <= 0 ? cost : cost * Math.exp(-td / decayNanos);
   }
 
+  /**
+   * The peak EWMA as of its last update, not decayed: with {@link #ewmaStampNanos()} and {@link
+   * #decayNanos()} it gives the decayed value at any time without reading a clock, so a picker can
+   * compare two servers' costs with the common "now" cancelled out.
+   */
+  public double ewmaCostNanos() {
+    return ewmaCostNanos;
+  }
+
+  /** The ticker reading of the last EWMA update (the creation time before any). */
+  public long ewmaStampNanos() {
+    return ewmaStampNanos;
+  }
+
+  /** The EWMA time constant tau, in nanoseconds. */
+  public double decayNanos() {
+    return decayNanos;
+  }
+
   /** Total latency / completed calls; 0 before any completion. */
   public double averageLatencyNanos() {
     long n = requests;

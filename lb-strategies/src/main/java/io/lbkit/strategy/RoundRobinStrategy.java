@@ -5,22 +5,21 @@ import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Round robin: candidate {@code seq mod n} for a sequence that every picker built from this one
- * inherits, so a rebuild (a pool or health change) continues the rotation rather than restarting
- * it at the first server.
+ * Round robin over striped cursors ({@link Stripes}): one thread sees an exact rotation, threads
+ * do not contend on one counter, and every picker built from a previous one inherits its cursors,
+ * so a rebuild (a pool or health change) continues the rotation rather than restarting it.
  */
 enum RoundRobinStrategy implements Strategy {
   INSTANCE;
 
   @Override
   public Picker newPicker(Candidates candidates, Picker previous) {
-    AtomicInteger sequence = previous instanceof RoundRobinPicker
-        ? ((RoundRobinPicker) previous).sequence
-        : new AtomicInteger(candidates.random().nextInt(Integer.MAX_VALUE));
-    return new RoundRobinPicker(candidates, sequence);
+    Stripes stripes = previous instanceof RoundRobinPicker
+        ? ((RoundRobinPicker) previous).stripes
+        : new Stripes(candidates.random(), candidates.size());
+    return new RoundRobinPicker(candidates, stripes);
   }
 
   @Override
@@ -30,20 +29,22 @@ enum RoundRobinStrategy implements Strategy {
 
   static final class RoundRobinPicker implements Picker {
     private final Candidates candidates;
+    private final boolean ramping;
     private final Server[] servers;
-    private final AtomicInteger sequence;
+    private final Stripes stripes;
 
-    RoundRobinPicker(Candidates candidates, AtomicInteger sequence) {
+    RoundRobinPicker(Candidates candidates, Stripes stripes) {
       this.candidates = candidates;
+      this.ramping = candidates.isRamping();
       this.servers = candidates.servers().toArray(new Server[0]);
-      this.sequence = sequence;
+      this.stripes = stripes;
     }
 
     @Override
     public Server pick(Request request) {
       Server[] s = servers;
-      int i = (sequence.getAndIncrement() & Integer.MAX_VALUE) % s.length;
-      return Walk.fastPath(candidates, request) ? s[i] : Walk.from(candidates, i, request);
+      int i = stripes.next(s.length);
+      return !ramping && !request.hasExclusions() ? s[i] : Walk.from(candidates, i, request);
     }
   }
 }

@@ -2,15 +2,36 @@ package io.lbkit.strategy;
 
 import io.lbkit.Strategy;
 import io.lbkit.internal.Checks;
+import java.time.Duration;
 
 /**
  * One factory per selection algorithm. Every strategy returned here builds its structures on the
- * write path and picks without locks or allocation.
+ * write path and picks without locks or allocation. Strategies are immutable and may be shared by
+ * any number of selectors.
  */
 public final class Strategies {
+  /** Least-connections pools up to this size are scanned exactly; larger ones use P2C. */
+  public static final int DEFAULT_EXACT_SCAN_LIMIT = 16;
+
+  /** Envoy's default {@code active_request_bias}: cost = (inFlight + 1) / weight. */
+  public static final double DEFAULT_ACTIVE_REQUEST_BIAS = 1.0;
+
+  /** The latency assumed for a server before any call to it completed, as Envoy's default. */
+  public static final Duration DEFAULT_RTT = Duration.ofMillis(10);
+
+  private static final Strategy LEAST_CONNECTIONS =
+      new LeastConnectionsStrategy(DEFAULT_EXACT_SCAN_LIMIT);
+  private static final Strategy WEIGHTED_LEAST_CONNECTIONS =
+      new WeightedLeastConnectionsStrategy(DEFAULT_ACTIVE_REQUEST_BIAS, DEFAULT_EXACT_SCAN_LIMIT);
+  private static final Strategy PEAK_EWMA = new PeakEwmaStrategy(DEFAULT_RTT);
+
   private Strategies() {}
 
-  /** Each candidate in turn; the rotation carries on across pool and health changes. */
+  /**
+   * Each candidate in turn: one calling thread sees an exact rotation, concurrent threads walk it
+   * through separate cursors instead of contending on one counter, and the rotation carries on
+   * across pool and health changes.
+   */
   public static Strategy roundRobin() {
     return RoundRobinStrategy.INSTANCE;
   }
@@ -18,6 +39,75 @@ public final class Strategies {
   /** A uniformly random candidate. */
   public static Strategy random() {
     return RandomStrategy.INSTANCE;
+  }
+
+  /**
+   * Smooth weighted round robin in nginx's order (weights 5,1,1 give a a b a c a a), from a
+   * cycle precomputed when the candidates change; O(1) lock-free picks with per-thread cursors.
+   * Honours slow-start ramps through the effective weights.
+   */
+  public static Strategy weightedRoundRobin() {
+    return WeightedRoundRobinStrategy.INSTANCE;
+  }
+
+  /** A random candidate with probability proportional to its effective weight (alias method). */
+  public static Strategy weightedRandom() {
+    return WeightedRandomStrategy.INSTANCE;
+  }
+
+  /**
+   * Fewest in-flight calls; exact up to {@value #DEFAULT_EXACT_SCAN_LIMIT} candidates, power of
+   * two choices above; ties broken randomly.
+   */
+  public static Strategy leastConnections() {
+    return LEAST_CONNECTIONS;
+  }
+
+  /**
+   * Fewest in-flight calls, scanning every candidate when there are at most {@code
+   * exactScanLimit} (>= 0) of them and comparing two random ones otherwise.
+   */
+  public static Strategy leastConnections(int exactScanLimit) {
+    return new LeastConnectionsStrategy(exactScanLimit);
+  }
+
+  /**
+   * Least {@code (inFlight + 1)^bias / weight} (Envoy's least request with weights), bias
+   * {@value #DEFAULT_ACTIVE_REQUEST_BIAS}; exact scan up to {@value #DEFAULT_EXACT_SCAN_LIMIT}
+   * candidates, power of two choices above.
+   */
+  public static Strategy weightedLeastConnections() {
+    return WEIGHTED_LEAST_CONNECTIONS;
+  }
+
+  /**
+   * Least {@code (inFlight + 1)^activeRequestBias / weight}.
+   *
+   * @param activeRequestBias >= 0: 0 ignores load, 1 is in-flight per unit of weight, higher
+   *     reacts more strongly to load
+   * @param exactScanLimit >= 0: pools up to this size are scanned exactly, larger ones use P2C
+   */
+  public static Strategy weightedLeastConnections(double activeRequestBias, int exactScanLimit) {
+    return new WeightedLeastConnectionsStrategy(activeRequestBias, exactScanLimit);
+  }
+
+  /** Two distinct random candidates, the one with fewer in-flight calls wins. */
+  public static Strategy powerOfTwoChoices() {
+    return PowerOfTwoChoicesStrategy.INSTANCE;
+  }
+
+  /**
+   * Least response time: of two random candidates, the lower peak-EWMA latency x (in-flight + 1)
+   * wins; {@link #DEFAULT_RTT} before a server has data. The EWMA decay time is the tracker's
+   * ({@code LoadTracker.create(ticker, decay)}, 10 s by default).
+   */
+  public static Strategy peakEwma() {
+    return PEAK_EWMA;
+  }
+
+  /** {@link #peakEwma()} with another latency assumed before a server has data (> 0). */
+  public static Strategy peakEwma(Duration defaultRtt) {
+    return new PeakEwmaStrategy(defaultRtt);
   }
 
   // ---- Hash family and wrappers (issue 3, hash half) ----------------------------------------

@@ -39,4 +39,24 @@ final class Walk {
     }
     return firstAllowed < 0 ? null : c.server(firstAllowed);
   }
+
+  /**
+   * The first candidate from {@code start} (wrapping) that the request does not exclude, with no
+   * slow-start draw: for weighted pickers, whose weights already include the ramp. Null when
+   * every candidate is excluded.
+   */
+  static Server allowed(Candidates c, int start, Request request) {
+    int n = c.size();
+    for (int k = 0; k < n; k++) {
+      int i = start + k;
+      if (i >= n) {
+        i -= n;
+      }
+      Server s = c.server(i);
+      if (!request.excludes(s)) {
+        return s;
+      }
+    }
+    return null;
+  }
 }

@@ -1,0 +1,80 @@
+package io.lbkit.strategy;
+
+import io.lbkit.Request;
+import io.lbkit.Server;
+import io.lbkit.Strategy;
+import io.lbkit.spi.Candidates;
+import io.lbkit.spi.Picker;
+
+/**
+ * Smooth weighted round robin (nginx order: weights 5,1,1 give a a b a c a a, never a burst).
+ * The write path precomputes one full cycle ({@link SmoothSchedule}); a pick steps the calling
+ * thread's cursor ({@link Stripes}) through it: O(1), lock-free, no allocation, no shared counter
+ * between threads. Weights are the candidates' effective weights, so a slow-start ramp lowers a
+ * server's share; cursors carry over across rebuilds.
+ *
+ * <p>Exclusions: the entries after the cursor's position are tried in schedule order (weights
+ * still honoured), then, past {@link #SCAN_LIMIT} entries, the first allowed candidate.
+ */
+enum WeightedRoundRobinStrategy implements Strategy {
+  INSTANCE;
+
+  static final int SCAN_LIMIT = 64;
+
+  @Override
+  public Picker newPicker(Candidates candidates, Picker previous) {
+    int[] schedule = SmoothSchedule.of(candidates);
+    Stripes stripes = previous instanceof WeightedRoundRobinPicker
+        ? ((WeightedRoundRobinPicker) previous).stripes
+        : new Stripes(candidates.random(), schedule.length);
+    return new WeightedRoundRobinPicker(candidates, schedule, stripes);
+  }
+
+  @Override
+  public String toString() {
+    return "weightedRoundRobin";
+  }
+
+  static final class WeightedRoundRobinPicker implements Picker {
+    private final Candidates candidates;
+    private final Server[] servers;
+    private final int[] schedule;
+    private final Stripes stripes;
+
+    WeightedRoundRobinPicker(Candidates candidates, int[] schedule, Stripes stripes) {
+      this.candidates = candidates;
+      this.servers = candidates.servers().toArray(new Server[0]);
+      this.schedule = schedule;
+      this.stripes = stripes;
+    }
+
+    @Override
+    public Server pick(Request request) {
+      int[] sch = schedule;
+      int pos = stripes.next(sch.length);
+      Server s = servers[sch[pos]];
+      return request.hasExclusions() ? excluding(pos, request) : s;
+    }
+
+    private Server excluding(int pos, Request request) {
+      int[] sch = schedule;
+      int limit = Math.min(sch.length, SCAN_LIMIT);
+      for (int k = 0; k < limit; k++) {
+        int p = pos + k;
+        if (p >= sch.length) {
+          p -= sch.length;
+        }
+        Server s = servers[sch[p]];
+        if (!request.excludes(s)) {
+          return s;
+        }
+      }
+      return Walk.allowed(candidates, sch[pos], request);
+    }
+
+    /** The cycle (for tests). */
+    int[] schedule() {
+      return schedule.clone();
+    }
+  }
+}
