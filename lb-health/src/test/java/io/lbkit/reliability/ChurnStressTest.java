@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ejects and restores servers. See {@link Churn} for the workload and its pacing.
  */
 class ChurnStressTest {
-  static final int UPDATES = 1_500;
+  static final int UPDATES = 1_000;
   static final int PICKS_PER_UPDATE = 40;
 
   @ParameterizedTest(name = "{0}")

@@ -39,6 +39,15 @@ final class EveryStrategy {
     return List.of(
         new Named("roundRobin", Strategies.roundRobin()),
         new Named("random", Strategies.random()),
+        new Named("weightedRoundRobin", Strategies.weightedRoundRobin()),
+        new Named("weightedRandom", Strategies.weightedRandom()),
+        new Named("leastConnections", Strategies.leastConnections()),
+        new Named("leastConnections(P2C)", Strategies.leastConnections(0)),
+        new Named("weightedLeastConnections", Strategies.weightedLeastConnections()),
+        new Named("weightedLeastConnections(2.0, P2C)",
+            Strategies.weightedLeastConnections(2.0, 0)),
+        new Named("powerOfTwoChoices", Strategies.powerOfTwoChoices()),
+        new Named("peakEwma", Strategies.peakEwma()),
         new Named("hash", Strategies.hash()),
         new Named("consistentHash", Strategies.consistentHash()),
         new Named("consistentHash(boundedLoad 1.25)", Strategies.consistentHash(

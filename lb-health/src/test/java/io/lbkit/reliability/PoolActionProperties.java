@@ -27,7 +27,7 @@ import net.jqwik.api.statistics.Statistics;
  */
 class PoolActionProperties {
 
-  @Property(tries = 120, seed = "8128", edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 150, seed = "8128", edgeCases = EdgeCasesMode.NONE)
   void everyActionSequenceKeepsGuaranteesOneTwoThreeAndSeven(
       @ForAll("strategies") EveryStrategy.Named strategy,
       @ForAll("initialPools") PoolSpec initial,
