@@ -32,14 +32,16 @@ import org.junit.jupiter.api.Test;
  * release, and in-flight counts return to 0 once every call has ended, including the copies that
  * lose a hedge or fork race and calls the caller cancels.
  *
- * <p>Server A's breaker is held HALF_OPEN with 2 probe permits: a permission that were never
- * given back would shut A out for good after two calls, so A still being tried after dozens of
- * cancelled copies is the breaker's own proof that its permits come back.
+ * <p>Server A's breaker is held HALF_OPEN with 2 probe permits, and every copy sent to A loses
+ * and is cancelled: a permission never given back would shut A out for good after two copies,
+ * so A being tried a third time (and still admitting probes at the end) is the breaker's own
+ * proof that its permits come back.
  */
 class PermissionAccountingTest {
   private static final Server A = Server.of("10.0.0.1", 80);
   private static final Server B = Server.of("10.0.0.2", 80);
   private static final Server C = Server.of("10.0.0.3", 80);
+  private static final int HALF_OPEN_PERMITS = 2;
 
   private final ManualTicker ticker = new ManualTicker();
   private final ServerPool pool = ServerPool.of(A, B, C);
@@ -54,7 +56,7 @@ class PermissionAccountingTest {
         .autoTick(false)
         .consecutiveFailures(0)
         .circuitBreakerConfig(CircuitBreakerConfig.custom()
-            .permittedNumberOfCallsInHalfOpenState(2)
+            .permittedNumberOfCallsInHalfOpenState(HALF_OPEN_PERMITS)
             .build())
         .build(), ticker, RandomSource.seeded(3));
     counting = new CountingTracker(monitor);
@@ -97,7 +99,7 @@ class PermissionAccountingTest {
         assertThat(lb.<String>execute(this::slowOnA)).isEqualTo("ok");
       }
     }
-    assertEveryPermissionEnded(20);
+    assertEveryPermissionEnded(HALF_OPEN_PERMITS + 1);
   }
 
   @Test
@@ -107,7 +109,7 @@ class PermissionAccountingTest {
         assertThat(lb.<String>execute(this::slowOnA)).isEqualTo("ok");
       }
     }
-    assertEveryPermissionEnded(20);
+    assertEveryPermissionEnded(HALF_OPEN_PERMITS + 1);
   }
 
   @Test
@@ -126,7 +128,7 @@ class PermissionAccountingTest {
         f.cancel(true);
       }
     }
-    assertEveryPermissionEnded(10);
+    assertEveryPermissionEnded(HALF_OPEN_PERMITS + 1);
   }
 
   @Test
