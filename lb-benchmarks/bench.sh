@@ -10,7 +10,7 @@
 # regex selects benchmarks as JMH does (default: all of them). Environment:
 #   BENCH_OUT      output folder (default lb-benchmarks/target/bench-<profile>)
 #   BENCH_THREADS  thread counts to run, space separated (default: quick "1", full "1 2")
-#   BENCH_ARGS     extra JMH arguments, for example "-p n=10"
+#   BENCH_ARGS     extra JMH arguments, for example "-p N=10"
 #   BENCH_BUILD=0  use the jar already built instead of packaging first
 #   BENCH_FOE=false  quick profile: carry on past a failing benchmark (it is then missing from the table)
 # Output: <BENCH_OUT>/jmh-t<threads>.json per thread count, <BENCH_OUT>/results.md (the table),

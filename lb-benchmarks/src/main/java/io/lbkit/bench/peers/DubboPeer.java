@@ -3,6 +3,7 @@ package io.lbkit.bench.peers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.rpc.AppResponse;
 import org.apache.dubbo.rpc.Invocation;
@@ -31,6 +32,7 @@ public final class DubboPeer {
 
   private static final String SERVICE = DemoService.class.getName();
   private static final String METHOD = "sayHello";
+  private static final AtomicInteger FLEETS = new AtomicInteger();
 
   private DubboPeer() {}
 
@@ -76,11 +78,15 @@ public final class DubboPeer {
 
   private static List<Invoker<DemoService>> invokers(Fleet fleet) {
     long registered = System.currentTimeMillis() - 3_600_000L;
+    // Dubbo's round robin keeps its counters in a static map keyed by service: a group of its own
+    // per fleet keeps one benchmark's (or test's) counters out of the next one's.
+    String group = "fleet-" + FLEETS.incrementAndGet();
     List<Invoker<DemoService>> invokers = new ArrayList<>(fleet.size());
     for (int i = 0; i < fleet.size(); i++) {
       URL url = URL.valueOf("dubbo://" + fleet.host(i) + ":" + Fleet.PORT + "/" + SERVICE
           + "?interface=" + SERVICE + "&methods=" + METHOD + "&side=provider"
-          + "&weight=" + (fleet.weight(i) * 100) + "&timestamp=" + registered);
+          + "&group=" + group + "&weight=" + (fleet.weight(i) * 100)
+          + "&timestamp=" + registered);
       invokers.add(new FakeInvoker(url));
     }
     return Collections.unmodifiableList(invokers);

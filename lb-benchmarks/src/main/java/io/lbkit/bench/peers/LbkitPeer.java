@@ -93,14 +93,31 @@ public final class LbkitPeer {
         .health(HealthConfig.defaults())
         .failover(Failover.retry(3))
         .build();
-    Call<String> call = server -> "hello";
-    return seq -> {
+    return new FacadeChooser(lb);
+  }
+
+  /** The facade's chooser; closing it closes the balancer and its health threads. */
+  static final class FacadeChooser implements Chooser, AutoCloseable {
+    private static final Call<String> CALL = server -> "hello";
+    private final LoadBalancer lb;
+
+    FacadeChooser(LoadBalancer lb) {
+      this.lb = lb;
+    }
+
+    @Override
+    public Object choose(int seq) {
       try {
-        return lb.execute(call);
+        return lb.execute(CALL);
       } catch (Exception e) {
         throw new IllegalStateException("the call cannot fail, yet it did", e);
       }
-    };
+    }
+
+    @Override
+    public void close() {
+      lb.close();
+    }
   }
 
   /**

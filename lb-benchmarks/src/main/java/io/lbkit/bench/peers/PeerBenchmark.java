@@ -41,13 +41,13 @@ public class PeerBenchmark {
     String impl;
 
     @Param({"10", "100", "1000"})
-    int n;
+    int N;
 
     Chooser chooser;
 
     @Setup
     public void setup() {
-      Fleet fleet = Fleet.of(n);
+      Fleet fleet = Fleet.of(N);
       chooser = switch (impl) {
         case "lbkit" -> LbkitPeer.selector(fleet, "roundRobin");
         case "dubbo" -> DubboPeer.loadBalance(fleet, "roundrobin");
@@ -67,13 +67,13 @@ public class PeerBenchmark {
     String impl;
 
     @Param({"10", "100", "1000"})
-    int n;
+    int N;
 
     Chooser chooser;
 
     @Setup
     public void setup() {
-      Fleet fleet = Fleet.of(n);
+      Fleet fleet = Fleet.of(N);
       chooser = switch (impl) {
         case "lbkit" -> LbkitPeer.selector(fleet, "random");
         case "dubbo" -> DubboPeer.loadBalance(fleet, "random");
@@ -94,13 +94,13 @@ public class PeerBenchmark {
     String impl;
 
     @Param({"10", "100", "1000"})
-    int n;
+    int N;
 
     Chooser chooser;
 
     @Setup
     public void setup() {
-      Fleet fleet = Fleet.weighted(n);
+      Fleet fleet = Fleet.weighted(N);
       chooser = switch (impl) {
         case "lbkit" -> LbkitPeer.selector(fleet, "weightedRoundRobin");
         case "dubbo" -> DubboPeer.loadBalance(fleet, "roundrobin");
@@ -118,13 +118,13 @@ public class PeerBenchmark {
     String impl;
 
     @Param({"10", "100", "1000"})
-    int n;
+    int N;
 
     Chooser chooser;
 
     @Setup
     public void setup() {
-      Fleet fleet = Fleet.of(n);
+      Fleet fleet = Fleet.of(N);
       chooser = switch (impl) {
         case "lbkit-leastConnections" -> LbkitPeer.selector(fleet, "leastConnections");
         case "lbkit-p2c" -> LbkitPeer.selector(fleet, "powerOfTwoChoices");
@@ -142,13 +142,13 @@ public class PeerBenchmark {
     String impl;
 
     @Param({"10", "100", "1000"})
-    int n;
+    int N;
 
     Chooser chooser;
 
     @Setup
     public void setup() {
-      Fleet fleet = Fleet.of(n);
+      Fleet fleet = Fleet.of(N);
       chooser = switch (impl) {
         case "lbkit-peakEwma" -> LbkitPeer.selector(fleet, "peakEwma");
         case "dubbo-shortestResponse" -> DubboPeer.loadBalance(fleet, "shortestresponse");
@@ -165,13 +165,13 @@ public class PeerBenchmark {
     String impl;
 
     @Param({"10", "100", "1000"})
-    int n;
+    int N;
 
     Chooser chooser;
 
     @Setup
     public void setup() {
-      Fleet fleet = Fleet.of(n);
+      Fleet fleet = Fleet.of(N);
       chooser = switch (impl) {
         case "lbkit-consistentHash" -> LbkitPeer.keyedSelector(fleet, "consistentHash");
         case "lbkit-maglev" -> LbkitPeer.keyedSelector(fleet, "maglev");
@@ -191,13 +191,13 @@ public class PeerBenchmark {
     String impl;
 
     @Param({"10", "100", "1000"})
-    int n;
+    int N;
 
     Chooser chooser;
 
     @Setup
     public void setup() {
-      Fleet fleet = Fleet.of(n);
+      Fleet fleet = Fleet.of(N);
       chooser = switch (impl) {
         case "lbkit-zoneAware" -> LbkitPeer.zoneAware(fleet, fleet.zone(0), "roundRobin");
         case "ribbon-zoneAvoidance" -> RibbonPeer.rule(fleet, "zoneAvoidance");

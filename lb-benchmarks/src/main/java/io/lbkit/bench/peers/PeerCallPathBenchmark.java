@@ -8,6 +8,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
 
 /**
@@ -28,16 +29,18 @@ public class PeerCallPathBenchmark {
     String impl;
 
     @Param({"10", "100", "1000"})
-    int n;
+    int N;
 
     CallPath path;
+    private AutoCloseable owned;
 
     @Setup
     public void setup() {
-      Fleet fleet = Fleet.of(n);
+      Fleet fleet = Fleet.of(N);
       switch (impl) {
         case "lbkit": {
           Chooser shared = LbkitPeer.facade(fleet);
+          owned = (AutoCloseable) shared;
           path = () -> shared;
           break;
         }
@@ -51,6 +54,13 @@ public class PeerCallPathBenchmark {
           break;
         default:
           throw PeerBenchmark.unknown(impl);
+      }
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+      if (owned != null) {
+        owned.close();
       }
     }
   }

@@ -72,7 +72,7 @@ public final class JmhTable {
       StringJoiner label = new StringJoiner(",");
       int n = -1;
       for (Map.Entry<?, ?> e : params.entrySet()) {
-        if (e.getKey().equals("n")) {
+        if (e.getKey().equals("N")) {
           n = Integer.parseInt((String) e.getValue());
         } else {
           label.add((String) e.getValue());

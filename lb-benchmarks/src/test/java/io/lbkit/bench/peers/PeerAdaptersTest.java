@@ -119,10 +119,12 @@ class PeerAdaptersTest {
   }
 
   @Test
-  void callPathsReturnTheCallsResult() {
+  void callPathsReturnTheCallsResult() throws Exception {
     Chooser dubbo = DubboPeer.clusterInvoker(fleet).forThread();
     assertThat(((Result) dubbo.choose(0)).getValue()).isEqualTo("hello");
-    assertThat(LbkitPeer.facade(fleet).choose(0)).isEqualTo("hello");
+    try (LbkitPeer.FacadeChooser facade = (LbkitPeer.FacadeChooser) LbkitPeer.facade(fleet)) {
+      assertThat(facade.choose(0)).isEqualTo("hello");
+    }
     Map<String, Integer> lbkit = counts(LbkitPeer.selectorCallPath(fleet, "roundRobin"), 100);
     assertThat(lbkit.values()).containsOnly(10);
   }

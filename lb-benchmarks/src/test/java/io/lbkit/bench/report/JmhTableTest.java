@@ -10,16 +10,16 @@ class JmhTableTest {
 
   /** Three results as JMH 1.37 writes them (trimmed), one without an error estimate. */
   private static final String RESULTS = "[\n"
-      + result("io.lbkit.bench.peers.PeerBenchmark.roundRobin", "\"impl\" : \"grpc\", \"n\" : \"1000\"",
+      + result("io.lbkit.bench.peers.PeerBenchmark.roundRobin", "\"impl\" : \"grpc\", \"N\" : \"1000\"",
           "6.5", "0.25", "ns/op", "0.0")
       + ",\n"
-      + result("io.lbkit.bench.peers.PeerBenchmark.roundRobin", "\"impl\" : \"lbkit\", \"n\" : \"1000\"",
+      + result("io.lbkit.bench.peers.PeerBenchmark.roundRobin", "\"impl\" : \"lbkit\", \"N\" : \"1000\"",
           "0.0052", "\"NaN\"", "us/op", "0.0")
       + ",\n"
-      + result("io.lbkit.bench.FloorBenchmark.roundRobinFloor", "\"n\" : \"1000\"",
+      + result("io.lbkit.bench.FloorBenchmark.roundRobinFloor", "\"N\" : \"1000\"",
           "2.6", "0.1", "ns/op", "0.0")
       + ",\n"
-      + result("io.lbkit.bench.peers.PeerBenchmark.roundRobin", "\"impl\" : \"spring\", \"n\" : \"1000\"",
+      + result("io.lbkit.bench.peers.PeerBenchmark.roundRobin", "\"impl\" : \"spring\", \"N\" : \"1000\"",
           "104", "3", "ns/op", "200.0")
       + "\n]";
 
