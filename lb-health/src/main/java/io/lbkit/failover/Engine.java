@@ -108,6 +108,17 @@ final class Engine {
     return DefaultClassifier.classify(classifier, result, error);
   }
 
+  /**
+   * {@code onStart} of a call's first attempt, and the call counted by the budget at the same
+   * clock reading (one read of the clock fewer per call when both use the balancer's ticker). A
+   * call that finds no server to start on is not counted.
+   */
+  long startFirst(Server server) {
+    long t = tracker.onStart(server);
+    budget.onRequest(tracker.ticker(), t);
+    return t;
+  }
+
   /** Reports one attempt's end with an outcome to the tracker and the budget. */
   void report(Server server, long startNanos, Outcome outcome, Throwable failure) {
     if (outcome.isSuccess()) {

@@ -12,9 +12,8 @@ final class FailFast extends Failover {
 
   @Override
   <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
-    engine.budget.onRequest();
     Server s = engine.acquire(request);
-    long t = engine.tracker.onStart(s);
+    long t = engine.startFirst(s);
     T result;
     try {
       result = call.call(s);

@@ -50,7 +50,14 @@ final class PercentageBudget extends RetryBudget {
   @Override
   public void onRequest() {
     if (deposit != 0) {
-      add(deposit);
+      add(deposit, ticker.read());
+    }
+  }
+
+  @Override
+  void onRequest(Ticker clock, long nowNanos) {
+    if (deposit != 0) {
+      add(deposit, clock == ticker ? nowNanos : ticker.read());
     }
   }
 
@@ -65,7 +72,7 @@ final class PercentageBudget extends RetryBudget {
     if (balance() < SCALE) {
       return false;
     }
-    add(-SCALE);
+    add(-SCALE, ticker.read());
     return true;
   }
 
@@ -85,8 +92,8 @@ final class PercentageBudget extends RetryBudget {
     return sum;
   }
 
-  private void add(long delta) {
-    long epoch = Math.floorDiv(ticker.read(), slotNanos);
+  private void add(long delta, long nowNanos) {
+    long epoch = Math.floorDiv(nowNanos, slotNanos);
     int i = Math.floorMod(epoch, SLOTS);
     long seen = epochs.get(i);
     if (seen != epoch && seen < epoch && epochs.compareAndSet(i, seen, epoch)) {

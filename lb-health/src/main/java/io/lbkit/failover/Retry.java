@@ -95,12 +95,11 @@ public final class Retry extends Failover {
   /** The blocking retry loop, shared by the modes that retry in sequence. */
   static <T> T runSync(Engine engine, Request request, Call<T> call, int maxAttempts,
       boolean nonIdempotent, Backoff backoff) throws Exception {
-    engine.budget.onRequest();
     Server s = engine.acquire(request);
     Request tried = request;
     List<Throwable> earlier = null;
     for (int attempt = 1; ; attempt++) {
-      long t = engine.tracker.onStart(s);
+      long t = attempt == 1 ? engine.startFirst(s) : engine.tracker.onStart(s);
       T result = null;
       Throwable error = null;
       try {

@@ -79,6 +79,14 @@ public abstract sealed class RetryBudget
   /** An original call (not a retry) is made. */
   public abstract void onRequest();
 
+  /**
+   * {@link #onRequest()} with a reading of {@code clock} the balancer already took (the first
+   * attempt's start), so that a budget on the same clock need not read it again.
+   */
+  void onRequest(Ticker clock, long nowNanos) {
+    onRequest();
+  }
+
   /** An attempt succeeded. */
   public abstract void onSuccess();
 

@@ -411,7 +411,7 @@ public final class HealthConfig {
 
     /** How often success rate, failure percentage and latency are evaluated (default 10 s). */
     public Builder interval(Duration interval) {
-      this.interval = positive(interval, "interval");
+      this.interval = ConfigChecks.positive(interval, "interval");
       return this;
     }
 
@@ -435,7 +435,7 @@ public final class HealthConfig {
 
     /** Failure percentage at or above which a server is ejected (0..100; 0 disables). */
     public Builder failurePercentageThreshold(double percent) {
-      failurePercentageThreshold = percent(percent, "failurePercentageThreshold");
+      failurePercentageThreshold = ConfigChecks.percent(percent, "failurePercentageThreshold");
       return this;
     }
 
@@ -451,9 +451,7 @@ public final class HealthConfig {
 
     /** Ejects a server whose latency stays above factor × the pool median; 0 disables. */
     public Builder latencyFactor(double factor) {
-      Checks.argument(factor == 0.0 || (factor > 1.0 && Double.isFinite(factor)),
-          "latencyFactor", factor, "0 (disabled) or a finite number > 1");
-      latencyFactor = factor;
+      latencyFactor = ConfigChecks.latencyFactor(factor);
       return this;
     }
 
@@ -469,19 +467,19 @@ public final class HealthConfig {
 
     /** First ejection time; the k-th lasts k × base (default 30 s). */
     public Builder baseEjectionTime(Duration d) {
-      baseEjectionTime = positive(d, "baseEjectionTime");
+      baseEjectionTime = ConfigChecks.positive(d, "baseEjectionTime");
       return this;
     }
 
     /** Cap on the ejection time (default 300 s); at least the base. */
     public Builder maxEjectionTime(Duration d) {
-      maxEjectionTime = positive(d, "maxEjectionTime");
+      maxEjectionTime = ConfigChecks.positive(d, "maxEjectionTime");
       return this;
     }
 
     /** A random extra of up to this much per ejection (default 0). */
     public Builder ejectionJitter(Duration d) {
-      ejectionJitter = nonNegative(d, "ejectionJitter");
+      ejectionJitter = ConfigChecks.nonNegative(d, "ejectionJitter");
       return this;
     }
 
@@ -490,7 +488,7 @@ public final class HealthConfig {
      * about to be ejected (0..100, default 10).
      */
     public Builder maxEjectionPercent(double percent) {
-      maxEjectionPercent = percent(percent, "maxEjectionPercent");
+      maxEjectionPercent = ConfigChecks.percent(percent, "maxEjectionPercent");
       return this;
     }
 
@@ -507,19 +505,19 @@ public final class HealthConfig {
     }
 
     public Builder checkInterval(Duration d) {
-      checkInterval = positive(d, "checkInterval");
+      checkInterval = ConfigChecks.positive(d, "checkInterval");
       return this;
     }
 
     /** A check not answered within this counts as failed. */
     public Builder checkTimeout(Duration d) {
-      checkTimeout = positive(d, "checkTimeout");
+      checkTimeout = ConfigChecks.positive(d, "checkTimeout");
       return this;
     }
 
     /** Each check waits interval + a random amount below this, so checks don't align. */
     public Builder checkJitter(Duration d) {
-      checkJitter = nonNegative(d, "checkJitter");
+      checkJitter = ConfigChecks.nonNegative(d, "checkJitter");
       return this;
     }
 
@@ -553,7 +551,7 @@ public final class HealthConfig {
 
     /** How long a joining or recovered server ramps up (default 30 s); zero disables. */
     public Builder slowStartWindow(Duration d) {
-      slowStartWindow = nonNegative(d, "slowStartWindow");
+      slowStartWindow = ConfigChecks.nonNegative(d, "slowStartWindow");
       return this;
     }
 
@@ -565,33 +563,31 @@ public final class HealthConfig {
 
     /** The ramp never goes below this share of the weight (in (0, 100], default 10). */
     public Builder slowStartMinWeightPercent(double percent) {
-      Checks.argument(percent > 0.0 && percent <= 100.0, "slowStartMinWeightPercent", percent,
-          "in (0, 100]");
-      slowStartMinWeightPercent = percent;
+      slowStartMinWeightPercent = ConfigChecks.slowStartMinWeightPercent(percent);
       return this;
     }
 
     /** Below this available share, choose among all servers (0..100, default 50; 0 disables). */
     public Builder panicThresholdPercent(double percent) {
-      panicThresholdPercent = percent(percent, "panicThresholdPercent");
+      panicThresholdPercent = ConfigChecks.percent(percent, "panicThresholdPercent");
       return this;
     }
 
     /** How long a removed server's state is kept in case it comes back (default 5 min). */
     public Builder stateGracePeriod(Duration d) {
-      stateGracePeriod = nonNegative(d, "stateGracePeriod");
+      stateGracePeriod = ConfigChecks.nonNegative(d, "stateGracePeriod");
       return this;
     }
 
     /** The window that {@code stats().throughputPerSecond()} averages over (default 10 s). */
     public Builder throughputWindow(Duration d) {
-      throughputWindow = positive(d, "throughputWindow");
+      throughputWindow = ConfigChecks.positive(d, "throughputWindow");
       return this;
     }
 
     /** The peak-EWMA latency time constant (default 10 s). */
     public Builder ewmaDecay(Duration d) {
-      ewmaDecay = positive(d, "ewmaDecay");
+      ewmaDecay = ConfigChecks.positive(d, "ewmaDecay");
       return this;
     }
 
@@ -602,32 +598,10 @@ public final class HealthConfig {
 
     /** Checks the settings against each other and builds the config. */
     public HealthConfig build() {
-      Checks.argument(maxEjectionTime.compareTo(baseEjectionTime) >= 0, "maxEjectionTime",
-          maxEjectionTime, ">= baseEjectionTime " + baseEjectionTime);
-      Checks.argument(checkJitter.compareTo(checkInterval) < 0, "checkJitter", checkJitter,
-          "< checkInterval " + checkInterval);
-      Checks.argument(checkTimeout.compareTo(checkInterval) <= 0, "checkTimeout", checkTimeout,
-          "<= checkInterval " + checkInterval);
-      Checks.argument(throughputWindow.toNanos() >= ThroughputWindow.BUCKETS, "throughputWindow",
-          throughputWindow, ">= " + ThroughputWindow.BUCKETS + " ns");
+      ConfigChecks.ejectionTimes(baseEjectionTime, maxEjectionTime);
+      ConfigChecks.checkTimes(checkInterval, checkTimeout, checkJitter);
+      ConfigChecks.throughputWindow(throughputWindow);
       return new HealthConfig(this);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Checks.notNull(d, name);
-      Checks.argument(!d.isNegative() && !d.isZero(), name, d, "> 0");
-      return d;
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-      Checks.notNull(d, name);
-      Checks.argument(!d.isNegative(), name, d, ">= 0");
-      return d;
-    }
-
-    private static double percent(double p, String name) {
-      Checks.argument(p >= 0.0 && p <= 100.0, name, p, "in [0, 100]");
-      return p;
     }
   }
 }

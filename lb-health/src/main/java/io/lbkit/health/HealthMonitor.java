@@ -148,8 +148,8 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   @Override
   public void onSuccess(Server server, long startNanos) {
     Checks.notNull(server, "server");
-    complete(server, startNanos, true);
     long now = ticker.read();
+    completeAt(server, startNanos, true, now);
     ServerHealth h = states.get(server.id());
     if (h != null) {
       long latency = Math.max(0L, now - startNanos);
@@ -169,8 +169,8 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   @Override
   public void onFailure(Server server, long startNanos, Throwable error) {
     Checks.notNull(server, "server");
-    complete(server, startNanos, false);
     long now = ticker.read();
+    completeAt(server, startNanos, false, now);
     ServerHealth h = states.get(server.id());
     if (h != null) {
       long latency = Math.max(0L, now - startNanos);
@@ -215,6 +215,17 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     afterOutcome(h, ticker.read());
   }
 
+  /**
+   * {@link #complete} at a reading already taken: the outcome path reads the ticker once, as a
+   * clock read costs as much as the rest of the bookkeeping on some virtual machines.
+   */
+  private void completeAt(Server server, long startNanos, boolean success, long now) {
+    ServerMetrics m = metricsIfPresent(server.id());
+    if (m != null) {
+      m.onComplete(now - startNanos, success, now);
+    }
+  }
+
   private static void record(ServerHealth h, long latency, boolean failed, long now) {
     h.intervalRequests.incrementAndGet();
     if (failed) {
@@ -248,6 +259,11 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
    * always admits, HALF_OPEN admits only its permitted probe calls, OPEN none. A {@code true}
    * must be followed by exactly one of onSuccess, onFailure (both record it on the breaker with
    * the call's duration) or onCancel (which releases it).
+   *
+   * <p>Only probe permissions (taken in HALF_OPEN) are counted for onCancel to give back: a
+   * CLOSED breaker's permission is not a resource, and counting it would let a call admitted
+   * while CLOSED and cancelled after the breaker half-opened hand the breaker a probe slot it
+   * never lent. It also keeps the common case, a closed breaker, free of two atomic updates.
    */
   @Override
   public boolean tryAcquirePermission(Server server) {
@@ -257,11 +273,14 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
       return true;
     }
     boolean permitted = h.breaker.tryAcquirePermission();
-    if (permitted) {
+    CircuitBreaker.State state = h.breaker.getState();
+    if (permitted && state == CircuitBreaker.State.HALF_OPEN) {
       h.permits.incrementAndGet();
     }
-    observeBreaker(h, ticker.read());
-    events.flush();
+    if (state != h.lastBreakerState) { // the clock is read only for a transition
+      observeBreaker(h, ticker.read());
+      events.flush();
+    }
     return permitted;
   }
 

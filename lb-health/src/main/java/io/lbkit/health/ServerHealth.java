@@ -27,7 +27,7 @@ final class ServerHealth {
   final AtomicLong intervalRequests = new AtomicLong();
   final AtomicLong intervalFailures = new AtomicLong();
   final AtomicLong intervalLatencyNanos = new AtomicLong();
-  /** Breaker permissions taken by tryAcquirePermission and not yet given back. */
+  /** Probe permissions (taken while HALF_OPEN) by tryAcquirePermission, not yet given back. */
   final AtomicInteger permits = new AtomicInteger();
   volatile CircuitBreaker.State lastBreakerState;
 

@@ -7,6 +7,7 @@ import io.lbkit.RandomSource;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.strategy.Strategies;
+import io.lbkit.testing.ManualScheduler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +46,7 @@ class FailBackTest {
     assertThat(maxPending).isEqualTo(FailBack.DEFAULT_MAX_PENDING);
     lb.close();
     assertThat(lb.pendingRetries()).isZero();
-    assertThat(scheduler.live()).isZero();
+    assertThat(scheduler.pending()).isZero();
     int total = 0;
     for (int e : executions) {
       assertThat(e).isBetween(1, 1 + FailBack.DEFAULT_MAX_RETRIES);

@@ -8,6 +8,7 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.strategy.Strategies;
+import io.lbkit.testing.ManualScheduler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ class HedgedTest {
       scheduler.advance(Duration.ofSeconds(1));
       assertThat(result).isCompletedWithValue("first");
       assertThat(calls).hasSize(1);
-      assertThat(scheduler.live()).isZero();
+      assertThat(scheduler.pending()).isZero();
     }
   }
 

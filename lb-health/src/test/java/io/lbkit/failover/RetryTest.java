@@ -9,6 +9,7 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.strategy.Strategies;
+import io.lbkit.testing.ManualScheduler;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -173,10 +174,10 @@ class RetryTest {
       })).isInstanceOf(IOException.class);
     }
     // 25 ms then 50 ms, each times a factor in [0.5, 1.5).
-    assertThat(scheduler.sleeps).hasSize(2);
-    assertThat(scheduler.sleeps.get(0)).isBetween(12_500_000L, 37_500_000L);
-    assertThat(scheduler.sleeps.get(1)).isBetween(25_000_000L, 75_000_000L);
-    assertThat(ticker.read()).isEqualTo(scheduler.sleeps.get(0) + scheduler.sleeps.get(1));
+    assertThat(scheduler.sleeps()).hasSize(2);
+    assertThat(scheduler.sleeps().get(0)).isBetween(12_500_000L, 37_500_000L);
+    assertThat(scheduler.sleeps().get(1)).isBetween(25_000_000L, 75_000_000L);
+    assertThat(ticker.read()).isEqualTo(scheduler.sleeps().get(0) + scheduler.sleeps().get(1));
   }
 
   @Test
@@ -243,6 +244,27 @@ class RetryTest {
     }
     // Without a budget: 3 000 attempts. With 20%: 1 000 calls + 200 retries.
     assertThat(executions).hasValue(1_200);
+  }
+
+  @Test
+  void callsThatFindNoServerAddNothingToTheBudget() throws Exception {
+    Request nowhere = Request.NONE;
+    for (Server s : servers) {
+      nowhere = nowhere.excluding(s);
+    }
+    PercentageBudget budget = (PercentageBudget) RetryBudget.percentage(1.0, 0,
+        Duration.ofSeconds(10), ticker);
+    try (LoadBalancer lb = builder(Failover.retry(3)).budget(budget).build()) {
+      for (int i = 0; i < 10; i++) {
+        Request r = nowhere;
+        assertThatThrownBy(() -> lb.execute(r, s -> "ok"))
+            .isInstanceOf(io.lbkit.NoServerAvailableException.class);
+      }
+      assertThat(budget.balanceTokens()).as("no call was made").isEqualTo(0.0);
+      String answer = lb.execute(s -> "ok");
+      assertThat(answer).isEqualTo("ok");
+      assertThat(budget.balanceTokens()).as("one call at 100%").isEqualTo(1.0);
+    }
   }
 
   @Test

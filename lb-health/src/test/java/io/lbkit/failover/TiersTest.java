@@ -10,6 +10,7 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.strategy.Strategies;
+import io.lbkit.testing.ManualScheduler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

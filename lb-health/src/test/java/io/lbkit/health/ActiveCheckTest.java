@@ -6,6 +6,7 @@ import io.lbkit.ManualTicker;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.ServerState;
+import io.lbkit.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ class ActiveCheckTest {
         .checkInterval(Duration.ofSeconds(2))
         .checkTimeout(Duration.ofSeconds(1))
         .checkJitter(Duration.ZERO)
-        .scheduler(scheduler)
+        .scheduler(scheduler.executor())
         .autoTick(false)
         .slowStartWindow(Duration.ZERO)
         .listener(new HealthListener() {

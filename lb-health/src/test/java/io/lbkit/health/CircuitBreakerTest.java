@@ -178,6 +178,26 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void callAdmittedWhileClosedAndCancelledWhileHalfOpenLendsNoProbe() {
+    monitor(1);
+    assertThat(monitor.tryAcquirePermission(a)).isTrue(); // CLOSED: admitted, no probe taken
+    long t = monitor.onStart(a);
+    for (int i = 0; i < 4; i++) { // four calls, each with its permission, open the breaker
+      assertThat(monitor.tryAcquirePermission(a)).isTrue();
+      monitor.onFailure(a, monitor.onStart(a), new RuntimeException("boom"));
+    }
+    CircuitBreaker b = monitor.circuitBreaker(a);
+    assertThat(b.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    ticker.advance(Duration.ofSeconds(5).plusNanos(1));
+    monitor.tick();
+    assertThat(b.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    monitor.onCancel(a, t); // the call from before the breaker opened is abandoned
+    assertThat(monitor.tryAcquirePermission(a)).isTrue();
+    assertThat(monitor.tryAcquirePermission(a)).as("still exactly one probe").isFalse();
+    assertThat(monitor.stats(a).inFlight()).isZero();
+  }
+
+  @Test
   void failedProbeReopensTheBreaker() {
     monitor(1);
     CircuitBreaker b = halfOpen();

@@ -8,6 +8,7 @@ import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.strategy.Strategies;
+import io.lbkit.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -25,8 +26,9 @@ class SchedulingTest {
 
   @Test
   void scheduledTickRestoresExactlyAtTheEndOfTheEjection() {
-    try (HealthMonitor m = HealthMonitor.create(pool, HealthConfig.builder().scheduler(scheduler)
-        .slowStartWindow(Duration.ZERO).build(), ticker, RandomSource.seeded(3))) {
+    try (HealthMonitor m = HealthMonitor.create(pool, HealthConfig.builder()
+        .scheduler(scheduler.executor()).slowStartWindow(Duration.ZERO).build(), ticker,
+        RandomSource.seeded(3))) {
       Selector selector = Selector.builder(pool).strategy(Strategies.random()).tracker(m)
           .random(RandomSource.seeded(1)).build();
       Fixtures.fail(m, a, 5);

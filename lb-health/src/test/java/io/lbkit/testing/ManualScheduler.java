@@ -1,0 +1,278 @@
+package io.lbkit.testing;
+
+import io.lbkit.ManualTicker;
+import io.lbkit.failover.Scheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A deterministic scheduler for tests, on a {@link ManualTicker}: a failover {@link Scheduler}
+ * (backoff waits and timers) and, through {@link #executor()}, a {@link ScheduledExecutorService}
+ * on the same queue (the health monitor's ticks and checks). (One object cannot be both: {@code
+ * LoadBalancer.Builder.scheduler} is overloaded on the two types.) Nothing runs by itself: tasks
+ * run on the test's
+ * thread, in due-time order (ties in scheduling order), when the test calls {@link #runDue()}
+ * (what is due at the ticker's now) or {@link #advance} (moves the ticker forward, stopping at
+ * each due task). {@link #sleep} advances the ticker the same way, so a blocking backoff costs no
+ * wall-clock time.
+ *
+ * <p>Futures behave as a JDK scheduled task's: done once the task has run (or was cancelled), and
+ * a task may still be cancelled while it runs.
+ */
+public final class ManualScheduler implements Scheduler {
+  /** More task runs than this in one call means tasks keep rescheduling themselves for now. */
+  private static final int RUNAWAY = 100_000;
+
+  private final ManualTicker ticker;
+  private final ExecutorView executor = new ExecutorView();
+  private final PriorityQueue<Task> queue = new PriorityQueue<>();
+  private final List<Long> sleeps = new ArrayList<>();
+  private long sequence;
+  private boolean shutdown;
+
+  public ManualScheduler(ManualTicker ticker) {
+    this.ticker = ticker;
+  }
+
+  public ManualTicker ticker() {
+    return ticker;
+  }
+
+  /** This scheduler as an executor service; shutting it down makes scheduling throw. */
+  public ScheduledExecutorService executor() {
+    return executor;
+  }
+
+  /**
+   * Runs every task due at the ticker's now, including ones those tasks schedule for now.
+   *
+   * @return how many tasks ran
+   */
+  public int runDue() {
+    return runUntil(ticker.read(), false);
+  }
+
+  /** Moves time forward by {@code d}, running every task that falls due on the way. */
+  public void advance(Duration d) {
+    runUntil(ticker.read() + d.toNanos(), true);
+  }
+
+  /** Tasks scheduled and neither run nor cancelled. */
+  public synchronized int pending() {
+    int n = 0;
+    for (Task t : queue) {
+      if (!t.cancelled) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The waits asked of {@link #sleep}, in nanoseconds, in order. */
+  public synchronized List<Long> sleeps() {
+    return List.copyOf(sleeps);
+  }
+
+  private int runUntil(long target, boolean moveTicker) {
+    int ran = 0;
+    for (int guard = 0; ; guard++) {
+      Task next;
+      synchronized (this) {
+        next = queue.peek();
+        if (next == null || next.due > target) {
+          break;
+        }
+        queue.poll();
+      }
+      if (guard == RUNAWAY) {
+        throw new AssertionError("runaway tasks in ManualScheduler");
+      }
+      if (moveTicker && next.due > ticker.read()) {
+        ticker.set(next.due);
+      }
+      if (next.run()) {
+        ran++;
+      }
+    }
+    if (moveTicker && target > ticker.read()) {
+      ticker.set(target);
+    }
+    return ran;
+  }
+
+  // ---- failover Scheduler -------------------------------------------------------------------
+
+  @Override
+  public Future<?> schedule(Runnable task, long delayNanos) {
+    return enqueue(task, delayNanos);
+  }
+
+  @Override
+  public void sleep(long nanos) {
+    synchronized (this) {
+      sleeps.add(nanos);
+    }
+    advance(Duration.ofNanos(nanos));
+  }
+
+  private synchronized Task enqueue(Runnable command, long delayNanos) {
+    if (shutdown) {
+      throw new RejectedExecutionException("shut down");
+    }
+    Task t = new Task(command, ticker.read() + Math.max(0, delayNanos), sequence++);
+    queue.add(t);
+    return t;
+  }
+
+  /** The {@link ScheduledExecutorService} view: one-shot tasks only, as the monitor needs. */
+  private final class ExecutorView extends AbstractExecutorService
+      implements ScheduledExecutorService {
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      return enqueue(command, unit.toNanos(delay));
+    }
+
+    @Override
+    public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable c, long i, long p, TimeUnit u) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable c, long i, long d, TimeUnit u) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void execute(Runnable command) {
+      enqueue(command, 0);
+    }
+
+    @Override
+    public void shutdown() {
+      synchronized (ManualScheduler.this) {
+        shutdown = true;
+      }
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      synchronized (ManualScheduler.this) {
+        shutdown = true;
+        List<Runnable> left = new ArrayList<>();
+        for (Task t : queue) {
+          left.add(t.body);
+        }
+        queue.clear();
+        return left;
+      }
+    }
+
+    @Override
+    public boolean isShutdown() {
+      synchronized (ManualScheduler.this) {
+        return shutdown;
+      }
+    }
+
+    @Override
+    public boolean isTerminated() {
+      synchronized (ManualScheduler.this) {
+        return shutdown && queue.isEmpty();
+      }
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return isTerminated();
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  private final class Task implements ScheduledFuture<Object> {
+    final Runnable body;
+    final long due;
+    final long seq;
+    volatile boolean cancelled;
+    volatile boolean done;
+
+    Task(Runnable body, long due, long seq) {
+      this.body = body;
+      this.due = due;
+      this.seq = seq;
+    }
+
+    /** Runs the task unless it was cancelled; whether it ran. */
+    boolean run() {
+      if (cancelled) {
+        return false;
+      }
+      try {
+        body.run();
+      } finally {
+        done = true;
+      }
+      return true;
+    }
+
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(due - ticker.read(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed o) {
+      Task t = (Task) o;
+      int c = Long.compare(due, t.due);
+      return c != 0 ? c : Long.compare(seq, t.seq);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterrupt) {
+      if (done) {
+        return false;
+      }
+      cancelled = true;
+      return true;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
+    }
+
+    @Override
+    public boolean isDone() {
+      return done || cancelled;
+    }
+
+    @Override
+    public Object get() {
+      throw new UnsupportedOperationException("a test scheduler's future has no value");
+    }
+
+    @Override
+    public Object get(long timeout, TimeUnit unit) {
+      throw new UnsupportedOperationException("a test scheduler's future has no value");
+    }
+  }
+}
