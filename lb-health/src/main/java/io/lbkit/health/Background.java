@@ -38,10 +38,16 @@ final class Background {
     this.tick = tick;
   }
 
-  /** The scheduler to run on; creates the daemon one on first use. */
+  /**
+   * The scheduler to run on; creates the daemon one on first use. After {@link #close()} it
+   * rejects, so a check finishing late cannot start a new thread that nothing would stop.
+   */
   synchronized ScheduledExecutorService scheduler() {
     if (given != null) {
       return given;
+    }
+    if (closed) {
+      throw new RejectedExecutionException("the health monitor is closed");
     }
     if (owned == null) {
       ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, daemonThreads());
