@@ -119,6 +119,16 @@ final class Engine {
     return t;
   }
 
+  /**
+   * {@link #acquire} for the first attempt of an asynchronous run, counting the call toward the
+   * budget only once a server was found, as {@link #startFirst} does for blocking runs.
+   */
+  Server acquireFirst(Request request) {
+    Server s = acquire(request);
+    budget.onRequest();
+    return s;
+  }
+
   /** Reports one attempt's end with an outcome to the tracker and the budget. */
   void report(Server server, long startNanos, Outcome outcome, Throwable failure) {
     if (outcome.isSuccess()) {

@@ -64,10 +64,9 @@ public final class Hedged extends Failover {
 
   @Override
   <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
-    engine.budget.onRequest();
     Server first;
     try {
-      first = engine.acquire(request);
+      first = engine.acquireFirst(request);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

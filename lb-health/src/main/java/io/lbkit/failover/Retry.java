@@ -147,10 +147,9 @@ public final class Retry extends Failover {
   /** The non-blocking retry loop, shared by the modes that retry in sequence. */
   static <T> CompletableFuture<T> runAsync(Engine engine, Request request, AsyncCall<T> call,
       int maxAttempts, boolean nonIdempotent, Backoff backoff) {
-    engine.budget.onRequest();
     Server first;
     try {
-      first = engine.acquire(request);
+      first = engine.acquireFirst(request);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

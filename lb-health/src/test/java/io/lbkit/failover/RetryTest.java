@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -259,6 +260,8 @@ class RetryTest {
         Request r = nowhere;
         assertThatThrownBy(() -> lb.execute(r, s -> "ok"))
             .isInstanceOf(io.lbkit.NoServerAvailableException.class);
+        assertThat(lb.executeAsync(r, s -> CompletableFuture.completedFuture("ok")))
+            .isCompletedExceptionally();
       }
       assertThat(budget.balanceTokens()).as("no call was made").isEqualTo(0.0);
       String answer = lb.execute(s -> "ok");
