@@ -3,7 +3,7 @@ package io.lbkit;
 /**
  * A source of monotonic time in nanoseconds. Every time-dependent decision in lbkit (latency,
  * ejection, backoff, slow start, EWMA decay) reads an injected ticker, so tests drive time with a
- * {@link ManualTicker} instead of sleeping.
+ * manual ticker (lb-testing's {@code ManualTicker}) instead of sleeping.
  */
 @FunctionalInterface
 public interface Ticker {

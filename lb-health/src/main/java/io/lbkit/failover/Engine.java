@@ -1,5 +1,6 @@
 package io.lbkit.failover;
 
+import io.lbkit.Scheduler;
 import io.lbkit.HealthTracker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.RandomSource;

@@ -1,5 +1,6 @@
 package io.lbkit.failover;
 
+import io.lbkit.Scheduler;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.internal.Checks;

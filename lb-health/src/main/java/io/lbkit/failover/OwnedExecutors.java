@@ -1,5 +1,6 @@
 package io.lbkit.failover;
 
+import io.lbkit.Scheduler;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Executor;

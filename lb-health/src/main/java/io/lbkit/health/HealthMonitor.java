@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * release of departed state) happens in {@link #tick()}, which does whatever is due at the
  * ticker's now. In production a scheduler calls it at exactly the next due time; callers' outcome
  * reports also call it when something is due and nobody else is ticking. Tests advance a {@link
- * io.lbkit.ManualTicker} and call {@code tick()}. With a ticker other than {@link
+ * io.lbkit.testing.ManualTicker} and call {@code tick()}. With a ticker other than {@link
  * Ticker#system()} and no {@link HealthConfig#scheduler()}, nothing is scheduled on real time:
  * ticks come from outcome reports and explicit {@code tick()} calls only, so a simulation on
  * virtual time stays deterministic. Availability itself is computed from the ticker

@@ -2,7 +2,7 @@ package io.lbkit.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

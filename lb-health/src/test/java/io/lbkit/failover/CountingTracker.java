@@ -1,7 +1,7 @@
 package io.lbkit.failover;
 
 import io.lbkit.LoadTracker;
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.Server;
 import java.time.Duration;
 import java.util.Set;

@@ -2,7 +2,7 @@ package io.lbkit.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.ServerState;

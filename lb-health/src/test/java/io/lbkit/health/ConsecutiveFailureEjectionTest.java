@@ -4,7 +4,7 @@ import static io.lbkit.health.Fixtures.fail;
 import static io.lbkit.health.Fixtures.succeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.RandomSource;
 import io.lbkit.Selector;
 import io.lbkit.Server;

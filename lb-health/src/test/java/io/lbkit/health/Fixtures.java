@@ -1,6 +1,6 @@
 package io.lbkit.health;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.RandomSource;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;

@@ -3,7 +3,7 @@ package io.lbkit.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import java.time.Duration;

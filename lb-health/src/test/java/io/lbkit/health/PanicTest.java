@@ -3,7 +3,7 @@ package io.lbkit.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.RandomSource;
 import io.lbkit.Selector;

@@ -2,7 +2,7 @@ package io.lbkit.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.RandomSource;
 import io.lbkit.Selector;
 import io.lbkit.Server;

@@ -3,7 +3,7 @@ package io.lbkit.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;

@@ -1,6 +1,6 @@
 package io.lbkit.reliability;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.RandomSource;
 import io.lbkit.Request;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.NoServerAvailableException.Reason;
 import io.lbkit.PoolSnapshot;

@@ -1,7 +1,7 @@
 package io.lbkit.strategy;
 
 import io.lbkit.LoadTracker;
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.RandomSource;
 import io.lbkit.Selector;
 import io.lbkit.Server;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lbkit.LoadTracker;
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;

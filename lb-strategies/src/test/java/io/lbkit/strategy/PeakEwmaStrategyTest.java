@@ -3,7 +3,7 @@ package io.lbkit.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lbkit.LoadTracker;
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;

@@ -55,7 +55,7 @@ class RandomChoiceDistributionTest {
     //   P(i) = (n - 1 - i) / C(n, 2). The most loaded server can never win.
     List<Server> servers = Fixtures.servers(10);
     ServerPool pool = ServerPool.of(servers);
-    io.lbkit.LoadTracker tracker = io.lbkit.LoadTracker.create(new io.lbkit.ManualTicker());
+    io.lbkit.LoadTracker tracker = io.lbkit.LoadTracker.create(new io.lbkit.testing.ManualTicker());
     for (int i = 0; i < 10; i++) {
       for (int k = 0; k < i; k++) {
         tracker.onStart(servers.get(i));

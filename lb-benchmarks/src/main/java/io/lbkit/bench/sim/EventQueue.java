@@ -1,6 +1,6 @@
 package io.lbkit.bench.sim;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.PriorityQueue;

@@ -2,7 +2,7 @@ package io.lbkit.bench.sim;
 
 import io.lbkit.failover.Failover;
 import io.lbkit.failover.LoadBalancer;
-import io.lbkit.failover.Scheduler;
+import io.lbkit.Scheduler;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 

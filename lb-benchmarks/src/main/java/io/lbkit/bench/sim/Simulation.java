@@ -1,7 +1,7 @@
 package io.lbkit.bench.sim;
 
 import io.lbkit.HealthTracker;
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.PoolSnapshot;
 import io.lbkit.RandomSource;
 import io.lbkit.Request;

@@ -2,7 +2,7 @@ package io.lbkit.bench.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import io.lbkit.Server;
 import io.lbkit.ServerState;
 import io.lbkit.failover.Failover;

@@ -3,7 +3,7 @@ package io.lbkit.bench.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
-import io.lbkit.ManualTicker;
+import io.lbkit.testing.ManualTicker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package io.lbkit.failover;
+package io.lbkit;
 
 import io.lbkit.internal.Checks;
 import java.util.concurrent.Future;
@@ -6,8 +6,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a {@link LoadBalancer} waits: backoff between retries on the caller's thread ({@link
- * #sleep}), and timers for asynchronous retries, hedges and background fail-back ({@link
+ * Where lbkit waits: backoff between retries on the caller's thread ({@link #sleep}), and timers
+ * for asynchronous retries, hedges, background fail-back and health evaluations ({@link
  * #schedule}). Tests pass a scheduler driven by a manual ticker so that nothing really sleeps.
  *
  * <p>Threading: both methods may be called from any thread. Scheduled tasks must be cheap and

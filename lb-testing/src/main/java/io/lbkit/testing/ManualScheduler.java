@@ -1,7 +1,6 @@
 package io.lbkit.testing;
 
-import io.lbkit.ManualTicker;
-import io.lbkit.failover.Scheduler;
+import io.lbkit.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,6 @@
-package io.lbkit;
+package io.lbkit.testing;
 
+import io.lbkit.Ticker;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
