@@ -17,6 +17,15 @@ public interface Strategy {
   /** Builds a picker over non-empty {@code candidates}. */
   Picker newPicker(Candidates candidates, Picker previous);
 
+  /**
+   * Whether pickers of this strategy read the slow-start ramp ({@link Candidates#ramp}). A
+   * strategy that does not (key-affinity ones: hash, ring, Maglev) gets no new picker for a ramp
+   * step, so a server ramping up costs no table rebuilds. Wrappers answer for what they wrap.
+   */
+  default boolean usesRamp() {
+    return true;
+  }
+
   /** A selector over {@code pool} with a load-recording tracker and thread-local randomness. */
   default Selector newSelector(ServerPool pool) {
     return Selector.builder(pool).strategy(this).build();
