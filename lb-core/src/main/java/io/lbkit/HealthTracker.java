@@ -6,11 +6,17 @@ import io.lbkit.spi.ServerMetrics;
 /**
  * Records how calls to each server went, and decides which servers may be chosen.
  *
- * <p>The caller's side, for every call: {@code long t = onStart(server)}, then exactly one of
- * {@link #onSuccess}, {@link #onFailure} or {@link #onCancel} with that {@code t}. All methods are
- * thread-safe and cheap; none blocks on I/O. A state change that affects choosing (an ejection, a
- * restoration, a slow-start step) notifies the change listeners, which rebuild their pickers on the
- * write path; nothing here rebuilds a picker while a pick waits for it.
+ * <p>The caller's side is built on these methods by {@link Attempt} ({@link Selector#begin}),
+ * which is how calls should be reported: it takes the permission, starts the call and ends it
+ * exactly once. For every call: {@code Permit p = tryAcquirePermission(server)} (after the server
+ * was chosen; {@link Permit#REFUSED} means choose again without it), {@code long t =
+ * onStart(server)}, then exactly one of {@link #onSuccess}, {@link #onFailure} or {@link
+ * #onCancel} with that {@code t} and that {@code p}. The permission belongs to the call, so a
+ * cancelled call gives back only a probe slot it took itself. The two-argument end methods are
+ * for callers that took no permission (a plain {@code choose()}). All methods are thread-safe and
+ * cheap; none blocks on I/O. A state change that affects choosing (an ejection, a restoration, a
+ * slow-start step) notifies the change listeners, which rebuild their pickers on the write path;
+ * nothing here rebuilds a picker while a pick waits for it.
  *
  * <p>The selector's side (the SPI): {@link #candidates} compiles a pool snapshot into the set a
  * picker chooses from, and {@link #addChangeListener} tells selectors when to do that again. One
@@ -18,30 +24,55 @@ import io.lbkit.spi.ServerMetrics;
  */
 public interface HealthTracker {
 
-  /** A call to {@code server} starts; returns the start time to pass to the matching end call. */
-  long onStart(Server server);
-
-  /** The call that started at {@code startNanos} succeeded. */
-  void onSuccess(Server server, long startNanos);
-
-  /** The call that started at {@code startNanos} failed with {@code error}. */
-  void onFailure(Server server, long startNanos, Throwable error);
-
-  /**
-   * The call was abandoned without an outcome (a hedge or fork that lost, a caller that gave up):
-   * its in-flight count is released and nothing is counted for or against the server.
-   */
-  void onCancel(Server server, long startNanos);
+  /** What {@link #tryAcquirePermission} grants one call. */
+  enum Permit {
+    /** Not now: a half-open breaker has no probe slot left, or the breaker is open. */
+    REFUSED,
+    /** Admitted, holding nothing back (a closed breaker, or none). */
+    GRANTED,
+    /** Admitted as one of a half-open breaker's probes: a cancel gives the slot back. */
+    PROBE
+  }
 
   /**
    * Asks whether a call may go to {@code server} now, after it was chosen and before {@link
-   * #onStart}: a half-open circuit breaker admits only its probe calls. A {@code true} takes a
-   * permission that the call's end ({@link #onSuccess}, {@link #onFailure} or {@link #onCancel})
-   * gives back; on {@code false} the caller chooses again excluding this server. Never called on
-   * candidates while picking. The default admits every call.
+   * #onStart}: a half-open circuit breaker admits only its probe calls. Anything but {@link
+   * Permit#REFUSED} must be handed to the call's end. Never called on candidates while picking.
+   * The default admits every call.
    */
-  default boolean tryAcquirePermission(Server server) {
-    return true;
+  default Permit tryAcquirePermission(Server server) {
+    return Permit.GRANTED;
+  }
+
+  /** A call to {@code server} starts; returns the start time to pass to the matching end call. */
+  long onStart(Server server);
+
+  /** The call that started at {@code startNanos} with {@code permit} succeeded. */
+  void onSuccess(Server server, long startNanos, Permit permit);
+
+  /** The call that started at {@code startNanos} with {@code permit} failed with {@code error}. */
+  void onFailure(Server server, long startNanos, Permit permit, Throwable error);
+
+  /**
+   * The call was abandoned without an outcome (a hedge or fork that lost, a caller that gave up):
+   * its in-flight count and, for a {@link Permit#PROBE}, its probe slot are released, and nothing
+   * is counted for or against the server.
+   */
+  void onCancel(Server server, long startNanos, Permit permit);
+
+  /** {@link #onSuccess(Server, long, Permit)} for a call that took no permission. */
+  default void onSuccess(Server server, long startNanos) {
+    onSuccess(server, startNanos, Permit.GRANTED);
+  }
+
+  /** {@link #onFailure(Server, long, Permit, Throwable)} for a call that took no permission. */
+  default void onFailure(Server server, long startNanos, Throwable error) {
+    onFailure(server, startNanos, Permit.GRANTED, error);
+  }
+
+  /** {@link #onCancel(Server, long, Permit)} for a call that took no permission. */
+  default void onCancel(Server server, long startNanos) {
+    onCancel(server, startNanos, Permit.GRANTED);
   }
 
   /** Whether {@code server} may be chosen now (not ejected, not drained). */

@@ -66,19 +66,19 @@ public class LoadTracker implements HealthTracker {
   }
 
   @Override
-  public void onSuccess(Server server, long startNanos) {
+  public void onSuccess(Server server, long startNanos, Permit permit) {
     Checks.notNull(server, "server");
     complete(server, startNanos, true);
   }
 
   @Override
-  public void onFailure(Server server, long startNanos, Throwable error) {
+  public void onFailure(Server server, long startNanos, Permit permit, Throwable error) {
     Checks.notNull(server, "server");
     complete(server, startNanos, false);
   }
 
   @Override
-  public void onCancel(Server server, long startNanos) {
+  public void onCancel(Server server, long startNanos, Permit permit) {
     Checks.notNull(server, "server");
     ServerMetrics m = metrics.get(server.id());
     if (m != null) {

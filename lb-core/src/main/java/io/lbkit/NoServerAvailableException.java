@@ -4,6 +4,11 @@ package io.lbkit;
  * Thrown by {@code choose()} when no server can be chosen; {@link #reason()} says why. This is an
  * expected, recoverable outcome (the pool may recover), so it is unchecked and carries a reason a
  * caller can branch on.
+ *
+ * <p>Selectors throw instances made once per state ({@link #shared}): an outage refuses every
+ * call, and filling a stack trace per refused call would make the outage slower still. Such an
+ * instance has no stack trace, takes no suppressed exceptions and no later cause, so sharing it
+ * between threads is safe.
  */
 public class NoServerAvailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -14,6 +19,12 @@ public class NoServerAvailableException extends RuntimeException {
     ALL_DRAINED("all servers are drained (weight 0)"),
     ALL_EJECTED("all servers are ejected or unavailable and panic mode is disabled"),
     ALL_EXCLUDED("every available server is excluded by the request"),
+    /** Every server left to choose has a half-open breaker whose probe slots are all taken. */
+    NO_PROBE_SLOT("every server left is half-open with no probe slot free"),
+    /** The tier the request needs (a primary for a write) has no available server. */
+    NO_SERVER_IN_TIER("no server of the tier this request needs is available"),
+    /** The strategy failed to build a picker; the cause says why. */
+    STRATEGY_FAILED("the strategy failed to build a picker"),
     CLOSED("the selector is closed");
 
     private final String description;
@@ -27,6 +38,15 @@ public class NoServerAvailableException extends RuntimeException {
     }
   }
 
+  private static final NoServerAvailableException[] SHARED =
+      new NoServerAvailableException[Reason.values().length];
+
+  static {
+    for (Reason r : Reason.values()) {
+      SHARED[r.ordinal()] = shared(r, r.description(), null);
+    }
+  }
+
   private final Reason reason;
 
   public NoServerAvailableException(Reason reason) {
@@ -36,6 +56,25 @@ public class NoServerAvailableException extends RuntimeException {
   public NoServerAvailableException(Reason reason, String message) {
     super("no server available: " + message);
     this.reason = reason;
+  }
+
+  private NoServerAvailableException(Reason reason, String message, Throwable cause) {
+    super("no server available: " + message, cause, false, false);
+    this.reason = reason;
+  }
+
+  /**
+   * A new instance without stack trace or suppressed exceptions, to be made once and thrown by
+   * every call it refuses (see the class comment); {@code cause} may be null.
+   */
+  public static NoServerAvailableException shared(Reason reason, String message,
+      Throwable cause) {
+    return new NoServerAvailableException(reason, message, cause);
+  }
+
+  /** The shared instance for {@code reason}, with the reason's description as its message. */
+  public static NoServerAvailableException shared(Reason reason) {
+    return SHARED[reason.ordinal()];
   }
 
   public Reason reason() {

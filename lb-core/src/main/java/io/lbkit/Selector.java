@@ -2,6 +2,7 @@ package io.lbkit;
 
 import io.lbkit.internal.Checks;
 import io.lbkit.internal.DefaultSelector;
+import java.util.concurrent.Executor;
 
 /**
  * Chooses a server for each call.
@@ -24,7 +25,21 @@ public interface Selector extends AutoCloseable {
    */
   Server choose(Request request);
 
-  /** The tracker to report call outcomes to; load-aware strategies read what it records. */
+  /** Begins a call with no key and no exclusions; see {@link #begin(Request)}. */
+  default Attempt begin() {
+    return begin(Request.NONE);
+  }
+
+  /**
+   * Begins one call: chooses a server for {@code request}, takes its breaker permission (choosing
+   * again without a server whose half-open breaker has no probe slot left) and starts its
+   * in-flight count. End the returned attempt exactly once, best with try-with-resources.
+   *
+   * @throws NoServerAvailableException when nothing can be chosen, with the reason
+   */
+  Attempt begin(Request request);
+
+  /** The tracker that attempts report to; load-aware strategies read what it records. */
   HealthTracker tracker();
 
   /** Stops following the pool and the tracker. Choosing after close throws. */
@@ -41,6 +56,7 @@ public interface Selector extends AutoCloseable {
     private Strategy strategy;
     private HealthTracker tracker;
     private RandomSource random = RandomSource.threadLocal();
+    private Executor rebuildExecutor;
 
     private Builder(ServerPool pool) {
       this.pool = Checks.notNull(pool, "pool");
@@ -63,10 +79,20 @@ public interface Selector extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Where pickers are rebuilt after health changes, so that the thread reporting the outcome
+     * that ejected a server does not pay for the rebuild. Default: none, the notifying thread
+     * rebuilds. Pool updates always rebuild before {@code update()} returns.
+     */
+    public Builder rebuildExecutor(Executor executor) {
+      this.rebuildExecutor = Checks.notNull(executor, "rebuildExecutor");
+      return this;
+    }
+
     public Selector build() {
       Checks.state(strategy != null, "strategy", null, "set before build()");
       HealthTracker t = tracker != null ? tracker : LoadTracker.create();
-      return new DefaultSelector(pool, strategy, t, random);
+      return new DefaultSelector(pool, strategy, t, random, rebuildExecutor);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.lbkit.bench;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lbkit.Attempt;
 import io.lbkit.LoadTracker;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
@@ -37,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code execute}: {@code LoadBalancer.execute} with a no-op call: choose, breaker
  *       permission, onStart, the call, classification, onSuccess, budget accounting;
- *   <li>{@code chooseStartSuccess}: the same steps by hand on the balancer as a plain selector.
+ *   <li>{@code beginSuccess}: the same steps through the {@link io.lbkit.Attempt} handle,
+ *       {@code lb.begin()} then {@code success()}, the call made by the caller.
  * </ul>
  *
  * {@code tracking=breaker} runs over a tracker that keeps one resilience4j {@link CircuitBreaker}
@@ -94,14 +96,10 @@ public class CallPathBenchmark {
   }
 
   @Benchmark
-  public Server chooseStartSuccess() {
-    Server s = lb.choose();
-    if (!tracker.tryAcquirePermission(s)) {
-      return null;
-    }
-    long t = tracker.onStart(s);
-    tracker.onSuccess(s, t);
-    return s;
+  public Server beginSuccess() {
+    Attempt a = lb.begin();
+    a.success();
+    return a.server();
   }
 
   /** A load tracker with one resilience4j circuit breaker per server. */
@@ -120,28 +118,22 @@ public class CallPathBenchmark {
     }
 
     @Override
-    public boolean tryAcquirePermission(Server server) {
-      return breaker(server).tryAcquirePermission();
+    public Permit tryAcquirePermission(Server server) {
+      return breaker(server).tryAcquirePermission() ? Permit.GRANTED : Permit.REFUSED;
     }
 
     @Override
-    public void onSuccess(Server server, long startNanos) {
+    public void onSuccess(Server server, long startNanos, Permit permit) {
       long now = ticker().read();
-      super.onSuccess(server, startNanos);
+      super.onSuccess(server, startNanos, permit);
       breaker(server).onSuccess(now - startNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
-    public void onFailure(Server server, long startNanos, Throwable error) {
+    public void onFailure(Server server, long startNanos, Permit permit, Throwable error) {
       long now = ticker().read();
-      super.onFailure(server, startNanos, error);
+      super.onFailure(server, startNanos, permit, error);
       breaker(server).onError(now - startNanos, TimeUnit.NANOSECONDS, error);
-    }
-
-    @Override
-    public void onCancel(Server server, long startNanos) {
-      super.onCancel(server, startNanos);
-      breaker(server).releasePermission();
     }
   }
 }

@@ -1,53 +1,74 @@
 package io.lbkit.internal;
 
+import io.lbkit.Attempt;
 import io.lbkit.HealthTracker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.PoolListener;
 import io.lbkit.PoolSnapshot;
 import io.lbkit.RandomSource;
 import io.lbkit.Request;
+import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
-import io.lbkit.Selector;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The selector behind {@link Selector#builder}: a volatile picker, rebuilt on one serial write
- * path.
+ * path. Internal: users reach it through {@link Selector}.
  *
  * <p>Two ways in to the write path. A pool change rebuilds synchronously (it waits for the rebuild
  * lock), so that when {@code pool.update()} returns, removed servers are gone from the picker. A
- * health change only marks the picker dirty; whichever thread holds or next wins the lock rebuilds,
- * so a burst of ejections costs one rebuild and no caller ever waits behind another's rebuild.
+ * health change only marks the picker dirty and hands the rebuild to the rebuild executor (when
+ * one is set, so the thread that reported the outcome pays nothing) or to whichever thread holds
+ * or next wins the lock; a burst of changes costs one rebuild and no pick ever waits.
  */
 public final class DefaultSelector implements Selector {
   private static final Logger log = LoggerFactory.getLogger(DefaultSelector.class);
+  private static final NoServerAvailableException CLOSED =
+      NoServerAvailableException.shared(NoServerAvailableException.Reason.CLOSED);
+  private static final NoServerAvailableException NO_PROBE_SLOT =
+      NoServerAvailableException.shared(NoServerAvailableException.Reason.NO_PROBE_SLOT);
+
+  /** Makes the attempt {@link #tryBegin} returns, once the server and its permit are known. */
+  @FunctionalInterface
+  public interface AttemptFactory<A extends Attempt> {
+    A start(Server server, HealthTracker.Permit permit);
+  }
 
   private final ServerPool pool;
   private final Strategy strategy;
   private final HealthTracker tracker;
   private final RandomSource random;
+  private final Executor rebuildExecutor; // null: rebuild on the notifying thread
+  private final AttemptFactory<TrackedAttempt> plainAttempts;
   private final ReentrantLock rebuildLock = new ReentrantLock();
   private final AtomicBoolean dirty = new AtomicBoolean();
+  private final AtomicBoolean rebuildQueued = new AtomicBoolean();
   private final PoolListener poolListener = (previous, current) -> rebuildNow();
   private final Runnable healthListener = this::requestRebuild;
 
   private volatile Picker picker;
   private Candidates candidates; // guarded by rebuildLock
+  private long publications; // guarded by rebuildLock
   private volatile boolean closed;
 
   public DefaultSelector(ServerPool pool, Strategy strategy, HealthTracker tracker,
-      RandomSource random) {
+      RandomSource random, Executor rebuildExecutor) {
     this.pool = pool;
     this.strategy = strategy;
     this.tracker = tracker;
     this.random = random;
+    this.rebuildExecutor = rebuildExecutor;
+    this.plainAttempts = (s, permit) -> new TrackedAttempt(tracker, s, permit);
     rebuildNow();
     pool.addListener(poolListener);
     tracker.addChangeListener(healthListener);
@@ -56,13 +77,62 @@ public final class DefaultSelector implements Selector {
 
   @Override
   public Server choose(Request request) {
-    Server s = picker.pick(request);
+    Picker p = picker;
+    Server s = p.pick(request);
     if (s == null) {
-      throw new NoServerAvailableException(NoServerAvailableException.Reason.ALL_EXCLUDED,
-          "every available server is excluded by the request (" + request.exclusionCount()
-              + " excluded)");
+      throw p.refusal(request);
     }
     return s;
+  }
+
+  @Override
+  public Attempt begin(Request request) {
+    Attempt a = tryBegin(request, null, plainAttempts);
+    if (a == null) {
+      throw refusalAfterPermits(request);
+    }
+    return a;
+  }
+
+  /**
+   * Chooses for {@code request} and takes the chosen server's permission, choosing again without
+   * a server that refuses (a half-open breaker with no probe slot left). Returns null when nothing
+   * can be chosen, for whatever reason ({@link #refusalAfterPermits} says which), or when {@code
+   * gate} (if not null) says no: it is asked once, after a server was found and before any
+   * permission is taken, so that a budget is spent only when there is a server to spend it on.
+   */
+  public <A extends Attempt> A tryBegin(Request request, BooleanSupplier gate,
+      AttemptFactory<A> attempts) {
+    Request r = request;
+    boolean gated = gate == null;
+    while (true) {
+      Server s = picker.pick(r);
+      if (s == null) {
+        return null;
+      }
+      if (!gated) {
+        if (!gate.getAsBoolean()) {
+          return null;
+        }
+        gated = true;
+      }
+      HealthTracker.Permit permit = tracker.tryAcquirePermission(s);
+      if (permit != HealthTracker.Permit.REFUSED) {
+        return attempts.start(s, permit);
+      }
+      r = r.excluding(s);
+    }
+  }
+
+  /**
+   * Why {@link #tryBegin} found nothing for {@code request}: the picker's reason (closed, empty
+   * pool, all ejected, all excluded by the request), or, when the request alone leaves a server
+   * to choose, that the servers left refused a permission.
+   */
+  public NoServerAvailableException refusalAfterPermits(Request request) {
+    Picker p = picker;
+    Server s = p.pick(request);
+    return s == null ? p.refusal(request) : NO_PROBE_SLOT;
   }
 
   @Override
@@ -70,31 +140,7 @@ public final class DefaultSelector implements Selector {
     return tracker;
   }
 
-  public ServerPool pool() {
-    return pool;
-  }
-
-  public Strategy strategy() {
-    return strategy;
-  }
-
-  /** The picker in force (for tests and diagnostics). */
-  public Picker picker() {
-    return picker;
-  }
-
-  /** The candidates the picker in force was built from. */
-  public Candidates candidates() {
-    rebuildLock.lock();
-    try {
-      return candidates;
-    } finally {
-      rebuildLock.unlock();
-    }
-  }
-
-  /** Rebuilds now, waiting for a rebuild in progress. */
-  public void rebuildNow() {
+  private void rebuildNow() {
     dirty.set(true);
     rebuildLock.lock();
     try {
@@ -107,10 +153,23 @@ public final class DefaultSelector implements Selector {
     drainRequests();
   }
 
-  /** Asks for a rebuild without waiting for one in progress. */
-  public void requestRebuild() {
+  private void requestRebuild() {
     dirty.set(true);
-    drainRequests();
+    if (rebuildExecutor == null || !rebuildQueued.compareAndSet(false, true)) {
+      if (rebuildExecutor == null) {
+        drainRequests();
+      }
+      return;
+    }
+    try {
+      rebuildExecutor.execute(() -> {
+        rebuildQueued.set(false); // before draining, so a change during the rebuild queues again
+        drainRequests();
+      });
+    } catch (RejectedExecutionException e) {
+      rebuildQueued.set(false);
+      drainRequests(); // the executor is shutting down: rebuild here rather than lose the change
+    }
   }
 
   private void drainRequests() {
@@ -128,18 +187,19 @@ public final class DefaultSelector implements Selector {
   // Called with rebuildLock held.
   private void rebuild() {
     if (closed) {
-      picker = new Unavailable(NoServerAvailableException.Reason.CLOSED);
+      picker = new Unavailable(CLOSED);
       return;
     }
     PoolSnapshot snapshot = pool.snapshot();
     Candidates next = tracker.candidates(snapshot, random);
-    if (next.equals(candidates)) {
+    if (candidates != null && next.choosesLike(candidates, strategy.usesRamp())) {
+      candidates = next; // the same picker serves, with the latest figures kept for the next diff
       return;
     }
     Picker current = picker;
     Picker built;
     if (next.isEmpty()) {
-      built = new Unavailable(next.reasonIfEmpty());
+      built = new Unavailable(NoServerAvailableException.shared(next.reasonIfEmpty()));
     } else {
       try {
         built = strategy.newPicker(next, current instanceof Unavailable ? null : current);
@@ -147,11 +207,24 @@ public final class DefaultSelector implements Selector {
         // A broken strategy must not leave removed servers choosable: fail closed instead.
         log.error("strategy {} failed to build a picker for pool version {}", strategy,
             snapshot.version(), e);
-        built = new Unavailable(NoServerAvailableException.Reason.ALL_EJECTED);
+        built = new Unavailable(NoServerAvailableException.shared(
+            NoServerAvailableException.Reason.STRATEGY_FAILED,
+            "strategy " + strategy + " failed to build a picker: " + e, e));
       }
     }
     candidates = next;
     picker = built;
+    publications++;
+  }
+
+  /** How many pickers this selector has published (for tests of write-path work). */
+  public long publications() {
+    rebuildLock.lock();
+    try {
+      return publications;
+    } finally {
+      rebuildLock.unlock();
+    }
   }
 
   @Override
@@ -167,17 +240,22 @@ public final class DefaultSelector implements Selector {
     return "Selector{" + strategy + ", pool v" + pool.snapshot().version() + '}';
   }
 
-  /** The picker over no candidates: every pick fails with the reason. */
-  static final class Unavailable implements Picker {
-    private final NoServerAvailableException.Reason reason;
+  /** The picker over no candidates: every pick refuses with the reason, made once. */
+  private static final class Unavailable implements Picker {
+    private final NoServerAvailableException refusal;
 
-    Unavailable(NoServerAvailableException.Reason reason) {
-      this.reason = reason;
+    Unavailable(NoServerAvailableException refusal) {
+      this.refusal = refusal;
     }
 
     @Override
     public Server pick(Request request) {
-      throw new NoServerAvailableException(reason);
+      return null;
+    }
+
+    @Override
+    public NoServerAvailableException refusal(Request request) {
+      return refusal;
     }
   }
 }

@@ -145,6 +145,17 @@ public final class Candidates {
     return ticker;
   }
 
+  /**
+   * Whether a picker built from {@code other} chooses as one built from these would: {@link
+   * #equals}, with the ramp compared only when the strategy reads it.
+   */
+  public boolean choosesLike(Candidates other, boolean rampMatters) {
+    if (rampMatters || ramp == null && other.ramp == null) {
+      return equals(other);
+    }
+    return sameExceptRamp(other);
+  }
+
   /** Equal when a picker built from either would choose the same way. */
   @Override
   public boolean equals(Object o) {
@@ -155,8 +166,12 @@ public final class Candidates {
       return false;
     }
     Candidates c = (Candidates) o;
+    return Arrays.equals(ramp, c.ramp) && sameExceptRamp(c);
+  }
+
+  private boolean sameExceptRamp(Candidates c) {
     if (servers.length != c.servers.length || random != c.random || ticker != c.ticker
-        || reasonIfEmpty != c.reasonIfEmpty || !Arrays.equals(ramp, c.ramp)) {
+        || reasonIfEmpty != c.reasonIfEmpty) {
       return false;
     }
     for (int i = 0; i < servers.length; i++) {

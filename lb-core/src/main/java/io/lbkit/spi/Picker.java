@@ -1,5 +1,6 @@
 package io.lbkit.spi;
 
+import io.lbkit.NoServerAvailableException;
 import io.lbkit.Request;
 import io.lbkit.Server;
 
@@ -10,9 +11,18 @@ import io.lbkit.Server;
  * <p>Contract for {@link #pick}: called concurrently from any number of threads; must not lock,
  * allocate, block or throw; may update atomic counters it owns (a round-robin sequence) and read
  * {@link ServerMetrics}. It returns a candidate that the request does not exclude, or null when
- * every candidate is excluded. It is never built over an empty candidate set.
+ * it has none for this request. It is never built over an empty candidate set.
  */
 @FunctionalInterface
 public interface Picker {
   Server pick(Request request);
+
+  /**
+   * Why {@link #pick} returned null for {@code request}; asked only then, off the fast path, and
+   * thrown to the caller as it is, so return an instance made on the write path ({@link
+   * NoServerAvailableException#shared}). The default: every candidate is excluded by the request.
+   */
+  default NoServerAvailableException refusal(Request request) {
+    return NoServerAvailableException.shared(NoServerAvailableException.Reason.ALL_EXCLUDED);
+  }
 }

@@ -1,127 +1,86 @@
 package io.lbkit.failover;
 
-import io.lbkit.NoServerAvailableException;
 import io.lbkit.Request;
-import io.lbkit.Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Dubbo's broadcast: the call goes to every server of the pool that the tracker reports available
- * and whose breaker admits it (for cache invalidation and the like); it fails if any fails. With
- * {@code execute} the servers are called one after another on the caller's thread, with {@code
- * executeAsync} all at once. The answer is the last server's result; on failure, the last
+ * Dubbo's broadcast: the call goes once to every server the selector can choose for the request
+ * (for cache invalidation and the like), so drained, ejected and excluded servers, panic and
+ * {@link LoadBalancer#close()} apply as in every other mode; it fails if any fails. The targets
+ * are begun through the selector one after another, each excluding those already taken, until it
+ * has none left. With {@code execute} the servers are called in turn on the caller's thread, with
+ * {@code executeAsync} all at once. The answer is the last server's result; on failure, the last
  * failure (an error with the others suppressed, or a result classified as a failure). Each server
  * gets the call once, so this mode sends non-idempotent calls too, and it spends no retry budget:
  * the fan-out is the purpose, not a repeat.
  */
-final class Broadcast extends Failover {
+final class Broadcast extends StatelessFailover {
   static final Broadcast INSTANCE = new Broadcast();
 
   private Broadcast() {}
 
-  /** The servers to call, each with its permission taken; throws when there is none. */
-  private static List<Server> targets(Engine engine, Request request) {
-    List<Server> servers = engine.pool.servers();
-    List<Server> targets = new ArrayList<>(servers.size());
-    for (Server s : servers) {
-      if (s.weight() > 0 && !request.excludes(s) && engine.tracker.isAvailable(s)
-          && engine.tracker.tryAcquirePermission(s)) {
-        targets.add(s);
-      }
-    }
-    if (targets.isEmpty()) {
-      throw new NoServerAvailableException(servers.isEmpty()
-          ? NoServerAvailableException.Reason.EMPTY_POOL
-          : NoServerAvailableException.Reason.ALL_EJECTED);
+  /** Every server the selector gives for {@code request}, all begun at once; throws if none. */
+  private static List<CallAttempt> begin(Engine engine, Request request) {
+    List<CallAttempt> targets = new ArrayList<>();
+    targets.add(engine.beginFirst(request));
+    Request rest = request.excluding(targets.get(0).server());
+    for (CallAttempt a; (a = engine.tryBegin(rest)) != null; ) {
+      targets.add(a);
+      rest = rest.excluding(a.server());
     }
     return targets;
   }
 
   @Override
   <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
-    engine.budget.onRequest();
-    List<Server> targets = targets(engine, request);
     List<Throwable> failures = null;
-    T result = null;
-    T failedResult = null;
-    Throwable lastError = null;
-    boolean lastWasError = false;
-    for (Server s : targets) {
-      long t = engine.tracker.onStart(s);
-      T r = null;
-      Throwable error = null;
-      try {
-        r = call.call(s);
-      } catch (Throwable e) {
-        error = e;
-      }
-      Outcome o = engine.classify(r, error);
-      Throwable failure = o.isSuccess() ? null : Engine.failureOf(r, error);
-      engine.report(s, t, o, failure);
-      if (o.isSuccess() && error == null) {
-        result = r;
+    CallAttempt last = null;
+    CallAttempt lastFailed = null;
+    Request rest = request;
+    // In turn: each server's attempt begins when the previous one ended, so its latency is its own.
+    for (CallAttempt a = engine.beginFirst(request); a != null; a = engine.tryBegin(rest)) {
+      rest = rest.excluding(a.server());
+      engine.run(a, call);
+      last = a;
+      if (a.outcome.isSuccess() && a.error == null) {
         continue;
       }
       if (failures == null) {
         failures = new ArrayList<>();
       }
-      failures.add(error != null ? error : failure);
-      lastWasError = error != null;
-      if (error != null) {
-        lastError = error;
-      } else {
-        failedResult = r;
-      }
+      failures.add(a.error != null ? a.error : a.failure);
+      lastFailed = a;
     }
-    if (failures == null) {
-      return result;
-    }
-    if (lastWasError) {
-      throw Engine.rethrow(Engine.withSuppressed(lastError, failures));
-    }
-    return failedResult;
+    return Engine.outcomeOf(lastFailed != null ? lastFailed : last, failures);
   }
 
   @Override
   <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
-    engine.budget.onRequest();
-    List<Server> targets;
+    List<CallAttempt> targets;
     try {
-      targets = targets(engine, request);
+      targets = begin(engine, request);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
     Run<T> run = new Run<>(engine, targets.size());
-    for (Server s : targets) {
-      run.launch(s, call);
+    for (CallAttempt a : targets) {
+      run.launch(a, call, run::onEnd);
     }
     return run.promise;
   }
 
   private static final class Run<T> extends ParallelRun<T> {
     private final int total;
-    private AsyncAttempt<T> lastSuccess;
+    private CallAttempt lastSuccess;
 
     Run(Engine engine, int total) {
       super(engine);
       this.total = total;
     }
 
-    void launch(Server s, AsyncCall<T> call) {
-      if (promise.isDone()) {
-        engine.release(s);
-        return;
-      }
-      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
-      synchronized (this) {
-        attempts.add(a);
-      }
-      a.start(call, this::onEnd);
-    }
-
-    private synchronized void onEnd(AsyncAttempt<T> a) {
+    private synchronized void onEnd(CallAttempt a) {
       ended++;
       if (a.outcome.isSuccess() && a.error == null) {
         lastSuccess = a;
@@ -134,7 +93,7 @@ final class Broadcast extends Failover {
       if (lastFailed != null) {
         failWith(lastFailed);
       } else {
-        promise.complete(lastSuccess.result);
+        promise.complete(lastSuccess.result());
       }
     }
   }

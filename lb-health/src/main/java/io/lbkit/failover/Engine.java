@@ -1,27 +1,27 @@
 package io.lbkit.failover;
 
-import io.lbkit.Scheduler;
 import io.lbkit.HealthTracker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.RandomSource;
 import io.lbkit.Request;
-import io.lbkit.Selector;
+import io.lbkit.Scheduler;
 import io.lbkit.Server;
-import io.lbkit.ServerPool;
 import io.lbkit.Ticker;
+import io.lbkit.internal.DefaultSelector;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
- * What a failover mode works with: choosing with breaker permission, reporting outcomes to the
- * tracker and the budget, the safety rules for extra attempts, the scheduler and the executor.
- * One per {@link LoadBalancer}; thread-safe and stateless apart from what it holds.
+ * What a failover mode works with: beginning attempts (choice, breaker permission, in-flight), the
+ * outcome classified once per attempt, the budget, the safety rules for extra attempts, the
+ * scheduler and the executor. One per {@link LoadBalancer}; thread-safe.
  */
 final class Engine {
-  final ServerPool pool;
-  final Selector selector;
+  final DefaultSelector selector;
   final HealthTracker tracker;
   final OutcomeClassifier classifier;
   final RetryBudget budget;
@@ -29,116 +29,120 @@ final class Engine {
   final Executor executor;
   final RandomSource random;
   final Ticker ticker;
-  private Object state; // the mode's per-balancer state; set once before the balancer is shared
+  private final DefaultSelector.AttemptFactory<CallAttempt> attempts;
+  private final BooleanSupplier budgetGate;
 
-  Engine(ServerPool pool, Selector selector, HealthTracker tracker, OutcomeClassifier classifier,
-      RetryBudget budget, Scheduler scheduler, Executor executor, RandomSource random,
-      Ticker ticker) {
-    this.pool = pool;
+  Engine(DefaultSelector selector, OutcomeClassifier classifier, RetryBudget budget,
+      Scheduler scheduler, Executor executor, RandomSource random, Ticker ticker) {
     this.selector = selector;
-    this.tracker = tracker;
+    this.tracker = selector.tracker();
     this.classifier = classifier;
     this.budget = budget;
     this.scheduler = scheduler;
     this.executor = executor;
     this.random = random;
     this.ticker = ticker;
-  }
-
-  Object state() {
-    return state;
-  }
-
-  void state(Object state) {
-    this.state = state;
+    this.attempts = (s, permit) -> new CallAttempt(this, s, permit);
+    this.budgetGate = budget::tryAcquire;
   }
 
   /**
-   * Chooses a server for {@code request} and takes its breaker permission; a server that refuses
-   * (a half-open breaker with no probe slot left) is excluded and the choice made again. The
-   * caller must end every server returned here with {@code onStart} and one of the end calls.
+   * The first attempt of a call, the call counted by the budget at the attempt's start reading
+   * (one clock read fewer per call when both use the balancer's ticker). A call that finds no
+   * server is not counted.
    *
-   * @throws NoServerAvailableException when nothing can be chosen
+   * @throws NoServerAvailableException when nothing can be chosen, with the reason
    */
-  Server acquire(Request request) {
-    Request r = request;
-    while (true) {
-      Server s = selector.choose(r);
-      if (tracker.tryAcquirePermission(s)) {
-        return s;
-      }
-      r = r.excluding(s);
+  CallAttempt beginFirst(Request request) {
+    CallAttempt a = tryBeginFirst(request);
+    if (a == null) {
+      throw selector.refusalAfterPermits(request);
     }
+    return a;
+  }
+
+  /** {@link #beginFirst}, or null when nothing can be chosen ({@link #refusal} says why). */
+  CallAttempt tryBeginFirst(Request request) {
+    CallAttempt a = selector.tryBegin(request, null, attempts);
+    if (a != null) {
+      budget.onRequest(tracker.ticker(), a.startNanos());
+    }
+    return a;
+  }
+
+  /** An attempt on a server {@code request} does not exclude, or null when none is left. */
+  CallAttempt tryBegin(Request request) {
+    return selector.tryBegin(request, null, attempts);
   }
 
   /**
-   * Chooses the server for a retry: one not in {@code tried} while any is left; once every
+   * An extra parallel copy (a fork, a hedge) on a server {@code request} does not exclude, if
+   * one is left and the budget grants it (asked only once a server was found); else null.
+   */
+  CallAttempt tryBeginCopy(Request request) {
+    return selector.tryBegin(request, budgetGate, attempts);
+  }
+
+  /**
+   * The attempt for a retry: on a server not in {@code tried} while any is left; once every
    * available server has been tried, any server but the one that failed last, and if that is the
-   * only one, that one again (Dubbo's reselection).
+   * only one, that one again (Dubbo's reselection). Null when nothing can be chosen: {@link
+   * #refusal} says why.
    */
-  Server acquireForRetry(Request tried, Request original, Server lastFailed) {
+  CallAttempt tryBeginRetry(Request tried, Request original, Server lastFailed) {
+    CallAttempt a = tryBegin(tried);
+    if (a == null && lastFailed != null) {
+      a = tryBegin(original.excluding(lastFailed));
+    }
+    return a != null ? a : tryBegin(original);
+  }
+
+  /** Why nothing could be begun for {@code request}. */
+  NoServerAvailableException refusal(Request request) {
+    return selector.refusalAfterPermits(request);
+  }
+
+  /** Runs a blocking {@code call} as attempt {@code a} and ends it with its outcome. */
+  <T> Outcome run(CallAttempt a, Call<T> call) {
+    T result = null;
+    Throwable error = null;
     try {
-      return acquire(tried);
-    } catch (NoServerAvailableException e) {
-      if (e.reason() != NoServerAvailableException.Reason.ALL_EXCLUDED) {
-        throw e;
-      }
+      result = call.call(a.server());
+    } catch (Throwable e) {
+      error = e;
     }
-    if (lastFailed != null) {
-      try {
-        return acquire(original.excluding(lastFailed));
-      } catch (NoServerAvailableException e) {
-        if (e.reason() != NoServerAvailableException.Reason.ALL_EXCLUDED) {
-          throw e;
-        }
-      }
-    }
-    return acquire(original);
+    return a.finish(result, error);
   }
 
   /**
-   * Gives back the permission {@link #acquire} took on {@code server} without running a call: the
-   * tracker's only way to end a permission is an end call, so this is an onStart/onCancel pair,
-   * which leaves every count as it was.
+   * Runs {@code call} as the single asynchronous attempt {@code a}; {@code onEnd} settles the
+   * returned future from the ended attempt. Cancelling the future cancels the attempt.
    */
-  void release(Server server) {
-    tracker.onCancel(server, tracker.onStart(server));
+  static <T> CompletableFuture<T> runOnce(CallAttempt a, AsyncCall<T> call,
+      BiConsumer<CallAttempt, CompletableFuture<T>> onEnd) {
+    CompletableFuture<T> promise = new CompletableFuture<>();
+    promise.whenComplete((r, e) -> a.cancel());
+    a.start(call, ended -> {
+      try {
+        onEnd.accept(ended, promise);
+      } catch (RuntimeException | Error e) {
+        promise.completeExceptionally(e); // a throwing fallback
+      }
+    });
+    return promise;
+  }
+
+  /** Settles {@code promise} as the attempt ended: its result or its error. */
+  static <T> void settle(CallAttempt a, CompletableFuture<T> promise) {
+    if (a.error == null) {
+      promise.complete(a.result());
+    } else {
+      promise.completeExceptionally(a.error);
+    }
   }
 
   Outcome classify(Object result, Throwable error) {
     return DefaultClassifier.classify(classifier, result, error);
-  }
-
-  /**
-   * {@code onStart} of a call's first attempt, and the call counted by the budget at the same
-   * clock reading (one read of the clock fewer per call when both use the balancer's ticker). A
-   * call that finds no server to start on is not counted.
-   */
-  long startFirst(Server server) {
-    long t = tracker.onStart(server);
-    budget.onRequest(tracker.ticker(), t);
-    return t;
-  }
-
-  /**
-   * {@link #acquire} for the first attempt of an asynchronous run, counting the call toward the
-   * budget only once a server was found, as {@link #startFirst} does for blocking runs.
-   */
-  Server acquireFirst(Request request) {
-    Server s = acquire(request);
-    budget.onRequest();
-    return s;
-  }
-
-  /** Reports one attempt's end with an outcome to the tracker and the budget. */
-  void report(Server server, long startNanos, Outcome outcome, Throwable failure) {
-    if (outcome.isSuccess()) {
-      tracker.onSuccess(server, startNanos);
-      budget.onSuccess();
-    } else {
-      tracker.onFailure(server, startNanos, failure);
-      budget.onFailure();
-    }
   }
 
   /**
@@ -176,6 +180,17 @@ final class Engine {
       }
     }
     return last;
+  }
+
+  /**
+   * What a blocking call ends with after attempt {@code a}: its result, or its error (with {@code
+   * earlier} failures suppressed) thrown as it is.
+   */
+  static <T> T outcomeOf(CallAttempt a, List<Throwable> earlier) throws Exception {
+    if (a.error == null) {
+      return a.result();
+    }
+    throw rethrow(withSuppressed(a.error, earlier));
   }
 
   /** Throws {@code t} as is: unchecked ones directly, checked ones as the {@code Exception}. */

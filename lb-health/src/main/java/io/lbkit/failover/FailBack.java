@@ -1,6 +1,5 @@
 package io.lbkit.failover;
 
-import io.lbkit.NoServerAvailableException;
 import io.lbkit.Request;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
@@ -66,57 +65,60 @@ public final class FailBack extends Failover {
   }
 
   @Override
-  Object newState(Engine engine) {
-    return new FailBackQueue(engine, this);
-  }
-
-  @Override
-  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
-    T result;
-    try {
-      result = FailFast.INSTANCE.execute(engine, request, call);
-    } catch (Exception e) {
-      Outcome o = engine.classify(null, e);
-      if (o.isSuccess()) {
-        throw e;
-      }
-      enqueue(engine, request, InterruptibleTask.on(engine.executor, call), e, o);
-      return fallback(e);
-    }
-    Outcome o = engine.classify(result, null);
-    if (o.isSuccess()) {
-      return result;
-    }
-    FailedResultException f = new FailedResultException(result);
-    enqueue(engine, request, InterruptibleTask.on(engine.executor, call), f, o);
-    return fallback(f);
-  }
-
-  @Override
-  <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
-    return FailFast.INSTANCE.executeAsync(engine, request, call).handle((r, e) -> {
-      Throwable failure = e == null ? null : DefaultClassifier.unwrap(e);
-      Outcome o = engine.classify(r, failure);
-      if (o.isSuccess()) {
-        if (e != null) {
-          throw e instanceof RuntimeException ? (RuntimeException) e
-              : new java.util.concurrent.CompletionException(e);
+  Mode bind(Engine engine) {
+    FailBackQueue queue = new FailBackQueue(engine, this);
+    return new Mode() {
+      @Override
+      <T> T execute(Request request, Call<T> call) throws Exception {
+        CallAttempt a = engine.tryBeginFirst(request);
+        if (a == null) {
+          return fallback(engine.refusal(request)); // nothing was chosen: nothing to retry
         }
-        return r;
+        engine.run(a, call);
+        if (a.outcome.isSuccess()) {
+          return Engine.outcomeOf(a, null);
+        }
+        enqueue(queue, request, a, InterruptibleTask.on(engine.executor, call));
+        return fallback(a.failure);
       }
-      Throwable f = failure != null ? failure : new FailedResultException(r);
-      enqueue(engine, request, call, f, o);
-      return fallback(f);
-    });
+
+      @Override
+      <T> CompletableFuture<T> executeAsync(Request request, AsyncCall<T> call) {
+        CallAttempt first = engine.tryBeginFirst(request);
+        if (first == null) {
+          try {
+            return CompletableFuture.completedFuture(fallback(engine.refusal(request)));
+          } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        }
+        return Engine.runOnce(first, call, (a, promise) -> {
+          if (a.outcome.isSuccess()) {
+            Engine.settle(a, promise);
+            return;
+          }
+          enqueue(queue, request, a, call);
+          promise.complete(fallback(a.failure));
+        });
+      }
+
+      @Override
+      int pendingRetries() {
+        return queue.pending();
+      }
+
+      @Override
+      public void close() {
+        queue.close();
+      }
+    };
   }
 
-  private void enqueue(Engine engine, Request request, AsyncCall<?> call, Throwable failure,
-      Outcome outcome) {
-    if (failure instanceof NoServerAvailableException
-        || !Engine.mayRepeat(request, outcome, false)) {
-      return; // nothing was chosen, or repeating is unsafe: the fallback is the answer
+  private static void enqueue(FailBackQueue queue, Request request, CallAttempt failed,
+      AsyncCall<?> call) {
+    if (Engine.mayRepeat(request, failed.outcome, false)) { // else the fallback is the answer
+      queue.add(request, call, failed.server());
     }
-    ((FailBackQueue) engine.state()).add(request, call);
   }
 
   @SuppressWarnings("unchecked")

@@ -27,12 +27,12 @@ final class FailBackQueue implements AutoCloseable {
     this.config = config;
   }
 
-  /** Queues a failed call for background retries. */
-  <T> void add(Request request, AsyncCall<T> call) {
+  /** Queues a call that failed on {@code failedOn} for background retries. */
+  <T> void add(Request request, AsyncCall<T> call, Server failedOn) {
     if (closed) {
       return;
     }
-    Pending<T> p = new Pending<>(request, call);
+    Pending<T> p = new Pending<>(request, call, failedOn);
     size.incrementAndGet();
     pending.addLast(p);
     while (size.get() > config.maxPending) {
@@ -73,12 +73,13 @@ final class FailBackQueue implements AutoCloseable {
     private Server last;
     private int retries;
     private volatile Future<?> timer;
-    private volatile AsyncAttempt<T> current;
+    private volatile CallAttempt current;
 
-    Pending(Request request, AsyncCall<T> call) {
+    Pending(Request request, AsyncCall<T> call, Server failedOn) {
       this.request = request;
       this.call = call;
-      this.tried = request;
+      this.last = failedOn;
+      this.tried = request.excluding(failedOn);
     }
 
     void scheduleNext() {
@@ -106,14 +107,11 @@ final class FailBackQueue implements AutoCloseable {
         scheduleNext();
         return;
       }
-      Server s;
-      try {
-        s = engine.acquireForRetry(tried, request, last);
-      } catch (RuntimeException e) {
+      CallAttempt a = engine.tryBeginRetry(tried, request, last);
+      if (a == null) {
         scheduleNext();
         return;
       }
-      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
       current = a;
       a.start(call, this::onEnd);
       if (finished.get()) {
@@ -121,13 +119,13 @@ final class FailBackQueue implements AutoCloseable {
       }
     }
 
-    private void onEnd(AsyncAttempt<T> a) {
+    private void onEnd(CallAttempt a) {
       if (a.outcome.isSuccess()) {
         finish();
         return;
       }
-      last = a.server;
-      tried = tried.excluding(a.server);
+      last = a.server();
+      tried = tried.excluding(a.server());
       if (!Engine.mayRepeat(request, a.outcome, false)) {
         finish();
         return;
@@ -152,7 +150,7 @@ final class FailBackQueue implements AutoCloseable {
       if (t != null) {
         t.cancel(false);
       }
-      AsyncAttempt<T> a = current;
+      CallAttempt a = current;
       if (a != null) {
         a.cancel();
       }

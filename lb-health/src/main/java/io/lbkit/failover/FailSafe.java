@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
  * One attempt; a failure (an error, or a result classified as a failure, or no server to choose)
  * is logged at WARN and the fallback's value returned instead. An error that the classifier calls
  * a success (say, a client exception for HTTP 404) is the server's answer and still reaches the
- * caller.
+ * caller. The outcome is classified once, by the attempt.
  */
-final class FailSafe extends Failover {
+final class FailSafe extends StatelessFailover {
   private static final Logger log = LoggerFactory.getLogger(FailSafe.class);
 
   private final Function<? super Throwable, ?> fallback;
@@ -23,34 +23,30 @@ final class FailSafe extends Failover {
 
   @Override
   <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
-    T result;
-    try {
-      result = FailFast.INSTANCE.execute(engine, request, call);
-    } catch (Exception e) {
-      if (engine.classify(null, e).isSuccess()) {
-        throw e;
-      }
-      return fallback(request, e);
+    CallAttempt a = engine.tryBeginFirst(request);
+    if (a == null) {
+      return fallback(request, engine.refusal(request));
     }
-    if (!engine.classify(result, null).isSuccess()) {
-      return fallback(request, new FailedResultException(result));
-    }
-    return result;
+    engine.run(a, call);
+    return a.outcome.isSuccess() ? Engine.outcomeOf(a, null) : fallback(request, a.failure);
   }
 
   @Override
   <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
-    return FailFast.INSTANCE.executeAsync(engine, request, call).handle((r, e) -> {
-      if (e != null) {
-        Throwable cause = DefaultClassifier.unwrap(e);
-        if (engine.classify(null, cause).isSuccess()) {
-          throw e instanceof RuntimeException ? (RuntimeException) e
-              : new java.util.concurrent.CompletionException(e);
-        }
-        return fallback(request, cause);
+    CallAttempt first = engine.tryBeginFirst(request);
+    if (first == null) {
+      try {
+        return CompletableFuture.completedFuture(fallback(request, engine.refusal(request)));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
       }
-      return engine.classify(r, null).isSuccess() ? r
-          : fallback(request, new FailedResultException(r));
+    }
+    return Engine.runOnce(first, call, (a, promise) -> {
+      if (a.outcome.isSuccess()) {
+        Engine.settle(a, promise);
+      } else {
+        promise.complete(fallback(request, a.failure));
+      }
     });
   }
 

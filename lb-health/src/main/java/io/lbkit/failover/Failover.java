@@ -4,7 +4,6 @@ import io.lbkit.Request;
 import io.lbkit.Strategy;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -18,9 +17,7 @@ import java.util.function.Function;
  * hedge, fork, background fail-back) needs the balancer's {@link RetryBudget}. A call that fails
  * after several attempts throws the last error with the earlier ones attached as suppressed.
  */
-public abstract sealed class Failover
-    permits FailFast, Retry, FailSafe, FailBack, Forking, Broadcast, PrimaryBackup, Hedged,
-        ReadWrite {
+public abstract sealed class Failover permits StatelessFailover, FailBack, Hedged {
 
   Failover() {}
 
@@ -113,18 +110,11 @@ public abstract sealed class Failover
     return new ReadWrite(new Retry(readAttempts).noBackoff());
   }
 
-  abstract <T> T execute(Engine engine, Request request, Call<T> call) throws Exception;
-
-  abstract <T> CompletableFuture<T> executeAsync(Engine engine, Request request,
-      AsyncCall<T> call);
+  /** This mode for one balancer, with whatever state it keeps per balancer. */
+  abstract Mode bind(Engine engine);
 
   /** The strategy the balancer's selector should use; tiered modes wrap the user's. */
   Strategy wrap(Strategy strategy) {
     return strategy;
-  }
-
-  /** Per-balancer state, kept by the engine and closed with the balancer if AutoCloseable. */
-  Object newState(Engine engine) {
-    return null;
   }
 }

@@ -1,7 +1,6 @@
 package io.lbkit.failover;
 
 import io.lbkit.Request;
-import io.lbkit.Server;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * The call fails only if every copy fails, with the last failure. A non-idempotent call is sent
  * once. Blocking calls run on the balancer's executor.
  */
-final class Forking extends Failover {
+final class Forking extends StatelessFailover {
   private final int n;
 
   Forking(int n) {
@@ -26,50 +25,39 @@ final class Forking extends Failover {
 
   @Override
   <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
-    Server first;
+    CallAttempt first;
     try {
-      first = engine.acquireFirst(request);
+      first = engine.beginFirst(request);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    Run<T> run = new Run<>(engine);
+    Run<T> run = new Run<>(engine, call);
     int copies = Engine.mayCopy(request) ? n : 1;
-    Request chosen = request.excluding(first);
-    run.launch(first, call);
+    Request chosen = request.excluding(first.server());
+    run.launch(first);
     for (int i = 1; i < copies && !run.promise.isDone(); i++) {
-      Server s;
-      try {
-        s = engine.acquire(chosen);
-      } catch (RuntimeException e) {
-        break; // fewer than n servers available: fork over those there are
+      CallAttempt a = engine.tryBeginCopy(chosen);
+      if (a == null) {
+        break; // fewer than n servers available, or no budget: fork over those there are
       }
-      if (!engine.budget.tryAcquire()) {
-        engine.release(s); // chosen first so that no budget is spent when no server is left
-        break;
-      }
-      chosen = chosen.excluding(s);
-      run.launch(s, call);
+      chosen = chosen.excluding(a.server());
+      run.launch(a);
     }
     run.launchedAll();
     return run.promise;
   }
 
   private static final class Run<T> extends ParallelRun<T> {
+    private final AsyncCall<T> call;
     private boolean launching = true;
 
-    Run(Engine engine) {
+    Run(Engine engine, AsyncCall<T> call) {
       super(engine);
+      this.call = call;
     }
 
-    void launch(Server s, AsyncCall<T> call) {
-      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
-      synchronized (this) {
-        attempts.add(a);
-      }
-      a.start(call, this::onEnd);
-      if (promise.isDone()) {
-        a.cancel();
-      }
+    void launch(CallAttempt a) {
+      launch(a, call, this::onEnd);
     }
 
     synchronized void launchedAll() {
@@ -77,13 +65,9 @@ final class Forking extends Failover {
       maybeFail();
     }
 
-    private void onEnd(AsyncAttempt<T> a) {
+    private void onEnd(CallAttempt a) {
       if (a.outcome.isSuccess()) {
-        if (a.error == null) {
-          promise.complete(a.result);
-        } else {
-          promise.completeExceptionally(a.error);
-        }
+        Engine.settle(a, promise);
         return;
       }
       synchronized (this) {

@@ -2,7 +2,6 @@ package io.lbkit.failover;
 
 import io.lbkit.Scheduler;
 import io.lbkit.Request;
-import io.lbkit.Server;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -54,35 +53,37 @@ public final class Hedged extends Failover {
   }
 
   @Override
-  Object newState(Engine engine) {
-    return Double.isNaN(percentile) ? null : new LatencyPercentile(percentile, delayNanos);
-  }
+  Mode bind(Engine engine) {
+    LatencyPercentile latencies =
+        Double.isNaN(percentile) ? null : new LatencyPercentile(percentile, delayNanos);
+    return new Mode() {
+      @Override
+      <T> T execute(Request request, Call<T> call) throws Exception {
+        return Engine.join(executeAsync(request, InterruptibleTask.on(engine.executor, call)));
+      }
 
-  @Override
-  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
-    return Engine.join(executeAsync(engine, request, InterruptibleTask.on(engine.executor, call)));
-  }
-
-  @Override
-  <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
-    Server first;
-    try {
-      first = engine.acquireFirst(request);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    Run<T> run = new Run<>(engine, request, call, (LatencyPercentile) engine.state());
-    synchronized (run) {
-      run.launch(first);
-      run.arm();
-    }
-    return run.promise;
+      @Override
+      <T> CompletableFuture<T> executeAsync(Request request, AsyncCall<T> call) {
+        CallAttempt first;
+        try {
+          first = engine.beginFirst(request);
+        } catch (RuntimeException e) {
+          return CompletableFuture.failedFuture(e);
+        }
+        Run<T> run = new Run<>(engine, request, call, latencies);
+        synchronized (run) {
+          run.launch(first);
+          run.arm();
+        }
+        return run.promise;
+      }
+    };
   }
 
   private final class Run<T> extends ParallelRun<T> {
     private final Request request;
     private final AsyncCall<T> call;
-    private final LatencyPercentile latencies;
+    private final LatencyPercentile latencies; // null for a fixed delay
     private Request tried;
     private int started;
     private Future<?> timer;
@@ -97,15 +98,10 @@ public final class Hedged extends Failover {
     }
 
     // With the lock held.
-    void launch(Server s) {
+    void launch(CallAttempt a) {
       started++;
-      tried = tried.excluding(s);
-      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
-      attempts.add(a);
-      a.start(call, this::onEnd);
-      if (promise.isDone()) {
-        a.cancel();
-      }
+      tried = tried.excluding(a.server());
+      launch(a, call, this::onEnd);
     }
 
     // With the lock held: the timer for the next copy, if one may be sent.
@@ -135,35 +131,24 @@ public final class Hedged extends Failover {
     }
 
     /**
-     * With the lock held: chooses a server not tried yet and, if the budget allows an extra
-     * attempt, starts a copy there. The server is chosen first so that no budget is spent when
-     * there is no other server.
+     * With the lock held: a copy on a server not tried yet, if there is one and the budget
+     * allows an extra attempt (asked only once a server was found).
      */
     private boolean startNext() {
-      Server s;
-      try {
-        s = engine.acquire(tried);
-      } catch (RuntimeException e) {
-        return false; // no other server: the copies running are all there is
+      CallAttempt a = engine.tryBeginCopy(tried);
+      if (a == null) {
+        return false; // no other server, or no budget: the copies running are all there is
       }
-      if (!engine.budget.tryAcquire()) {
-        engine.release(s);
-        return false;
-      }
-      launch(s);
+      launch(a);
       return true;
     }
 
-    private void onEnd(AsyncAttempt<T> a) {
+    private void onEnd(CallAttempt a) {
       if (a.outcome.isSuccess()) {
         if (latencies != null) {
-          latencies.record(engine.ticker.read() - a.startNanos);
+          latencies.record(engine.ticker.read() - a.startNanos());
         }
-        if (a.error == null) {
-          promise.complete(a.result);
-        } else {
-          promise.completeExceptionally(a.error);
-        }
+        Engine.settle(a, promise);
         return;
       }
       synchronized (this) {

@@ -1,6 +1,7 @@
 package io.lbkit.failover;
 
 import io.lbkit.Scheduler;
+import io.lbkit.Attempt;
 import io.lbkit.HealthTracker;
 import io.lbkit.RandomSource;
 import io.lbkit.Request;
@@ -12,6 +13,7 @@ import io.lbkit.Ticker;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.health.HealthMonitor;
 import io.lbkit.internal.Checks;
+import io.lbkit.internal.DefaultSelector;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,12 +34,12 @@ import org.slf4j.LoggerFactory;
  * Order o = lb.execute(server -> orderClient.place(server, order));
  * }</pre>
  *
- * <p>Each attempt: choose (excluding the servers this call already tried), take the server's
- * breaker permission ({@link HealthTracker#tryAcquirePermission}; a refusal means choosing again
- * without that server), {@code onStart}, the call, then {@code onSuccess} or {@code onFailure} as
- * the {@link OutcomeClassifier} decides, or {@code onCancel} for a copy that lost a race. The
- * {@link Failover} mode decides what happens next. It can also be used as a plain {@link
- * Selector}: {@code choose()} and {@code tracker()} for callers that report outcomes themselves.
+ * <p>Each attempt is an {@link Attempt}: chosen (excluding the servers this call already tried),
+ * the server's breaker permission taken (a refusal means choosing again without that server),
+ * the call made, then ended once, as a success or failure as the {@link OutcomeClassifier}
+ * decides (classified once per attempt), or as a cancel for a copy that lost a race. The {@link
+ * Failover} mode decides what happens next. It can also be used as a plain {@link Selector}:
+ * {@link #begin} for callers that make the call themselves, {@code choose()} for a bare pick.
  *
  * <p>Threading: every method is safe from any thread. {@code execute} runs the call on the
  * caller's thread, except under {@code forking} and {@code hedged}, which run blocking copies on
@@ -52,9 +54,10 @@ import org.slf4j.LoggerFactory;
 public final class LoadBalancer implements Selector, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
 
-  private final Selector selector;
+  private final DefaultSelector selector;
   private final Failover failover;
   private final Engine engine;
+  private final Mode mode;
   private final AutoCloseable ownedTracker;
   private final OwnedExecutors owned;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -73,16 +76,12 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     this.ownedTracker = ownedTracker;
     this.failover = b.failover;
     this.owned = b.scheduler == null || b.executor == null ? new OwnedExecutors() : null;
-    this.selector = Selector.builder(b.pool)
-        .strategy(failover.wrap(b.strategy))
-        .tracker(tracker)
-        .random(random)
-        .build();
+    this.selector = new DefaultSelector(b.pool, failover.wrap(b.strategy), tracker, random, null);
     RetryBudget budget = b.budget != null ? b.budget : RetryBudget.defaults(ticker);
-    this.engine = new Engine(b.pool, selector, tracker, b.classifier, budget,
+    this.engine = new Engine(selector, b.classifier, budget,
         b.scheduler != null ? b.scheduler : owned, b.executor != null ? b.executor : owned,
         random, ticker);
-    engine.state(failover.newState(engine));
+    this.mode = failover.bind(engine);
   }
 
   public static Builder builder(ServerPool pool) {
@@ -105,7 +104,7 @@ public final class LoadBalancer implements Selector, AutoCloseable {
   public <T> T execute(Request request, Call<T> call) throws Exception {
     Checks.notNull(request, "request");
     Checks.notNull(call, "call");
-    return failover.execute(engine, request, call);
+    return mode.execute(request, call);
   }
 
   /** Runs {@code call} under the failover mode without blocking; cancelling the result cancels
@@ -117,12 +116,31 @@ public final class LoadBalancer implements Selector, AutoCloseable {
   public <T> CompletableFuture<T> executeAsync(Request request, AsyncCall<T> call) {
     Checks.notNull(request, "request");
     Checks.notNull(call, "call");
-    return failover.executeAsync(engine, request, call);
+    return mode.executeAsync(request, call);
   }
 
   @Override
   public Server choose(Request request) {
     return selector.choose(request);
+  }
+
+  /**
+   * Begins one call that the caller makes and ends itself (no failover: the mode applies to
+   * {@link #execute} only): the server chosen, its breaker permission taken, its in-flight count
+   * started; the call counts toward the {@link RetryBudget} and so does its outcome.
+   *
+   * <pre>{@code
+   * try (Attempt a = lb.begin(request)) {
+   *   Response r = client.call(a.server());
+   *   a.success();
+   * }
+   * }</pre>
+   *
+   * @throws io.lbkit.NoServerAvailableException when nothing can be chosen, with the reason
+   */
+  @Override
+  public Attempt begin(Request request) {
+    return engine.beginFirst(Checks.notNull(request, "request"));
   }
 
   @Override
@@ -140,8 +158,7 @@ public final class LoadBalancer implements Selector, AutoCloseable {
 
   /** Calls waiting for a background fail-back retry; 0 in other modes. */
   public int pendingRetries() {
-    Object state = engine.state();
-    return state instanceof FailBackQueue ? ((FailBackQueue) state).pending() : 0;
+    return mode.pendingRetries();
   }
 
   @Override
@@ -149,7 +166,7 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closeQuietly(engine.state());
+    closeQuietly(mode);
     selector.close();
     closeQuietly(ownedTracker);
     closeQuietly(owned);

@@ -3,6 +3,7 @@ package io.lbkit.failover;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The bookkeeping shared by modes that run attempts side by side (forking, hedging, broadcast):
@@ -12,38 +13,53 @@ import java.util.concurrent.CompletableFuture;
 abstract class ParallelRun<T> {
   final CompletableFuture<T> promise = new CompletableFuture<>();
   final Engine engine;
-  final List<AsyncAttempt<T>> attempts = new ArrayList<>(4);
+  final List<CallAttempt> attempts = new ArrayList<>(4);
   final List<Throwable> failures = new ArrayList<>(4);
   int ended;
   /** The last failed attempt, whose error or result the caller gets if the call fails. */
-  AsyncAttempt<T> lastFailed;
+  CallAttempt lastFailed;
 
   ParallelRun(Engine engine) {
     this.engine = engine;
     promise.whenComplete((r, e) -> cancelAll());
   }
 
+  /** Publishes and starts {@code a}; {@code onEnd} hears its outcome. */
+  void launch(CallAttempt a, AsyncCall<T> call, Consumer<CallAttempt> onEnd) {
+    synchronized (this) {
+      attempts.add(a);
+    }
+    if (promise.isDone()) {
+      a.cancel();
+      return;
+    }
+    a.start(call, onEnd);
+    if (promise.isDone()) {
+      a.cancel();
+    }
+  }
+
   /** Records a finished attempt's failure; call with the lock held. */
-  void recordFailure(AsyncAttempt<T> a) {
+  void recordFailure(CallAttempt a) {
     failures.add(a.failure);
     lastFailed = a;
   }
 
   /** Completes the promise with {@code a}'s failure and the other failures suppressed. */
-  void failWith(AsyncAttempt<T> a) {
+  void failWith(CallAttempt a) {
     if (a.error == null) {
-      promise.complete(a.result);
+      promise.complete(a.result());
     } else {
       promise.completeExceptionally(Engine.withSuppressed(a.error, failures));
     }
   }
 
   void cancelAll() {
-    List<AsyncAttempt<T>> copy;
+    List<CallAttempt> copy;
     synchronized (this) {
       copy = new ArrayList<>(attempts);
     }
-    for (AsyncAttempt<T> a : copy) {
+    for (CallAttempt a : copy) {
       a.cancel();
     }
   }

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * a call, a failed attempt is retried on another server (default 2 attempts, no backoff), which
  * may be in the next tier once the tier in force is exhausted.
  */
-final class PrimaryBackup extends Failover {
+final class PrimaryBackup extends StatelessFailover {
   static final int DEFAULT_MAX_ATTEMPTS = 2;
 
   private final Retry retry;

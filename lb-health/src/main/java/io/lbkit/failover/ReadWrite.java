@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * be chosen, and retried on another server (default 3 attempts, no backoff). See {@link
  * ReadWriteStrategy}.
  */
-final class ReadWrite extends Failover {
+final class ReadWrite extends StatelessFailover {
   static final int DEFAULT_READ_ATTEMPTS = 3;
 
   private final Retry reads;

@@ -33,11 +33,20 @@ final class ReadWriteStrategy implements Strategy {
   }
 
   @Override
+  public boolean usesRamp() {
+    return inner.usesRamp();
+  }
+
+  @Override
   public String toString() {
     return "readWrite(" + inner + ")";
   }
 
   static final class Split implements Picker {
+    private static final NoServerAvailableException NO_PRIMARY_FOR_WRITE =
+        NoServerAvailableException.shared(NoServerAvailableException.Reason.NO_SERVER_IN_TIER,
+            "no primary (priority 0) server is available for a write", null);
+
     final Picker primaries; // null when no primary is available
     final Picker replicas; // null when no replica is available
 
@@ -54,13 +63,14 @@ final class ReadWriteStrategy implements Strategy {
           return s;
         }
       }
-      if (primaries == null) {
-        // Not the selector's ALL_EXCLUDED: say that no primary exists for this call.
-        throw new NoServerAvailableException(NoServerAvailableException.Reason.ALL_EJECTED,
-            "no primary (priority 0) server is available"
-                + (request.isWrite() ? " for a write" : " and no replica for a read"));
-      }
-      return primaries.pick(request);
+      return primaries == null ? null : primaries.pick(request);
+    }
+
+    @Override
+    public NoServerAvailableException refusal(Request request) {
+      // A read always has replicas or primaries here (never built over nothing): excluded.
+      return primaries == null && request.isWrite() ? NO_PRIMARY_FOR_WRITE
+          : Picker.super.refusal(request);
     }
   }
 }

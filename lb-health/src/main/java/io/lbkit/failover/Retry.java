@@ -1,9 +1,7 @@
 package io.lbkit.failover;
 
 import io.lbkit.Scheduler;
-import io.lbkit.NoServerAvailableException;
 import io.lbkit.Request;
-import io.lbkit.Server;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +23,7 @@ import java.util.concurrent.Future;
  * the last error with the earlier ones suppressed, or the last result if the last attempt returned
  * one classified as a failure. Immutable: the {@code with} methods return a new instance.
  */
-public final class Retry extends Failover {
+public final class Retry extends StatelessFailover {
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(25);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMillis(250);
   public static final double DEFAULT_MULTIPLIER = 2.0;
@@ -83,78 +81,81 @@ public final class Retry extends Failover {
     return maxAttempts;
   }
 
+  /** A single attempt: what fail-fast's asynchronous path runs. */
+  static final Retry ONCE = new Retry(1, Backoff.NONE, false);
+
   @Override
   <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
-    return runSync(engine, request, call, maxAttempts, nonIdempotent, backoff);
+    return runSync(engine, request, call, this);
   }
 
   @Override
   <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
-    return runAsync(engine, request, call, maxAttempts, nonIdempotent, backoff);
+    return runAsync(engine, request, call, this);
+  }
+
+  /**
+   * The one retry decision, for the blocking and the asynchronous loop: after attempt number
+   * {@code attempt} ended with {@code outcome}, whether another is made. A success, an {@link
+   * Error}, the last attempt or a failure the safety rules forbid repeating ends the call;
+   * otherwise the budget decides (and is spent on a yes).
+   */
+  boolean another(Engine engine, Request request, int attempt, CallAttempt ended) {
+    return !ended.outcome.isSuccess() && !(ended.error instanceof Error)
+        && attempt < maxAttempts && Engine.mayRepeat(request, ended.outcome, nonIdempotent)
+        && engine.budget.tryAcquire();
+  }
+
+  /** The wait before attempt number {@code attempt + 1}. */
+  long backoffNanos(Engine engine, int attempt) {
+    return backoff.delayNanos(attempt, engine.random);
   }
 
   /** The blocking retry loop, shared by the modes that retry in sequence. */
-  static <T> T runSync(Engine engine, Request request, Call<T> call, int maxAttempts,
-      boolean nonIdempotent, Backoff backoff) throws Exception {
-    Server s = engine.acquire(request);
+  static <T> T runSync(Engine engine, Request request, Call<T> call, Retry policy)
+      throws Exception {
+    CallAttempt a = engine.beginFirst(request);
     Request tried = request;
     List<Throwable> earlier = null;
     for (int attempt = 1; ; attempt++) {
-      long t = attempt == 1 ? engine.startFirst(s) : engine.tracker.onStart(s);
-      T result = null;
-      Throwable error = null;
-      try {
-        result = call.call(s);
-      } catch (Throwable e) {
-        error = e;
-      }
-      Outcome o = engine.classify(result, error);
-      Throwable failure = o.isSuccess() ? null : Engine.failureOf(result, error);
-      engine.report(s, t, o, failure);
-      if (o.isSuccess() || error instanceof Error || attempt >= maxAttempts
-          || !Engine.mayRepeat(request, o, nonIdempotent) || !engine.budget.tryAcquire()) {
-        return finish(result, error, earlier);
+      engine.run(a, call);
+      if (!policy.another(engine, request, attempt, a)) {
+        return Engine.outcomeOf(a, earlier);
       }
       if (earlier == null) {
-        earlier = new ArrayList<>(maxAttempts);
+        earlier = new ArrayList<>(policy.maxAttempts);
       }
-      earlier.add(failure);
-      tried = tried.excluding(s);
-      try {
-        long wait = backoff.delayNanos(attempt, engine.random);
-        if (wait > 0) {
+      earlier.add(a.failure);
+      tried = tried.excluding(a.server());
+      long wait = policy.backoffNanos(engine, attempt);
+      if (wait > 0) {
+        try {
           engine.scheduler.sleep(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          a.failure.addSuppressed(e);
+          return Engine.outcomeOf(a, earlier);
         }
-        s = engine.acquireForRetry(tried, request, s);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure.addSuppressed(e);
-        return finish(result, error, earlier);
-      } catch (NoServerAvailableException e) {
-        failure.addSuppressed(e);
-        return finish(result, error, earlier);
       }
+      CallAttempt next = engine.tryBeginRetry(tried, request, a.server());
+      if (next == null) {
+        a.failure.addSuppressed(engine.refusal(request));
+        return Engine.outcomeOf(a, earlier);
+      }
+      a = next;
     }
-  }
-
-  private static <T> T finish(T result, Throwable error, List<Throwable> earlier)
-      throws Exception {
-    if (error == null) {
-      return result;
-    }
-    throw Engine.rethrow(Engine.withSuppressed(error, earlier));
   }
 
   /** The non-blocking retry loop, shared by the modes that retry in sequence. */
   static <T> CompletableFuture<T> runAsync(Engine engine, Request request, AsyncCall<T> call,
-      int maxAttempts, boolean nonIdempotent, Backoff backoff) {
-    Server first;
+      Retry policy) {
+    CallAttempt first;
     try {
-      first = engine.acquireFirst(request);
+      first = engine.beginFirst(request);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    AsyncRun<T> run = new AsyncRun<>(engine, request, call, maxAttempts, nonIdempotent, backoff);
+    AsyncRun<T> run = new AsyncRun<>(engine, request, call, policy);
     run.promise.whenComplete((r, e) -> run.cancelRemaining());
     run.start(first);
     return run.promise;
@@ -166,50 +167,42 @@ public final class Retry extends Failover {
     private final Engine engine;
     private final Request request;
     private final AsyncCall<T> call;
-    private final int maxAttempts;
-    private final boolean nonIdempotent;
-    private final Backoff backoff;
+    private final Retry policy;
     private final List<Throwable> earlier = new ArrayList<>(2);
     private Request tried;
     private int attempt;
-    private volatile AsyncAttempt<T> current;
+    private volatile CallAttempt current;
     private volatile Future<?> timer;
 
-    AsyncRun(Engine engine, Request request, AsyncCall<T> call, int maxAttempts,
-        boolean nonIdempotent, Backoff backoff) {
+    AsyncRun(Engine engine, Request request, AsyncCall<T> call, Retry policy) {
       this.engine = engine;
       this.request = request;
       this.call = call;
-      this.maxAttempts = maxAttempts;
-      this.nonIdempotent = nonIdempotent;
-      this.backoff = backoff;
+      this.policy = policy;
       this.tried = request;
     }
 
-    void start(Server s) {
+    void start(CallAttempt a) {
+      attempt++;
+      current = a;
       if (promise.isDone()) {
-        engine.release(s);
+        a.cancel();
         return;
       }
-      attempt++;
-      AsyncAttempt<T> a = new AsyncAttempt<>(engine, s);
-      current = a;
       a.start(call, this::onEnd);
       if (promise.isDone()) {
         a.cancel();
       }
     }
 
-    private void onEnd(AsyncAttempt<T> a) {
-      Outcome o = a.outcome;
-      if (o.isSuccess() || a.error instanceof Error || attempt >= maxAttempts
-          || !Engine.mayRepeat(request, o, nonIdempotent) || !engine.budget.tryAcquire()) {
-        complete(a.result, a.error);
+    private void onEnd(CallAttempt a) {
+      if (!policy.another(engine, request, attempt, a)) {
+        complete(a);
         return;
       }
       earlier.add(a.failure);
-      tried = tried.excluding(a.server);
-      long wait = backoff.delayNanos(attempt, engine.random);
+      tried = tried.excluding(a.server());
+      long wait = policy.backoffNanos(engine, attempt);
       Runnable next = () -> retry(a);
       if (wait <= 0) {
         next.run();
@@ -218,26 +211,24 @@ public final class Retry extends Failover {
       }
     }
 
-    private void retry(AsyncAttempt<T> failed) {
+    private void retry(CallAttempt failed) {
       if (promise.isDone()) {
         return;
       }
-      Server s;
-      try {
-        s = engine.acquireForRetry(tried, request, failed.server);
-      } catch (RuntimeException e) {
-        failed.failure.addSuppressed(e);
-        complete(failed.result, failed.error);
+      CallAttempt next = engine.tryBeginRetry(tried, request, failed.server());
+      if (next == null) {
+        failed.failure.addSuppressed(engine.refusal(request));
+        complete(failed);
         return;
       }
-      start(s);
+      start(next);
     }
 
-    private void complete(T result, Throwable error) {
-      if (error == null) {
-        promise.complete(result);
+    private void complete(CallAttempt a) {
+      if (a.error == null) {
+        promise.complete(a.result());
       } else {
-        promise.completeExceptionally(Engine.withSuppressed(error, earlier));
+        promise.completeExceptionally(Engine.withSuppressed(a.error, earlier));
       }
     }
 
@@ -246,7 +237,7 @@ public final class Retry extends Failover {
       if (t != null) {
         t.cancel(false);
       }
-      AsyncAttempt<T> a = current;
+      CallAttempt a = current;
       if (a != null) {
         a.cancel();
       }

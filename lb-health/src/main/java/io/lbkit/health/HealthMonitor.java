@@ -146,7 +146,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   // ---- outcome path -------------------------------------------------------------------------
 
   @Override
-  public void onSuccess(Server server, long startNanos) {
+  public void onSuccess(Server server, long startNanos, Permit permit) {
     Checks.notNull(server, "server");
     long now = ticker.read();
     completeAt(server, startNanos, true, now);
@@ -157,8 +157,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
       if (h.consecutiveFailures.get() != 0) {
         h.consecutiveFailures.set(0);
       }
-      if (h.breaker != null) {
-        h.takePermit();
+      if (countsOnBreaker(h, permit)) {
         h.breaker.onSuccess(latency, TimeUnit.NANOSECONDS);
         observeBreaker(h, now);
       }
@@ -167,7 +166,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   }
 
   @Override
-  public void onFailure(Server server, long startNanos, Throwable error) {
+  public void onFailure(Server server, long startNanos, Permit permit, Throwable error) {
     Checks.notNull(server, "server");
     long now = ticker.read();
     completeAt(server, startNanos, false, now);
@@ -176,8 +175,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
       long latency = Math.max(0L, now - startNanos);
       record(h, latency, true, now);
       int n = h.consecutiveFailures.incrementAndGet();
-      if (h.breaker != null) {
-        h.takePermit();
+      if (countsOnBreaker(h, permit)) {
         h.breaker.onError(latency, TimeUnit.NANOSECONDS, error != null ? error : NO_CAUSE);
         observeBreaker(h, now);
       }
@@ -206,13 +204,26 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   }
 
   @Override
-  public void onCancel(Server server, long startNanos) {
-    super.onCancel(server, startNanos);
+  public void onCancel(Server server, long startNanos, Permit permit) {
+    super.onCancel(server, startNanos, permit);
     ServerHealth h = states.get(server.id());
-    if (h != null && h.breaker != null && h.takePermit()) {
+    // Only a probe gives a slot back, and only to the half-open breaker that lent it: that
+    // breaker cannot have moved on while this probe was out, as it waits for every probe's
+    // outcome (a cancel frees the slot for another probe instead).
+    if (permit == Permit.PROBE && h != null && h.breaker != null
+        && h.breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
       h.breaker.releasePermission();
     }
     afterOutcome(h, ticker.read());
+  }
+
+  /**
+   * Whether an outcome goes to the server's breaker: always, except a call admitted before the
+   * breaker went half-open, whose outcome must not stand in for a probe the breaker asked for.
+   */
+  private static boolean countsOnBreaker(ServerHealth h, Permit permit) {
+    return h.breaker != null
+        && (permit == Permit.PROBE || h.breaker.getState() != CircuitBreaker.State.HALF_OPEN);
   }
 
   /**
@@ -256,32 +267,32 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
 
   /**
    * Takes the breaker permission of {@code server}, the one actually chosen: a CLOSED breaker
-   * always admits, HALF_OPEN admits only its permitted probe calls, OPEN none. A {@code true}
-   * must be followed by exactly one of onSuccess, onFailure (both record it on the breaker with
-   * the call's duration) or onCancel (which releases it).
-   *
-   * <p>Only probe permissions (taken in HALF_OPEN) are counted for onCancel to give back: a
-   * CLOSED breaker's permission is not a resource, and counting it would let a call admitted
-   * while CLOSED and cancelled after the breaker half-opened hand the breaker a probe slot it
-   * never lent. It also keeps the common case, a closed breaker, free of two atomic updates.
+   * always admits ({@link Permit#GRANTED}), HALF_OPEN admits only its permitted probe calls
+   * ({@link Permit#PROBE}), OPEN none. The permit goes to the call's end, so a cancelled call
+   * gives back a probe slot only if it took one: a call admitted while CLOSED and cancelled after
+   * the breaker half-opened cannot let an extra probe in.
    */
   @Override
-  public boolean tryAcquirePermission(Server server) {
+  public Permit tryAcquirePermission(Server server) {
     Checks.notNull(server, "server");
     ServerHealth h = states.get(server.id());
     if (h == null || h.breaker == null) {
-      return true;
+      return Permit.GRANTED;
     }
+    CircuitBreaker.State before = h.breaker.getState();
     boolean permitted = h.breaker.tryAcquirePermission();
-    CircuitBreaker.State state = h.breaker.getState();
-    if (permitted && state == CircuitBreaker.State.HALF_OPEN) {
-      h.permits.incrementAndGet();
-    }
-    if (state != h.lastBreakerState) { // the clock is read only for a transition
+    CircuitBreaker.State after = h.breaker.getState();
+    if (after != h.lastBreakerState) { // the clock is read only for a transition
       observeBreaker(h, ticker.read());
       events.flush();
     }
-    return permitted;
+    if (!permitted) {
+      return Permit.REFUSED;
+    }
+    // Half-open on both sides of the call (or opening into it): the slot was a probe's. A closed
+    // breaker cannot go half-open in between, as that needs an open wait to pass.
+    return after == CircuitBreaker.State.HALF_OPEN && before != CircuitBreaker.State.CLOSED
+        ? Permit.PROBE : Permit.GRANTED;
   }
 
   /** Notices a breaker transition made by a call into the breaker; rebuilds the pickers. */

@@ -27,8 +27,6 @@ final class ServerHealth {
   final AtomicLong intervalRequests = new AtomicLong();
   final AtomicLong intervalFailures = new AtomicLong();
   final AtomicLong intervalLatencyNanos = new AtomicLong();
-  /** Probe permissions (taken while HALF_OPEN) by tryAcquirePermission, not yet given back. */
-  final AtomicInteger permits = new AtomicInteger();
   volatile CircuitBreaker.State lastBreakerState;
 
   // Passive ejection: under the monitor's lock.
@@ -77,18 +75,6 @@ final class ServerHealth {
   /** Choosable as far as health goes (weight aside). */
   boolean isUp(long now) {
     return !isEjectedAt(now) && checkHealthy && !breakerBlocks();
-  }
-
-  /** Gives back one permission taken by tryAcquirePermission, if any is outstanding. */
-  boolean takePermit() {
-    int n;
-    do {
-      n = permits.get();
-      if (n <= 0) {
-        return false;
-      }
-    } while (!permits.compareAndSet(n, n - 1));
-    return true;
   }
 
   @Override

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lbkit.testing.ManualTicker;
+import io.lbkit.NoServerAvailableException;
 import io.lbkit.RandomSource;
+import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.strategy.Strategies;
@@ -37,8 +39,9 @@ class BroadcastTest {
         called.add(s);
         return s.id();
       });
-      assertThat(called).containsExactlyElementsOf(servers.subList(0, 3));
-      assertThat(r).isEqualTo(servers.get(2).id());
+      assertThat(called).containsExactlyInAnyOrderElementsOf(servers.subList(0, 3));
+      assertThat(r).isEqualTo(called.get(2).id()); // the last server's answer
+      assertThat(tracker.openPermits()).isZero();
     }
   }
 
@@ -75,5 +78,37 @@ class BroadcastTest {
       calls.get(3).completeExceptionally(new IOException("one failed"));
       assertThat(r).isCompletedExceptionally();
     }
+  }
+
+  @Test
+  void goesThroughTheSelectorSoCloseDrainAndExclusionsApplyWithTheirReasons() {
+    List<Server> called = new ArrayList<>();
+    Call<String> call = s -> {
+      called.add(s);
+      return s.id();
+    };
+    LoadBalancer lb = lb();
+    Request excludingAll = Request.NONE;
+    for (Server s : servers) {
+      excludingAll = excludingAll.excluding(s);
+    }
+    Request none = excludingAll;
+    assertThatThrownBy(() -> lb.execute(none, call))
+        .isInstanceOfSatisfying(NoServerAvailableException.class,
+            e -> assertThat(e.reason()).isEqualTo(NoServerAvailableException.Reason.ALL_EXCLUDED));
+    for (Server s : servers) {
+      pool.drain(s);
+    }
+    assertThatThrownBy(() -> lb.execute(call))
+        .isInstanceOfSatisfying(NoServerAvailableException.class,
+            e -> assertThat(e.reason()).isEqualTo(NoServerAvailableException.Reason.ALL_DRAINED));
+    lb.close();
+    assertThatThrownBy(() -> lb.execute(call))
+        .isInstanceOfSatisfying(NoServerAvailableException.class,
+            e -> assertThat(e.reason()).isEqualTo(NoServerAvailableException.Reason.CLOSED));
+    assertThat(lb.executeAsync(s -> CompletableFuture.completedFuture(s.id())))
+        .isCompletedExceptionally();
+    assertThat(called).isEmpty();
+    assertThat(tracker.openPermits()).isZero();
   }
 }

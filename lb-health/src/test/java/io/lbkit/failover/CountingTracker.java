@@ -37,30 +37,30 @@ final class CountingTracker extends LoadTracker {
   }
 
   @Override
-  public boolean tryAcquirePermission(Server server) {
+  public Permit tryAcquirePermission(Server server) {
     if (refusing.contains(server.id())) {
-      return false;
+      return Permit.REFUSED;
     }
     permits.incrementAndGet();
-    return true;
+    return Permit.GRANTED;
   }
 
   @Override
-  public void onSuccess(Server server, long startNanos) {
+  public void onSuccess(Server server, long startNanos, Permit permit) {
     successes.incrementAndGet();
-    super.onSuccess(server, startNanos);
+    super.onSuccess(server, startNanos, permit);
   }
 
   @Override
-  public void onFailure(Server server, long startNanos, Throwable error) {
+  public void onFailure(Server server, long startNanos, Permit permit, Throwable error) {
     failures.incrementAndGet();
-    super.onFailure(server, startNanos, error);
+    super.onFailure(server, startNanos, permit, error);
   }
 
   @Override
-  public void onCancel(Server server, long startNanos) {
+  public void onCancel(Server server, long startNanos, Permit permit) {
     cancels.incrementAndGet();
-    super.onCancel(server, startNanos);
+    super.onCancel(server, startNanos, permit);
   }
 
   /** Permissions taken and not yet ended. */

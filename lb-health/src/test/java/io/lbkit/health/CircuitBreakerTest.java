@@ -6,20 +6,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lbkit.testing.ManualTicker;
+import io.lbkit.Attempt;
+import io.lbkit.HealthTracker;
+import io.lbkit.NoServerAvailableException;
 import io.lbkit.RandomSource;
+import io.lbkit.Request;
 import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.ServerState;
+import io.lbkit.internal.TrackedAttempt;
 import io.lbkit.strategy.Strategies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +54,11 @@ class CircuitBreakerTest {
     monitor = Fixtures.monitor(pool, Fixtures.manual().consecutiveFailures(0)
         .circuitBreakerConfig(cb).build(), ticker);
     return monitor;
+  }
+
+  /** An attempt on {@code s} with its permission taken, or null when the breaker refuses. */
+  private Attempt attempt(Server s) {
+    return TrackedAttempt.tryStart(monitor, s);
   }
 
   /** Opens a's breaker, then lets the wait pass on the fake ticker: HALF_OPEN. */
@@ -87,10 +99,8 @@ class CircuitBreakerTest {
       assertThat(monitor.isAvailable(s)).isTrue();
     }
     // a probe that fails opens its breaker again; the one after that passes it again, in panic
-    assertThat(monitor.tryAcquirePermission(a)).isTrue();
-    monitor.onFailure(a, monitor.onStart(a), new RuntimeException("still down"));
-    assertThat(monitor.tryAcquirePermission(a)).isTrue();
-    monitor.onFailure(a, monitor.onStart(a), new RuntimeException("still down"));
+    assertThat(attempt(a).failure(new RuntimeException("still down"))).isTrue();
+    assertThat(attempt(a).failure(new RuntimeException("still down"))).isTrue();
     assertThat(monitor.circuitBreaker(a).getState()).isEqualTo(CircuitBreaker.State.OPEN);
   }
 
@@ -125,44 +135,105 @@ class CircuitBreakerTest {
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService pool8 = Executors.newFixedThreadPool(8);
     try {
-      List<Future<Boolean>> results = new ArrayList<>();
+      List<Future<Attempt>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         results.add(pool8.submit(() -> {
           ready.countDown();
           go.await();
-          return monitor.tryAcquirePermission(a);
+          return attempt(a);
         }));
       }
       assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
       go.countDown();
-      int admitted = 0;
-      for (Future<Boolean> f : results) {
-        admitted += f.get(10, TimeUnit.SECONDS) ? 1 : 0;
+      List<Attempt> admitted = new ArrayList<>();
+      for (Future<Attempt> f : results) {
+        Attempt p = f.get(10, TimeUnit.SECONDS);
+        if (p != null) {
+          admitted.add(p);
+        }
       }
-      assertThat(admitted).isEqualTo(3);
+      assertThat(admitted).hasSize(3);
+      assertThat(attempt(a)).isNull();
+      // The three probes succeed: the breaker closes.
+      admitted.forEach(Attempt::success);
     } finally {
       pool8.shutdownNow();
     }
-    assertThat(monitor.tryAcquirePermission(a)).isFalse();
-    // The three probes succeed: the breaker closes.
-    for (int i = 0; i < 3; i++) {
-      monitor.onSuccess(a, monitor.onStart(a));
-    }
     assertThat(b.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void oneProbeSlotHoldsOneProbeWhileClosedEraCallsAndProbesCancelInEightThreads()
+      throws Exception {
+    monitor(1);
+    Selector selector = Selector.builder(pool).strategy(Strategies.roundRobin()).tracker(monitor)
+        .build();
+    Request onlyA = Request.NONE.excluding(servers.get(1)).excluding(servers.get(2));
+    List<Attempt> admittedWhileClosed = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      admittedWhileClosed.add(selector.begin(onlyA));
+    }
+    halfOpen();
+    int rounds = 2_000;
+    AtomicInteger probesOut = new AtomicInteger();
+    AtomicInteger mostProbesOut = new AtomicInteger();
+    AtomicInteger probes = new AtomicInteger();
+    List<NoServerAvailableException.Reason> refusals = new CopyOnWriteArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool8 = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        Attempt early = admittedWhileClosed.get(t);
+        int cancelAt = 100 + t * 211; // each thread abandons its closed-era call mid-race
+        done.add(pool8.submit(() -> {
+          go.await();
+          for (int i = 0; i < rounds; i++) {
+            if (i == cancelAt) {
+              early.cancel();
+            }
+            try {
+              Attempt probe = selector.begin(onlyA);
+              mostProbesOut.accumulateAndGet(probesOut.incrementAndGet(), Math::max);
+              probes.incrementAndGet();
+              probesOut.decrementAndGet();
+              probe.cancel();
+            } catch (NoServerAvailableException e) {
+              refusals.add(e.reason());
+            }
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool8.shutdownNow();
+      selector.close();
+    }
+    assertThat(mostProbesOut.get()).isEqualTo(1);
+    assertThat(probes.get()).isPositive();
+    assertThat(probes.get() + refusals.size()).isEqualTo(8 * rounds);
+    assertThat(refusals).containsOnly(NoServerAvailableException.Reason.NO_PROBE_SLOT);
+    assertThat(monitor.stats(a).inFlight()).isZero();
+    assertThat(monitor.circuitBreaker(a).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    assertThat(attempt(a)).isNotNull();
+    assertThat(attempt(a)).as("still exactly one probe slot").isNull();
   }
 
   @Test
   void abandonedCallGivesItsPermissionBack() {
     monitor(1);
     CircuitBreaker b = halfOpen();
-    assertThat(monitor.tryAcquirePermission(a)).isTrue();
-    long t = monitor.onStart(a);
-    assertThat(monitor.tryAcquirePermission(a)).isFalse(); // the only probe is taken
-    monitor.onCancel(a, t);
+    Attempt probe = attempt(a);
+    assertThat(probe).isNotNull();
+    assertThat(attempt(a)).isNull(); // the only probe is taken
+    probe.close(); // no end: a cancel
     assertThat(b.getMetrics().getNumberOfBufferedCalls()).isZero(); // nothing recorded
     assertThat(monitor.stats(a).inFlight()).isZero();
-    assertThat(monitor.tryAcquirePermission(a)).isTrue(); // released, not leaked
-    monitor.onSuccess(a, monitor.onStart(a));
+    assertThat(attempt(a).success()).isTrue(); // released, not leaked
     assertThat(b.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
     assertThat(monitor.stats(a).state()).isEqualTo(ServerState.SLOW_START); // ramps back up
   }
@@ -173,27 +244,28 @@ class CircuitBreakerTest {
     halfOpen();
     long t = monitor.onStart(a); // a caller that never asked for a permission
     monitor.onCancel(a, t);
-    assertThat(monitor.tryAcquirePermission(a)).isTrue();
-    assertThat(monitor.tryAcquirePermission(a)).isFalse(); // still exactly one probe
+    assertThat(attempt(a)).isNotNull();
+    assertThat(attempt(a)).isNull(); // still exactly one probe
   }
 
   @Test
   void callAdmittedWhileClosedAndCancelledWhileHalfOpenLendsNoProbe() {
     monitor(1);
-    assertThat(monitor.tryAcquirePermission(a)).isTrue(); // CLOSED: admitted, no probe taken
-    long t = monitor.onStart(a);
+    Attempt early = attempt(a); // CLOSED: admitted, no probe taken
     for (int i = 0; i < 4; i++) { // four calls, each with its permission, open the breaker
-      assertThat(monitor.tryAcquirePermission(a)).isTrue();
-      monitor.onFailure(a, monitor.onStart(a), new RuntimeException("boom"));
+      assertThat(attempt(a).failure(new RuntimeException("boom"))).isTrue();
     }
     CircuitBreaker b = monitor.circuitBreaker(a);
     assertThat(b.getState()).isEqualTo(CircuitBreaker.State.OPEN);
     ticker.advance(Duration.ofSeconds(5).plusNanos(1));
     monitor.tick();
     assertThat(b.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
-    monitor.onCancel(a, t); // the call from before the breaker opened is abandoned
-    assertThat(monitor.tryAcquirePermission(a)).isTrue();
-    assertThat(monitor.tryAcquirePermission(a)).as("still exactly one probe").isFalse();
+    early.cancel(); // the call from before the breaker opened is abandoned
+    Attempt probe = attempt(a);
+    assertThat(probe).isNotNull();
+    assertThat(attempt(a)).as("still exactly one probe").isNull();
+    assertThat(monitor.stats(a).inFlight()).isEqualTo(1); // the probe alone
+    probe.cancel();
     assertThat(monitor.stats(a).inFlight()).isZero();
   }
 
@@ -201,8 +273,7 @@ class CircuitBreakerTest {
   void failedProbeReopensTheBreaker() {
     monitor(1);
     CircuitBreaker b = halfOpen();
-    assertThat(monitor.tryAcquirePermission(a)).isTrue();
-    monitor.onFailure(a, monitor.onStart(a), new RuntimeException("still down"));
+    assertThat(attempt(a).failure(new RuntimeException("still down"))).isTrue();
     assertThat(b.getState()).isEqualTo(CircuitBreaker.State.OPEN);
     assertThat(monitor.isAvailable(a)).isFalse();
   }
@@ -212,6 +283,6 @@ class CircuitBreakerTest {
     monitor = Fixtures.monitor(pool, Fixtures.manual().circuitBreakerEnabled(false).build(),
         ticker);
     assertThat(monitor.circuitBreaker(a)).isNull();
-    assertThat(monitor.tryAcquirePermission(a)).isTrue();
+    assertThat(monitor.tryAcquirePermission(a)).isEqualTo(HealthTracker.Permit.GRANTED);
   }
 }

@@ -1,5 +1,7 @@
 package io.lbkit.reliability;
 
+import io.lbkit.Attempt;
+import io.lbkit.internal.TrackedAttempt;
 import io.lbkit.testing.ManualTicker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.RandomSource;
@@ -189,13 +191,13 @@ final class Churn {
       if (r.excludes(s)) {
         throw new AssertionError(name + ": picked excluded " + s + " for " + r);
       }
-      if (monitor.tryAcquirePermission(s)) {
+      Attempt a = TrackedAttempt.tryStart(monitor, s);
+      if (a != null) {
         permits.incrementAndGet();
-        long t = monitor.onStart(s);
         switch ((int) (i % 8)) {
-          case 0 -> monitor.onFailure(s, t, new RuntimeException("injected"));
-          case 1 -> monitor.onCancel(s, t);
-          default -> monitor.onSuccess(s, t);
+          case 0 -> a.failure(new RuntimeException("injected"));
+          case 1 -> a.cancel();
+          default -> a.success();
         }
         ends.incrementAndGet();
       }
@@ -215,9 +217,10 @@ final class Churn {
       if (g % 4 == 0) {
         Server victim = stable((g / 4) % STABLE);
         for (int f = 0; f < CONSECUTIVE_FAILURES; f++) {
-          if (monitor.tryAcquirePermission(victim)) {
+          Attempt a = TrackedAttempt.tryStart(monitor, victim);
+          if (a != null) {
             permits.incrementAndGet();
-            monitor.onFailure(victim, monitor.onStart(victim), new RuntimeException("flip"));
+            a.failure(new RuntimeException("flip"));
             ends.incrementAndGet();
           }
         }

@@ -38,10 +38,10 @@ final class CountingTracker implements HealthTracker {
   }
 
   @Override
-  public boolean tryAcquirePermission(Server server) {
-    boolean ok = delegate.tryAcquirePermission(server);
-    (ok ? permits : refusals).incrementAndGet();
-    return ok;
+  public Permit tryAcquirePermission(Server server) {
+    Permit p = delegate.tryAcquirePermission(server);
+    (p != Permit.REFUSED ? permits : refusals).incrementAndGet();
+    return p;
   }
 
   @Override
@@ -51,21 +51,21 @@ final class CountingTracker implements HealthTracker {
   }
 
   @Override
-  public void onSuccess(Server server, long startNanos) {
+  public void onSuccess(Server server, long startNanos, Permit permit) {
     successes.incrementAndGet();
-    delegate.onSuccess(server, startNanos);
+    delegate.onSuccess(server, startNanos, permit);
   }
 
   @Override
-  public void onFailure(Server server, long startNanos, Throwable error) {
+  public void onFailure(Server server, long startNanos, Permit permit, Throwable error) {
     failures.incrementAndGet();
-    delegate.onFailure(server, startNanos, error);
+    delegate.onFailure(server, startNanos, permit, error);
   }
 
   @Override
-  public void onCancel(Server server, long startNanos) {
+  public void onCancel(Server server, long startNanos, Permit permit) {
     cancels.incrementAndGet();
-    delegate.onCancel(server, startNanos);
+    delegate.onCancel(server, startNanos, permit);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.lbkit.reliability;
 
+import io.lbkit.Attempt;
+import io.lbkit.internal.TrackedAttempt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -177,10 +179,12 @@ class PermissionAccountingTest {
     // A's breaker still admits probes: none of its permits leaked.
     CircuitBreaker breaker = monitor.circuitBreaker(A);
     if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
-      assertThat(monitor.tryAcquirePermission(A)).isTrue();
-      assertThat(monitor.tryAcquirePermission(A)).isTrue();
-      monitor.onCancel(A, monitor.onStart(A));
-      monitor.onCancel(A, monitor.onStart(A));
+      Attempt p1 = TrackedAttempt.tryStart(monitor, A);
+      Attempt p2 = TrackedAttempt.tryStart(monitor, A);
+      assertThat(p1).isNotNull();
+      assertThat(p2).isNotNull();
+      p1.cancel();
+      p2.cancel();
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.lbkit.reliability;
 
+import io.lbkit.Attempt;
+import io.lbkit.internal.TrackedAttempt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -111,15 +113,17 @@ final class PoolHarness implements AutoCloseable {
     } else if (action instanceof PoolAction.Fail f) {
       Server s = member(f.index());
       for (int i = 0; s != null && i < f.times(); i++) {
-        if (monitor.tryAcquirePermission(s)) {
-          monitor.onFailure(s, monitor.onStart(s), new RuntimeException("injected"));
+        Attempt a = TrackedAttempt.tryStart(monitor, s);
+        if (a != null) {
+          a.failure(new RuntimeException("injected"));
         }
       }
     } else if (action instanceof PoolAction.Succeed s) {
       Server m = member(s.index());
       for (int i = 0; m != null && i < s.times(); i++) {
-        if (monitor.tryAcquirePermission(m)) {
-          monitor.onSuccess(m, monitor.onStart(m));
+        Attempt a = TrackedAttempt.tryStart(monitor, m);
+        if (a != null) {
+          a.success();
         }
       }
     } else if (action instanceof PoolAction.Advance a) {

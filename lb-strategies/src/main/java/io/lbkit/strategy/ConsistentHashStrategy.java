@@ -84,6 +84,12 @@ final class ConsistentHashStrategy implements Strategy {
     return config;
   }
 
+  /** Key affinity wins over slow start: the table ignores the ramp, so ramp steps rebuild nothing. */
+  @Override
+  public boolean usesRamp() {
+    return false;
+  }
+
   @Override
   public String toString() {
     return "consistentHash" + config;

@@ -30,6 +30,12 @@ final class HashStrategy implements Strategy {
     return new HashPicker(candidates);
   }
 
+  /** Key affinity wins over slow start: the table ignores the ramp, so ramp steps rebuild nothing. */
+  @Override
+  public boolean usesRamp() {
+    return false;
+  }
+
   @Override
   public String toString() {
     return "hash";

@@ -109,6 +109,12 @@ final class MaglevStrategy implements Strategy {
     return table;
   }
 
+  /** Key affinity wins over slow start: the table ignores the ramp, so ramp steps rebuild nothing. */
+  @Override
+  public boolean usesRamp() {
+    return false;
+  }
+
   @Override
   public String toString() {
     return "maglev{tableSize=" + tableSize + '}';

@@ -37,6 +37,12 @@ final class RendezvousStrategy implements Strategy {
     return new RendezvousPicker(candidates);
   }
 
+  /** Key affinity wins over slow start: the table ignores the ramp, so ramp steps rebuild nothing. */
+  @Override
+  public boolean usesRamp() {
+    return false;
+  }
+
   @Override
   public String toString() {
     return "rendezvous";

@@ -1,6 +1,6 @@
 package io.lbkit.bench.sim;
 
-import io.lbkit.HealthTracker;
+import io.lbkit.Attempt;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.Request;
 import io.lbkit.Selector;
@@ -9,22 +9,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The client side of one run: attempts through lbkit's selector and tracker to the simulated
- * servers ({@link #attempt}), and untracked sends for policies that track themselves ({@link
- * #send}). Event-loop thread only.
+ * The client side of one run: attempts through lbkit's selector ({@link Selector#begin}) to the
+ * simulated servers ({@link #attempt}), and untracked sends for policies that track themselves
+ * ({@link #send}). Event-loop thread only.
  */
 final class Client {
   private final EventQueue events;
   private final Selector selector;
-  private final HealthTracker tracker;
   private final Map<String, SimServer> byId;
   private final Recorder recorder;
 
-  Client(EventQueue events, Selector selector, HealthTracker tracker, Map<String, SimServer> byId,
-      Recorder recorder) {
+  Client(EventQueue events, Selector selector, Map<String, SimServer> byId, Recorder recorder) {
     this.events = events;
     this.selector = selector;
-    this.tracker = tracker;
     this.byId = byId;
     this.recorder = recorder;
   }
@@ -32,16 +29,15 @@ final class Client {
   /** See {@link ClientPolicy.Call#attempt}. */
   ClientPolicy.Attempt attempt(Request request, long timeoutNanos,
       ClientPolicy.AttemptListener listener) {
-    Server s = choose(request);
-    TrackedAttempt a = new TrackedAttempt(s, listener);
-    if (s == null) {
+    Attempt lb = begin(request);
+    TrackedAttempt a = new TrackedAttempt(lb, listener);
+    if (lb == null) {
       recorder.outcome(Outcome.NO_SERVER);
       a.done = true;
       listener.onDone(null, Outcome.NO_SERVER);
       return a;
     }
-    a.start = tracker.onStart(s);
-    SimServer sim = byId.get(s.id());
+    SimServer sim = byId.get(lb.server().id());
     recorder.sent(sim.index(), events.now());
     sim.receive(a::end);
     if (timeoutNanos > 0) {
@@ -50,22 +46,13 @@ final class Client {
     return a;
   }
 
-  /** Chooses a server whose tracker grants a permission, or null when none can be chosen. */
-  private Server choose(Request request) {
-    Request r = request;
-    for (int tries = 0; tries <= byId.size(); tries++) {
-      Server s;
-      try {
-        s = selector.choose(r);
-      } catch (NoServerAvailableException e) {
-        return null;
-      }
-      if (tracker.tryAcquirePermission(s)) {
-        return s;
-      }
-      r = r.excluding(s);
+  /** lbkit's attempt for {@code request}, or null when no server can be chosen. */
+  private Attempt begin(Request request) {
+    try {
+      return selector.begin(request);
+    } catch (NoServerAvailableException e) {
+      return null;
     }
-    return null;
   }
 
   /** See {@link ClientPolicy.Call#send}. */
@@ -94,21 +81,20 @@ final class Client {
     return f;
   }
 
-  /** An attempt tracked by lbkit's tracker; the first of answer, timeout or cancel wins. */
+  /** An attempt tracked by lbkit's attempt; the first of answer, timeout or cancel wins. */
   private final class TrackedAttempt implements ClientPolicy.Attempt {
-    private final Server server;
+    private final Attempt lb; // null when no server could be chosen
     private final ClientPolicy.AttemptListener listener;
-    private long start;
     private boolean done;
 
-    TrackedAttempt(Server server, ClientPolicy.AttemptListener listener) {
-      this.server = server;
+    TrackedAttempt(Attempt lb, ClientPolicy.AttemptListener listener) {
+      this.lb = lb;
       this.listener = listener;
     }
 
     @Override
     public Server server() {
-      return server;
+      return lb == null ? null : lb.server();
     }
 
     void end(Outcome outcome) {
@@ -118,18 +104,18 @@ final class Client {
       done = true;
       recorder.outcome(outcome);
       if (outcome.isSuccess()) {
-        tracker.onSuccess(server, start);
+        lb.success();
       } else {
-        tracker.onFailure(server, start, outcome.error);
+        lb.failure(outcome.error);
       }
-      listener.onDone(server, outcome);
+      listener.onDone(lb.server(), outcome);
     }
 
     @Override
     public void cancel() {
       if (!done) {
         done = true;
-        tracker.onCancel(server, start);
+        lb.cancel();
       }
     }
   }

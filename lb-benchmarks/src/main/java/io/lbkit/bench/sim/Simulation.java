@@ -85,7 +85,7 @@ public final class Simulation {
     selector = Selector.builder(pool).strategy(strategy).tracker(tracker)
         .random(RandomSource.seeded(master.nextLong())).build();
     tracker.addChangeListener(this::countEjections);
-    client = new Client(events, selector, tracker, byId, recorder);
+    client = new Client(events, selector, byId, recorder);
     policy = variant.policy().bind(new RunView(pool, strategy, tracker, selector, ticker,
         RandomSource.seeded(master.nextLong()), events));
     events.addLane(SimServer.REFUSE_NANOS);

@@ -1,0 +1,114 @@
+package io.lbkit.internal;
+
+import io.lbkit.Attempt;
+import io.lbkit.HealthTracker;
+import io.lbkit.Server;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The {@link Attempt} every selector hands out: it owns the permission it was given, so ending it
+ * gives back exactly what it took (a half-open probe slot only if it took one). Subclasses (the
+ * failover engine's) add to the outcome through {@link #ended}.
+ */
+public class TrackedAttempt implements Attempt {
+  private static final VarHandle ENDED;
+
+  static {
+    try {
+      ENDED = MethodHandles.lookup().findVarHandle(TrackedAttempt.class, "ended", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final HealthTracker tracker;
+  private final Server server;
+  private final HealthTracker.Permit permit;
+  private final long startNanos;
+  @SuppressWarnings("unused") // through ENDED
+  private volatile int ended;
+
+  /** Starts the in-flight count of {@code server}, whose {@code permit} the caller took. */
+  public TrackedAttempt(HealthTracker tracker, Server server, HealthTracker.Permit permit) {
+    this.tracker = tracker;
+    this.server = server;
+    this.permit = permit;
+    this.startNanos = tracker.onStart(server);
+  }
+
+  /**
+   * An attempt on {@code server}, chosen by the caller: its permission taken and the call
+   * started; null when the tracker refuses the permission.
+   */
+  public static TrackedAttempt tryStart(HealthTracker tracker, Server server) {
+    HealthTracker.Permit permit = tracker.tryAcquirePermission(server);
+    return permit == HealthTracker.Permit.REFUSED ? null
+        : new TrackedAttempt(tracker, server, permit);
+  }
+
+  @Override
+  public final Server server() {
+    return server;
+  }
+
+  @Override
+  public final long startNanos() {
+    return startNanos;
+  }
+
+  /** The permission this attempt holds. */
+  public final HealthTracker.Permit permit() {
+    return permit;
+  }
+
+  @Override
+  public final boolean success() {
+    if (!end()) {
+      return false;
+    }
+    tracker.onSuccess(server, startNanos, permit);
+    ended(true);
+    return true;
+  }
+
+  @Override
+  public final boolean failure(Throwable error) {
+    if (!end()) {
+      return false;
+    }
+    tracker.onFailure(server, startNanos, permit, error);
+    ended(false);
+    return true;
+  }
+
+  @Override
+  public final boolean cancel() {
+    if (!end()) {
+      return false;
+    }
+    tracker.onCancel(server, startNanos, permit);
+    cancelled();
+    return true;
+  }
+
+  @Override
+  public final boolean isEnded() {
+    return ended != 0;
+  }
+
+  private boolean end() {
+    return ENDED.compareAndSet(this, 0, 1);
+  }
+
+  /** After the tracker heard a success or failure (not a cancel): for subclasses. */
+  protected void ended(boolean success) {}
+
+  /** After the tracker heard a cancel: for subclasses (stopping the call itself). */
+  protected void cancelled() {}
+
+  @Override
+  public String toString() {
+    return "Attempt{" + server.id() + (isEnded() ? ", ended" : "") + '}';
+  }
+}
