@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * are begun through the selector one after another, each excluding those already taken, until it
  * has none left. With {@code execute} the servers are called in turn on the caller's thread, with
  * {@code executeAsync} all at once. The answer is the last server's result; on failure, the last
- * failure (an error with the others suppressed, or a result classified as a failure). Each server
+ * failure (an error as thrown, or a result classified as a failure). Each server
  * gets the call once, so this mode sends non-idempotent calls too, and it spends no retry budget:
  * the fan-out is the purpose, not a repeat.
  */
@@ -35,7 +35,6 @@ final class Broadcast extends StatelessFailover {
 
   @Override
   <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
-    List<Throwable> failures = null;
     CallAttempt last = null;
     CallAttempt lastFailed = null;
     Request rest = request;
@@ -43,17 +42,16 @@ final class Broadcast extends StatelessFailover {
     for (CallAttempt a = engine.beginFirst(request); a != null; a = engine.tryBegin(rest)) {
       rest = rest.excluding(a.server());
       engine.run(a, call);
+      if (a.abandoned) {
+        return Engine.outcomeOf(a); // interrupted: the servers not called yet are not called
+      }
       last = a;
       if (a.outcome.isSuccess() && a.error == null) {
         continue;
       }
-      if (failures == null) {
-        failures = new ArrayList<>();
-      }
-      failures.add(a.error != null ? a.error : a.failure);
       lastFailed = a;
     }
-    return Engine.outcomeOf(lastFailed != null ? lastFailed : last, failures);
+    return Engine.outcomeOf(lastFailed != null ? lastFailed : last);
   }
 
   @Override

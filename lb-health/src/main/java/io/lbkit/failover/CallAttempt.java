@@ -3,8 +3,11 @@ package io.lbkit.failover;
 import io.lbkit.HealthTracker;
 import io.lbkit.Server;
 import io.lbkit.internal.TrackedAttempt;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +25,12 @@ final class CallAttempt extends TrackedAttempt {
   Object result;
   Throwable error; // as thrown, null when the call returned
   Throwable failure; // the error, or a FailedResultException for a result judged a failure
+  /**
+   * The call was stopped by its caller, not failed by its server: an interrupt, a cancelled
+   * future, an executor that refused to run it. The attempt ended as a cancel (counted neither
+   * for nor against the server) and the call must end with {@link #error}, retrying nothing.
+   */
+  boolean abandoned;
 
   CallAttempt(Engine engine, Server server, HealthTracker.Permit permit) {
     super(engine.tracker, server, permit);
@@ -30,17 +39,42 @@ final class CallAttempt extends TrackedAttempt {
 
   /**
    * Ends the attempt with the call's result or error, classified once; null if it had already
-   * ended (a cancel won).
+   * ended (a cancel won). An abandonment ends it as a cancel; {@code callerInterrupted} says the
+   * blocking caller's thread was interrupted when the call failed.
    */
-  Outcome finish(Object r, Throwable e) {
-    Outcome o = engine.classify(r, e);
-    Throwable f = o.isSuccess() ? null : Engine.failureOf(r, e);
+  Outcome finish(Object r, Throwable e, boolean callerInterrupted) {
     result = r;
     error = e;
+    if (e != null && (callerInterrupted || isAbandonment(e))) {
+      abandoned = true;
+      failure = e;
+      outcome = Outcome.FAILURE;
+      return cancel() ? outcome : null;
+    }
+    Outcome o;
+    try {
+      o = engine.classify(r, e);
+    } catch (Error classifierError) { // a user classifier: end the attempt, then let it go
+      cancel();
+      throw classifierError;
+    }
+    Throwable f = o.isSuccess() ? null : Engine.failureOf(r, e);
     failure = f;
     outcome = o;
     boolean won = o.isSuccess() ? success() : failure(f);
     return won ? o : null;
+  }
+
+  /**
+   * Whether {@code e} says the caller stopped the call rather than the server failing it: an
+   * interrupt, a cancelled future, or an executor that would not run the call. (A blocking call
+   * that fails while its thread is interrupted counts too: see {@link Engine#run}.)
+   */
+  private static boolean isAbandonment(Throwable e) {
+    Throwable cause = DefaultClassifier.unwrap(e);
+    return cause instanceof InterruptedException || cause instanceof CancellationException
+        || cause instanceof ClosedByInterruptException
+        || cause instanceof RejectedExecutionException;
   }
 
   /**
@@ -68,7 +102,7 @@ final class CallAttempt extends TrackedAttempt {
       // A dependent stage (sendAsync(...).thenApply(...)) wraps its failure: report the cause.
       Throwable cause = e instanceof CompletionException && e.getCause() != null
           ? e.getCause() : e;
-      if (finish(r, cause) != null) {
+      if (finish(r, cause, false) != null) {
         done.accept(this);
       }
     });

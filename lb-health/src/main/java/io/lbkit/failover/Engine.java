@@ -8,10 +8,14 @@ import io.lbkit.Scheduler;
 import io.lbkit.Server;
 import io.lbkit.Ticker;
 import io.lbkit.internal.DefaultSelector;
-import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
@@ -31,6 +35,8 @@ final class Engine {
   final Ticker ticker;
   private final DefaultSelector.AttemptFactory<CallAttempt> attempts;
   private final BooleanSupplier budgetGate;
+  private final Set<Timer> timers = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   Engine(DefaultSelector selector, OutcomeClassifier classifier, RetryBudget budget,
       Scheduler scheduler, Executor executor, RandomSource random, Ticker ticker) {
@@ -97,12 +103,84 @@ final class Engine {
     return a != null ? a : tryBegin(original);
   }
 
+  /**
+   * Runs {@code task} after {@code delayNanos} on the scheduler, or {@code onDropped} instead when
+   * the timer will never fire: the scheduler refuses it (shut down), or the balancer closes
+   * first. Exactly one of the two runs, unless the returned timer is cancelled first. So a call
+   * waiting on a timer (a retry's backoff) always completes.
+   */
+  Timer schedule(Runnable task, long delayNanos, Runnable onDropped) {
+    Timer t = new Timer(task, onDropped);
+    timers.add(t);
+    if (closed) {
+      t.drop();
+      return t;
+    }
+    try {
+      t.future = scheduler.schedule(t, delayNanos);
+    } catch (RejectedExecutionException e) {
+      t.drop();
+    }
+    return t;
+  }
+
+  /** Drops every pending timer (each runs its {@code onDropped}); later ones drop at once. */
+  void close() {
+    closed = true;
+    for (Timer t : timers) {
+      t.drop();
+    }
+  }
+
+  /** A pending timer of {@link #schedule}. */
+  final class Timer implements Runnable {
+    private final Runnable task;
+    private final Runnable onDropped;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile Future<?> future;
+
+    private Timer(Runnable task, Runnable onDropped) {
+      this.task = task;
+      this.onDropped = onDropped;
+    }
+
+    @Override
+    public void run() {
+      if (done.compareAndSet(false, true)) {
+        timers.remove(this);
+        task.run();
+      }
+    }
+
+    void drop() {
+      if (done.compareAndSet(false, true)) {
+        timers.remove(this);
+        onDropped.run();
+      }
+    }
+
+    /** Neither the task nor onDropped will run. */
+    void cancel() {
+      if (done.compareAndSet(false, true)) {
+        timers.remove(this);
+        Future<?> f = future;
+        if (f != null) {
+          f.cancel(false);
+        }
+      }
+    }
+  }
+
   /** Why nothing could be begun for {@code request}. */
   NoServerAvailableException refusal(Request request) {
     return selector.refusalAfterPermits(request);
   }
 
-  /** Runs a blocking {@code call} as attempt {@code a} and ends it with its outcome. */
+  /**
+   * Runs a blocking {@code call} as attempt {@code a} and ends it with its outcome. A call that
+   * fails while the caller's thread is interrupted was stopped by the caller: the attempt ends
+   * as a cancel and the interrupt flag is left as it is.
+   */
   <T> Outcome run(CallAttempt a, Call<T> call) {
     T result = null;
     Throwable error = null;
@@ -111,7 +189,7 @@ final class Engine {
     } catch (Throwable e) {
       error = e;
     }
-    return a.finish(result, error);
+    return a.finish(result, error, error != null && Thread.currentThread().isInterrupted());
   }
 
   /**
@@ -170,27 +248,16 @@ final class Engine {
     return error != null ? error : new FailedResultException(result);
   }
 
-  /** {@code last} with each of {@code earlier} attached as suppressed (skipping itself). */
-  static Throwable withSuppressed(Throwable last, List<Throwable> earlier) {
-    if (earlier != null) {
-      for (Throwable t : earlier) {
-        if (t != last) {
-          last.addSuppressed(t);
-        }
-      }
-    }
-    return last;
-  }
-
   /**
-   * What a blocking call ends with after attempt {@code a}: its result, or its error (with {@code
-   * earlier} failures suppressed) thrown as it is.
+   * What a blocking call ends with after its last attempt {@code a}: the result, or the error
+   * thrown as it is. The user's exception objects are never modified (one instance may be thrown
+   * by every call), so earlier attempts' errors are not attached to it.
    */
-  static <T> T outcomeOf(CallAttempt a, List<Throwable> earlier) throws Exception {
+  static <T> T outcomeOf(CallAttempt a) throws Exception {
     if (a.error == null) {
       return a.result();
     }
-    throw rethrow(withSuppressed(a.error, earlier));
+    throw rethrow(a.error);
   }
 
   /** Throws {@code t} as is: unchecked ones directly, checked ones as the {@code Exception}. */

@@ -75,8 +75,8 @@ public final class FailBack extends Failover {
           return fallback(engine.refusal(request)); // nothing was chosen: nothing to retry
         }
         engine.run(a, call);
-        if (a.outcome.isSuccess()) {
-          return Engine.outcomeOf(a, null);
+        if (a.outcome.isSuccess() || a.abandoned) {
+          return Engine.outcomeOf(a);
         }
         enqueue(queue, request, a, InterruptibleTask.on(engine.executor, call));
         return fallback(a.failure);
@@ -93,7 +93,7 @@ public final class FailBack extends Failover {
           }
         }
         return Engine.runOnce(first, call, (a, promise) -> {
-          if (a.outcome.isSuccess()) {
+          if (a.outcome.isSuccess() || a.abandoned) {
             Engine.settle(a, promise);
             return;
           }

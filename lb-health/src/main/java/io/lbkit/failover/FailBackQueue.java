@@ -3,7 +3,6 @@ package io.lbkit.failover;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -27,28 +26,33 @@ final class FailBackQueue implements AutoCloseable {
     this.config = config;
   }
 
-  /** Queues a call that failed on {@code failedOn} for background retries. */
+  /**
+   * Queues a call that failed on {@code failedOn} for background retries. Adding is serialised
+   * (it is the failure path), so the queue never holds more than its limit, whatever the
+   * concurrency: the oldest is dropped first.
+   */
   <T> void add(Request request, AsyncCall<T> call, Server failedOn) {
-    if (closed) {
-      return;
-    }
     Pending<T> p = new Pending<>(request, call, failedOn);
-    size.incrementAndGet();
-    pending.addLast(p);
-    while (size.get() > config.maxPending) {
-      Pending<?> oldest = pending.peekFirst();
-      if (oldest == null) {
-        break;
+    Pending<?> dropped = null;
+    synchronized (this) {
+      if (closed) {
+        return;
       }
-      if (oldest.drop()) {
-        log.warn("fail-back queue full ({} pending): dropped the oldest retry of {}",
-            config.maxPending, oldest.request);
+      if (size.get() >= config.maxPending) {
+        dropped = pending.peekFirst();
+        if (dropped != null) {
+          dropped.finish();
+        }
       }
+      size.incrementAndGet();
+      pending.addLast(p);
+    }
+    if (dropped != null) {
+      dropped.stop();
+      log.warn("fail-back queue full ({} pending): dropped the oldest retry of {}",
+          config.maxPending, dropped.request);
     }
     p.scheduleNext();
-    if (closed) {
-      p.drop(); // close() ran while this one was being added
-    }
   }
 
   /** Calls waiting for, or running, a background retry. */
@@ -58,7 +62,9 @@ final class FailBackQueue implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
+    synchronized (this) {
+      closed = true;
+    }
     Pending<?> p;
     while ((p = pending.peekFirst()) != null) {
       p.drop();
@@ -72,7 +78,7 @@ final class FailBackQueue implements AutoCloseable {
     private Request tried;
     private Server last;
     private int retries;
-    private volatile Future<?> timer;
+    private volatile Engine.Timer timer;
     private volatile CallAttempt current;
 
     Pending(Request request, AsyncCall<T> call, Server failedOn) {
@@ -92,9 +98,10 @@ final class FailBackQueue implements AutoCloseable {
         return;
       }
       long wait = config.backoff.delayNanos(retries + 1, engine.random);
-      timer = engine.scheduler.schedule(this::retry, wait);
+      // A timer that never fires (closed, scheduler shut down) takes the call off the queue.
+      timer = engine.schedule(this::retry, wait, this::finish);
       if (finished.get()) {
-        timer.cancel(false); // dropped while scheduling
+        timer.cancel(); // dropped while scheduling
       }
     }
 
@@ -134,7 +141,7 @@ final class FailBackQueue implements AutoCloseable {
     }
 
     /** Leaves the queue; true for the one caller that made it leave. */
-    private boolean finish() {
+    boolean finish() {
       if (!finished.compareAndSet(false, true)) {
         return false;
       }
@@ -144,17 +151,21 @@ final class FailBackQueue implements AutoCloseable {
     }
 
     /** Leaves the queue and stops its timer and any running attempt. */
-    boolean drop() {
-      boolean first = finish();
-      Future<?> t = timer;
+    void drop() {
+      finish();
+      stop();
+    }
+
+    /** Stops the timer and any running attempt. */
+    void stop() {
+      Engine.Timer t = timer;
       if (t != null) {
-        t.cancel(false);
+        t.cancel();
       }
       CallAttempt a = current;
       if (a != null) {
         a.cancel();
       }
-      return first;
     }
   }
 }

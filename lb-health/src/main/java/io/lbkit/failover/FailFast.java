@@ -13,7 +13,7 @@ final class FailFast extends StatelessFailover {
   <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
     CallAttempt a = engine.beginFirst(request);
     engine.run(a, call);
-    return Engine.outcomeOf(a, null);
+    return Engine.outcomeOf(a);
   }
 
   @Override

@@ -28,7 +28,10 @@ final class FailSafe extends StatelessFailover {
       return fallback(request, engine.refusal(request));
     }
     engine.run(a, call);
-    return a.outcome.isSuccess() ? Engine.outcomeOf(a, null) : fallback(request, a.failure);
+    // An answer (or an error the classifier calls one) and a call its caller stopped are not
+    // failures to hide behind the fallback.
+    return a.outcome.isSuccess() || a.abandoned ? Engine.outcomeOf(a)
+        : fallback(request, a.failure);
   }
 
   @Override
@@ -42,7 +45,7 @@ final class FailSafe extends StatelessFailover {
       }
     }
     return Engine.runOnce(first, call, (a, promise) -> {
-      if (a.outcome.isSuccess()) {
+      if (a.outcome.isSuccess() || a.abandoned) {
         Engine.settle(a, promise);
       } else {
         promise.complete(fallback(request, a.failure));

@@ -2,8 +2,8 @@ package io.lbkit.failover;
 
 /**
  * Stands for an attempt that returned normally but whose result the {@link OutcomeClassifier}
- * judged a failure (an HTTP 503 response, say). It is what health tracking receives as the error,
- * and what appears among the suppressed exceptions of a later error. When a call ends on such an
+ * judged a failure (an HTTP 503 response, say). It is what health tracking receives as the error.
+ * When a call ends on such an
  * attempt the caller gets the result itself, not this exception (as a proxy passes on the last
  * upstream response).
  */

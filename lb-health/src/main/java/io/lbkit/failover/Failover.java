@@ -15,7 +15,8 @@ import java.util.function.Function;
  * the mode was told it may repeat such calls; a non-idempotent call that timed out is never
  * repeated, and a non-idempotent call is never hedged or forked. Every extra attempt (retry,
  * hedge, fork, background fail-back) needs the balancer's {@link RetryBudget}. A call that fails
- * after several attempts throws the last error with the earlier ones attached as suppressed.
+ * after several attempts throws the last error as it was thrown. A call its caller stops (an
+ * interrupt, a cancelled future) ends its attempt as a cancel and is not retried.
  */
 public abstract sealed class Failover permits StatelessFailover, FailBack, Hedged {
 

@@ -66,18 +66,20 @@ final class Forking extends StatelessFailover {
     }
 
     private void onEnd(CallAttempt a) {
-      if (a.outcome.isSuccess()) {
+      if (a.outcome.isSuccess() && !a.abandoned) {
         Engine.settle(a, promise);
         return;
       }
       synchronized (this) {
         ended++;
-        recordFailure(a);
+        if (!a.abandoned || lastFailed == null) {
+          recordFailure(a); // a copy the caller's side stopped is the answer only if alone
+        }
         maybeFail();
       }
     }
 
-    // With the lock held: every copy launched has failed.
+    // With the lock held: every copy launched has ended without a success.
     private void maybeFail() {
       if (!launching && ended == attempts.size() && lastFailed != null) {
         failWith(lastFailed);

@@ -5,7 +5,6 @@ import io.lbkit.Request;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 
 /**
  * Hedged requests (Dean and Barroso, The Tail at Scale): the call goes to one server; if no
@@ -86,7 +85,7 @@ public final class Hedged extends Failover {
     private final LatencyPercentile latencies; // null for a fixed delay
     private Request tried;
     private int started;
-    private Future<?> timer;
+    private Engine.Timer timer;
 
     Run(Engine engine, Request request, AsyncCall<T> call, LatencyPercentile latencies) {
       super(engine);
@@ -110,12 +109,14 @@ public final class Hedged extends Failover {
         return;
       }
       long delay = latencies != null ? latencies.delayNanos() : delayNanos;
-      timer = engine.scheduler.schedule(this::hedge, delay);
+      // A timer that never fires (closed, scheduler shut down) means no hedge: the copies
+      // running are the call.
+      timer = engine.schedule(this::hedge, delay, () -> { });
     }
 
     private synchronized void disarm() {
       if (timer != null) {
-        timer.cancel(false);
+        timer.cancel();
         timer = null;
       }
     }
@@ -144,6 +145,18 @@ public final class Hedged extends Failover {
     }
 
     private void onEnd(CallAttempt a) {
+      if (a.abandoned) {
+        synchronized (this) {
+          ended++;
+          if (lastFailed == null) {
+            recordFailure(a);
+          }
+          if (ended >= started && !promise.isDone()) {
+            failWith(lastFailed); // nothing else running: the call stops here, no new copy
+          }
+        }
+        return;
+      }
       if (a.outcome.isSuccess()) {
         if (latencies != null) {
           latencies.record(engine.ticker.read() - a.startNanos());

@@ -93,7 +93,7 @@ public final class LoadBalancer implements Selector, AutoCloseable {
    *
    * @return the successful result, or the last result if the last attempt returned one that the
    *     classifier judged a failure (fail-safe and fail-back modes: the fallback)
-   * @throws Exception the last attempt's error, earlier ones attached as suppressed; or {@code
+   * @throws Exception the last attempt's error, as thrown; or {@code
    *     NoServerAvailableException} when no server could be chosen
    */
   public <T> T execute(Call<T> call) throws Exception {
@@ -168,6 +168,7 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     }
     closeQuietly(mode);
     selector.close();
+    engine.close(); // calls waiting on a timer end now instead of never
     closeQuietly(ownedTracker);
     closeQuietly(owned);
   }

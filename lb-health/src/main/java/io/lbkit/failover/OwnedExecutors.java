@@ -66,7 +66,7 @@ final class OwnedExecutors implements Scheduler, Executor, AutoCloseable {
       timer.shutdownNow();
     }
     if (calls != null) {
-      calls.shutdownNow();
+      calls.shutdown(); // calls running now finish: closing must not fail them as interrupted
     }
   }
 

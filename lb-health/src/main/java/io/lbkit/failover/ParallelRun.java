@@ -14,7 +14,6 @@ abstract class ParallelRun<T> {
   final CompletableFuture<T> promise = new CompletableFuture<>();
   final Engine engine;
   final List<CallAttempt> attempts = new ArrayList<>(4);
-  final List<Throwable> failures = new ArrayList<>(4);
   int ended;
   /** The last failed attempt, whose error or result the caller gets if the call fails. */
   CallAttempt lastFailed;
@@ -41,17 +40,12 @@ abstract class ParallelRun<T> {
 
   /** Records a finished attempt's failure; call with the lock held. */
   void recordFailure(CallAttempt a) {
-    failures.add(a.failure);
     lastFailed = a;
   }
 
-  /** Completes the promise with {@code a}'s failure and the other failures suppressed. */
+  /** Completes the promise with {@code a}'s failure: its error as thrown, or its result. */
   void failWith(CallAttempt a) {
-    if (a.error == null) {
-      promise.complete(a.result());
-    } else {
-      promise.completeExceptionally(Engine.withSuppressed(a.error, failures));
-    }
+    Engine.settle(a, promise);
   }
 
   void cancelAll() {

@@ -4,10 +4,7 @@ import io.lbkit.Scheduler;
 import io.lbkit.Request;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 
 /**
  * Dubbo's failover mode, with the safety rules Dubbo lacks: up to {@code maxAttempts} attempts
@@ -20,7 +17,7 @@ import java.util.concurrent.Future;
  *
  * <p>An attempt is repeated only if the failure allows it ({@link Failover} safety rules) and the
  * {@link RetryBudget} grants it. When the attempts are spent, the caller gets the last outcome:
- * the last error with the earlier ones suppressed, or the last result if the last attempt returned
+ * the last error as it was thrown, or the last result if the last attempt returned
  * one classified as a failure. Immutable: the {@code with} methods return a new instance.
  */
 public final class Retry extends StatelessFailover {
@@ -96,12 +93,12 @@ public final class Retry extends StatelessFailover {
 
   /**
    * The one retry decision, for the blocking and the asynchronous loop: after attempt number
-   * {@code attempt} ended with {@code outcome}, whether another is made. A success, an {@link
-   * Error}, the last attempt or a failure the safety rules forbid repeating ends the call;
-   * otherwise the budget decides (and is spent on a yes).
+   * {@code attempt} ended, whether another is made. A success, an abandoned call (interrupted or
+   * cancelled by its caller), an {@link Error}, the last attempt or a failure the safety rules
+   * forbid repeating ends the call; otherwise the budget decides (and is spent on a yes).
    */
   boolean another(Engine engine, Request request, int attempt, CallAttempt ended) {
-    return !ended.outcome.isSuccess() && !(ended.error instanceof Error)
+    return !ended.abandoned && !ended.outcome.isSuccess() && !(ended.error instanceof Error)
         && attempt < maxAttempts && Engine.mayRepeat(request, ended.outcome, nonIdempotent)
         && engine.budget.tryAcquire();
   }
@@ -111,21 +108,19 @@ public final class Retry extends StatelessFailover {
     return backoff.delayNanos(attempt, engine.random);
   }
 
-  /** The blocking retry loop, shared by the modes that retry in sequence. */
+  /**
+   * The blocking retry loop, shared by the modes that retry in sequence. An interrupt during a
+   * backoff wait ends the call with the last attempt's outcome and the interrupt flag set.
+   */
   static <T> T runSync(Engine engine, Request request, Call<T> call, Retry policy)
       throws Exception {
     CallAttempt a = engine.beginFirst(request);
     Request tried = request;
-    List<Throwable> earlier = null;
     for (int attempt = 1; ; attempt++) {
       engine.run(a, call);
       if (!policy.another(engine, request, attempt, a)) {
-        return Engine.outcomeOf(a, earlier);
+        return Engine.outcomeOf(a);
       }
-      if (earlier == null) {
-        earlier = new ArrayList<>(policy.maxAttempts);
-      }
-      earlier.add(a.failure);
       tried = tried.excluding(a.server());
       long wait = policy.backoffNanos(engine, attempt);
       if (wait > 0) {
@@ -133,14 +128,12 @@ public final class Retry extends StatelessFailover {
           engine.scheduler.sleep(wait);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          a.failure.addSuppressed(e);
-          return Engine.outcomeOf(a, earlier);
+          return Engine.outcomeOf(a);
         }
       }
       CallAttempt next = engine.tryBeginRetry(tried, request, a.server());
       if (next == null) {
-        a.failure.addSuppressed(engine.refusal(request));
-        return Engine.outcomeOf(a, earlier);
+        return Engine.outcomeOf(a); // nothing left to retry on: the last outcome stands
       }
       a = next;
     }
@@ -168,11 +161,10 @@ public final class Retry extends StatelessFailover {
     private final Request request;
     private final AsyncCall<T> call;
     private final Retry policy;
-    private final List<Throwable> earlier = new ArrayList<>(2);
     private Request tried;
     private int attempt;
     private volatile CallAttempt current;
-    private volatile Future<?> timer;
+    private volatile Engine.Timer timer;
 
     AsyncRun(Engine engine, Request request, AsyncCall<T> call, Retry policy) {
       this.engine = engine;
@@ -200,14 +192,14 @@ public final class Retry extends StatelessFailover {
         complete(a);
         return;
       }
-      earlier.add(a.failure);
       tried = tried.excluding(a.server());
       long wait = policy.backoffNanos(engine, attempt);
-      Runnable next = () -> retry(a);
       if (wait <= 0) {
-        next.run();
+        retry(a);
       } else {
-        timer = engine.scheduler.schedule(next, wait);
+        // If the timer never fires (balancer closed, scheduler shut down), the call ends with
+        // this attempt's outcome rather than never.
+        timer = engine.schedule(() -> retry(a), wait, () -> complete(a));
       }
     }
 
@@ -217,8 +209,7 @@ public final class Retry extends StatelessFailover {
       }
       CallAttempt next = engine.tryBeginRetry(tried, request, failed.server());
       if (next == null) {
-        failed.failure.addSuppressed(engine.refusal(request));
-        complete(failed);
+        complete(failed); // nothing left to retry on: the last outcome stands
         return;
       }
       start(next);
@@ -228,14 +219,14 @@ public final class Retry extends StatelessFailover {
       if (a.error == null) {
         promise.complete(a.result());
       } else {
-        promise.completeExceptionally(Engine.withSuppressed(a.error, earlier));
+        promise.completeExceptionally(a.error);
       }
     }
 
     void cancelRemaining() {
-      Future<?> t = timer;
+      Engine.Timer t = timer;
       if (t != null) {
-        t.cancel(false);
+        t.cancel();
       }
       CallAttempt a = current;
       if (a != null) {

@@ -34,13 +34,14 @@ public abstract sealed class RetryBudget
    * extra attempts are allowed only while the tokens are above {@code maxTokens / 2}. Tokens are
    * kept to three decimals, as gRPC does.
    *
-   * @param maxTokens in (0, 1000]
-   * @param tokenRatio in (0, maxTokens]; gRPC allows (0, 1]
+   * @param maxTokens in [0.001, 1000]: tokens are kept to three decimals, so less is nothing
+   * @param tokenRatio in [0.001, maxTokens]; gRPC allows (0, 1]
    */
   public static RetryBudget tokenBucket(double maxTokens, double tokenRatio) {
-    Checks.argument(maxTokens > 0 && maxTokens <= 1000, "maxTokens", maxTokens, "in (0, 1000]");
-    Checks.argument(tokenRatio > 0 && tokenRatio <= maxTokens, "tokenRatio", tokenRatio,
-        "in (0, maxTokens]");
+    Checks.argument(maxTokens >= 0.001 && maxTokens <= 1000, "maxTokens", maxTokens,
+        "in [0.001, 1000]");
+    Checks.argument(tokenRatio >= 0.001 && tokenRatio <= maxTokens, "tokenRatio", tokenRatio,
+        "in [0.001, maxTokens]");
     return new TokenBucketBudget(maxTokens, tokenRatio);
   }
 

@@ -19,8 +19,8 @@
  *       repeated, and non-idempotent calls are never hedged or forked.
  *   <li><b>Failed results.</b> A result the classifier calls a failure (HTTP 503) is retried like
  *       an error; if the last attempt ends that way the caller gets that result, as a proxy
- *       passes on the last upstream response. Errors end as the last error with the earlier
- *       failures suppressed. {@code execute} declares {@code throws Exception} so that the
+ *       passes on the last upstream response. Errors end as the last error, as thrown (never
+ *       modified). {@code execute} declares {@code throws Exception} so that the
  *       call's own checked exception reaches the caller unwrapped.
  *   <li><b>Every server tried.</b> A retry never goes to a server this call already tried while
  *       an untried one is available; when all have been tried, it goes to any server but the

@@ -118,9 +118,12 @@ class RetryBudgetTest {
   @Test
   void badBudgetSettingsNameTheField() {
     assertThatThrownBy(() -> RetryBudget.tokenBucket(4, 0))
-        .hasMessage("tokenRatio: 0.0 (expected: in (0, maxTokens])");
+        .hasMessage("tokenRatio: 0.0 (expected: in [0.001, maxTokens])");
     assertThatThrownBy(() -> RetryBudget.tokenBucket(0, 0.5))
-        .hasMessage("maxTokens: 0.0 (expected: in (0, 1000])");
+        .hasMessage("maxTokens: 0.0 (expected: in [0.001, 1000])");
+    // Tokens are kept to three decimals: a bucket that rounds to nothing would never retry.
+    assertThatThrownBy(() -> RetryBudget.tokenBucket(0.0001, 0.0001))
+        .hasMessage("maxTokens: 1.0E-4 (expected: in [0.001, 1000])");
     assertThatThrownBy(() -> RetryBudget.percentage(-0.1, 10, Duration.ofSeconds(10)))
         .hasMessage("percent: -0.1 (expected: in [0, 1000])");
     assertThatThrownBy(() -> RetryBudget.percentage(0.2, -1, Duration.ofSeconds(10)))

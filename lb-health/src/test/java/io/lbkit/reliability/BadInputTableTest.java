@@ -284,9 +284,9 @@ class BadInputTableTest {
     ServerPool pool = ServerPool.of(A, B);
     Supplier<Object> state = pool::snapshot;
     t.add(new Case("RetryBudget", "tokenBucket maxTokens 0", IllegalArgumentException.class,
-        "maxTokens: 0.0 (expected: in (0, 1000])", state, () -> RetryBudget.tokenBucket(0, 1)));
+        "maxTokens: 0.0 (expected: in [0.001, 1000])", state, () -> RetryBudget.tokenBucket(0, 1)));
     t.add(new Case("RetryBudget", "tokenBucket ratio above max", IllegalArgumentException.class,
-        "tokenRatio: 11.0 (expected: in (0, maxTokens])", state,
+        "tokenRatio: 11.0 (expected: in [0.001, maxTokens])", state,
         () -> RetryBudget.tokenBucket(10, 11)));
     t.add(new Case("RetryBudget", "percentage ttl 61 s", IllegalArgumentException.class,
         "ttl: PT1M1S (expected: in [1s, 60s])", state,
