@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class CallPathBenchmark {
-  private static final Call<Server> NO_OP = server -> server;
+  private static final Call<Server, RuntimeException> NO_OP = server -> server;
 
   @Param({"16"})
   int servers;

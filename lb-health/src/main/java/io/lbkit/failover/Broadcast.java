@@ -34,7 +34,8 @@ final class Broadcast extends StatelessFailover {
   }
 
   @Override
-  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
+  <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
+      throws E {
     CallAttempt last = null;
     CallAttempt lastFailed = null;
     Request rest = request;

@@ -7,9 +7,14 @@ import io.lbkit.Server;
  * run more than once (on different servers) under a failover mode, and under {@code forking} or
  * {@code hedged} on a pool thread, where it is interrupted when another copy wins.
  *
+ * <p>Generic in the checked exception it throws, so that {@code execute} throws exactly that: a
+ * lambda whose client call throws {@code IOException} makes {@code execute} throw {@code
+ * IOException}, and one that throws nothing checked makes it throw nothing checked.
+ *
  * @param <T> the result type
+ * @param <E> the checked exception the call may throw
  */
 @FunctionalInterface
-public interface Call<T> {
-  T call(Server server) throws Exception;
+public interface Call<T, E extends Exception> {
+  T call(Server server) throws E;
 }

@@ -10,6 +10,7 @@ import io.lbkit.Ticker;
 import io.lbkit.internal.DefaultSelector;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -181,7 +182,7 @@ final class Engine {
    * fails while the caller's thread is interrupted was stopped by the caller: the attempt ends
    * as a cancel and the interrupt flag is left as it is.
    */
-  <T> Outcome run(CallAttempt a, Call<T> call) {
+  <T> Outcome run(CallAttempt a, Call<T, ?> call) {
     T result = null;
     Throwable error = null;
     try {
@@ -253,33 +254,40 @@ final class Engine {
    * thrown as it is. The user's exception objects are never modified (one instance may be thrown
    * by every call), so earlier attempts' errors are not attached to it.
    */
-  static <T> T outcomeOf(CallAttempt a) throws Exception {
+  static <T, E extends Exception> T outcomeOf(CallAttempt a) throws E {
     if (a.error == null) {
       return a.result();
     }
-    throw rethrow(a.error);
+    throw Engine.<E>rethrow(a.error);
   }
 
-  /** Throws {@code t} as is: unchecked ones directly, checked ones as the {@code Exception}. */
-  static Exception rethrow(Throwable t) {
-    if (t instanceof RuntimeException) {
-      throw (RuntimeException) t;
-    }
-    if (t instanceof Error) {
-      throw (Error) t;
-    }
-    return t instanceof Exception ? (Exception) t : new ExecutionException(t);
+  /**
+   * Throws {@code t} as it is. It came from a {@code Call<T, E>}, so it is an {@code E}, unchecked,
+   * or something the call threw past its own signature, which goes on the same way.
+   */
+  @SuppressWarnings("unchecked")
+  static <E extends Exception> E rethrow(Throwable t) throws E {
+    throw (E) t;
   }
 
-  /** Waits for {@code future} and returns its value or throws its failure unwrapped. */
-  static <T> T join(CompletableFuture<T> future) throws Exception {
+  /**
+   * Waits for {@code future} (the copies of a blocking forked or hedged call) and returns its
+   * value or throws its failure unwrapped. If the waiting caller is interrupted, the copies are
+   * cancelled, the interrupt flag is set again and the call ends with a {@link
+   * CancellationException} whose cause is the interrupt (the call's own signature has no room
+   * for an {@code InterruptedException}).
+   */
+  static <T, E extends Exception> T join(CompletableFuture<T> future) throws E {
     try {
       return future.get();
     } catch (InterruptedException e) {
       future.cancel(true);
-      throw e;
+      Thread.currentThread().interrupt();
+      CancellationException stop = new CancellationException("interrupted while waiting");
+      stop.initCause(e);
+      throw stop;
     } catch (ExecutionException e) {
-      throw rethrow(e.getCause() != null ? e.getCause() : e);
+      throw Engine.<E>rethrow(e.getCause() != null ? e.getCause() : e);
     }
   }
 }

@@ -69,7 +69,7 @@ public final class FailBack extends Failover {
     FailBackQueue queue = new FailBackQueue(engine, this);
     return new Mode() {
       @Override
-      <T> T execute(Request request, Call<T> call) throws Exception {
+      <T, E extends Exception> T execute(Request request, Call<T, E> call) throws E {
         CallAttempt a = engine.tryBeginFirst(request);
         if (a == null) {
           return fallback(engine.refusal(request)); // nothing was chosen: nothing to retry

@@ -10,7 +10,8 @@ final class FailFast extends StatelessFailover {
   private FailFast() {}
 
   @Override
-  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
+  <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
+      throws E {
     CallAttempt a = engine.beginFirst(request);
     engine.run(a, call);
     return Engine.outcomeOf(a);

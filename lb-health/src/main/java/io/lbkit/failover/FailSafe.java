@@ -22,7 +22,8 @@ final class FailSafe extends StatelessFailover {
   }
 
   @Override
-  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
+  <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
+      throws E {
     CallAttempt a = engine.tryBeginFirst(request);
     if (a == null) {
       return fallback(request, engine.refusal(request));

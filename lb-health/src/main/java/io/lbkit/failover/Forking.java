@@ -19,7 +19,8 @@ final class Forking extends StatelessFailover {
   }
 
   @Override
-  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
+  <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
+      throws E {
     return Engine.join(executeAsync(engine, request, InterruptibleTask.on(engine.executor, call)));
   }
 

@@ -57,7 +57,7 @@ public final class Hedged extends Failover {
         Double.isNaN(percentile) ? null : new LatencyPercentile(percentile, delayNanos);
     return new Mode() {
       @Override
-      <T> T execute(Request request, Call<T> call) throws Exception {
+      <T, E extends Exception> T execute(Request request, Call<T, E> call) throws E {
         return Engine.join(executeAsync(request, InterruptibleTask.on(engine.executor, call)));
       }
 

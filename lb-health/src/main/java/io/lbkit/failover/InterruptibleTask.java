@@ -12,18 +12,18 @@ import java.util.concurrent.RejectedExecutionException;
  * pool thread's next task.
  */
 final class InterruptibleTask<T> extends CompletableFuture<T> implements Runnable {
-  private final Call<T> call;
+  private final Call<T, ?> call;
   private final Server server;
   private final Object lock = new Object();
   private Thread runner; // guarded by lock
 
-  private InterruptibleTask(Call<T> call, Server server) {
+  private InterruptibleTask(Call<T, ?> call, Server server) {
     this.call = call;
     this.server = server;
   }
 
   /** An {@link AsyncCall} that runs {@code call} on {@code executor}. */
-  static <T> AsyncCall<T> on(Executor executor, Call<T> call) {
+  static <T> AsyncCall<T> on(Executor executor, Call<T, ?> call) {
     return server -> {
       InterruptibleTask<T> task = new InterruptibleTask<>(call, server);
       try {

@@ -93,15 +93,15 @@ public final class LoadBalancer implements Selector, AutoCloseable {
    *
    * @return the successful result, or the last result if the last attempt returned one that the
    *     classifier judged a failure (fail-safe and fail-back modes: the fallback)
-   * @throws Exception the last attempt's error, as thrown; or {@code
-   *     NoServerAvailableException} when no server could be chosen
+   * @throws E the last attempt's error, as thrown; or {@code NoServerAvailableException} when no
+   *     server could be chosen
    */
-  public <T> T execute(Call<T> call) throws Exception {
+  public <T, E extends Exception> T execute(Call<T, E> call) throws E {
     return execute(Request.NONE, call);
   }
 
   /** As {@link #execute(Call)}, for {@code request} (hash key, idempotency, read or write). */
-  public <T> T execute(Request request, Call<T> call) throws Exception {
+  public <T, E extends Exception> T execute(Request request, Call<T, E> call) throws E {
     Checks.notNull(request, "request");
     Checks.notNull(call, "call");
     return mode.execute(request, call);

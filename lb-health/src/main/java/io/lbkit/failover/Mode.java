@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  */
 abstract class Mode implements AutoCloseable {
 
-  abstract <T> T execute(Request request, Call<T> call) throws Exception;
+  abstract <T, E extends Exception> T execute(Request request, Call<T, E> call) throws E;
 
   abstract <T> CompletableFuture<T> executeAsync(Request request, AsyncCall<T> call);
 

@@ -27,7 +27,8 @@ final class PrimaryBackup extends StatelessFailover {
   }
 
   @Override
-  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
+  <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
+      throws E {
     return retry.execute(engine, request, call);
   }
 

@@ -26,7 +26,8 @@ final class ReadWrite extends StatelessFailover {
   }
 
   @Override
-  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
+  <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
+      throws E {
     return request.isWrite() ? FailFast.INSTANCE.execute(engine, request, call)
         : reads.execute(engine, request, call);
   }

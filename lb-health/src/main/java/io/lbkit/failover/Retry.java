@@ -82,7 +82,8 @@ public final class Retry extends StatelessFailover {
   static final Retry ONCE = new Retry(1, Backoff.NONE, false);
 
   @Override
-  <T> T execute(Engine engine, Request request, Call<T> call) throws Exception {
+  <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
+      throws E {
     return runSync(engine, request, call, this);
   }
 
@@ -112,8 +113,8 @@ public final class Retry extends StatelessFailover {
    * The blocking retry loop, shared by the modes that retry in sequence. An interrupt during a
    * backoff wait ends the call with the last attempt's outcome and the interrupt flag set.
    */
-  static <T> T runSync(Engine engine, Request request, Call<T> call, Retry policy)
-      throws Exception {
+  static <T, E extends Exception> T runSync(Engine engine, Request request, Call<T, E> call,
+      Retry policy) throws E {
     CallAttempt a = engine.beginFirst(request);
     Request tried = request;
     for (int attempt = 1; ; attempt++) {

@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
 abstract sealed class StatelessFailover extends Failover
     permits FailFast, Retry, FailSafe, Forking, Broadcast, PrimaryBackup, ReadWrite {
 
-  abstract <T> T execute(Engine engine, Request request, Call<T> call) throws Exception;
+  abstract <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
+      throws E;
 
   abstract <T> CompletableFuture<T> executeAsync(Engine engine, Request request,
       AsyncCall<T> call);
@@ -16,7 +17,7 @@ abstract sealed class StatelessFailover extends Failover
   final Mode bind(Engine engine) {
     return new Mode() {
       @Override
-      <T> T execute(Request request, Call<T> call) throws Exception {
+      <T, E extends Exception> T execute(Request request, Call<T, E> call) throws E {
         return StatelessFailover.this.execute(engine, request, call);
       }
 

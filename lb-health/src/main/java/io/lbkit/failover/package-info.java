@@ -20,8 +20,9 @@
  *   <li><b>Failed results.</b> A result the classifier calls a failure (HTTP 503) is retried like
  *       an error; if the last attempt ends that way the caller gets that result, as a proxy
  *       passes on the last upstream response. Errors end as the last error, as thrown (never
- *       modified). {@code execute} declares {@code throws Exception} so that the
- *       call's own checked exception reaches the caller unwrapped.
+ *       modified). {@code execute} throws what the {@link io.lbkit.failover.Call} declares
+ *       ({@code Call<T, E>}), so a call throwing {@code IOException} compiles in a method
+ *       declared {@code throws IOException} and its exception reaches the caller unwrapped.
  *   <li><b>Every server tried.</b> A retry never goes to a server this call already tried while
  *       an untried one is available; when all have been tried, it goes to any server but the
  *       last to fail, and in a pool of one to that one again (Dubbo reselects likewise).

@@ -83,7 +83,7 @@ class BroadcastTest {
   @Test
   void goesThroughTheSelectorSoCloseDrainAndExclusionsApplyWithTheirReasons() {
     List<Server> called = new ArrayList<>();
-    Call<String> call = s -> {
+    Call<String, RuntimeException> call = s -> {
       called.add(s);
       return s.id();
     };

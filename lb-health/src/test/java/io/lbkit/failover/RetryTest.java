@@ -287,4 +287,30 @@ class RetryTest {
     }
     assertThat(tracker.openPermits()).isZero();
   }
+
+  /** Compiles only because execute throws what the call declares: IOException here. */
+  private static String placeOrder(LoadBalancer lb, AtomicInteger executions) throws IOException {
+    return lb.execute(s -> {
+      if (executions.incrementAndGet() < 3) {
+        throw new IOException("reset by " + s.id());
+      }
+      return "placed on " + s.id();
+    });
+  }
+
+  /** Compiles only because a call that throws nothing checked makes execute throw nothing. */
+  private static String ping(LoadBalancer lb) {
+    return lb.execute(s -> "pong from " + s.id());
+  }
+
+  @Test
+  void executeThrowsExactlyTheCheckedExceptionTheCallDeclares() throws IOException {
+    AtomicInteger executions = new AtomicInteger();
+    try (LoadBalancer lb = builder(Failover.retry(3)).budget(RetryBudget.unlimited()).build()) {
+      assertThat(placeOrder(lb, executions)).startsWith("placed on ");
+      assertThat(ping(lb)).startsWith("pong from ");
+      executions.set(-10);
+      assertThatThrownBy(() -> placeOrder(lb, executions)).isInstanceOf(IOException.class);
+    }
+  }
 }

@@ -107,7 +107,7 @@ class NonIdempotentSafetyTest {
         Failover.hedged(Duration.ZERO).maxAttempts(3))) {
       try (LoadBalancer lb = balancer(mode)) {
         AtomicInteger attempts = new AtomicInteger();
-        assertThat(lb.<String>execute(POST, s -> {
+        assertThat(lb.<String, Exception>execute(POST, s -> {
           attempts.incrementAndGet();
           return "placed";
         })).isEqualTo("placed");
@@ -128,13 +128,13 @@ class NonIdempotentSafetyTest {
     try (LoadBalancer lb = balancer(Failover.failBack(e -> "queued?")
         .backoff(Duration.ofSeconds(30), Duration.ofSeconds(60)))) {
       AtomicInteger attempts = new AtomicInteger();
-      assertThat(lb.<String>execute(POST, s -> {
+      assertThat(lb.<String, Exception>execute(POST, s -> {
         attempts.incrementAndGet();
         throw new IOException("reset");
       })).isEqualTo("queued?");
       assertThat(lb.pendingRetries()).isZero();
       // Refused: it never left, so a background retry is safe and is queued.
-      assertThat(lb.<String>execute(POST, s -> {
+      assertThat(lb.<String, Exception>execute(POST, s -> {
         attempts.incrementAndGet();
         throw new ConnectException("refused");
       })).isEqualTo("queued?");

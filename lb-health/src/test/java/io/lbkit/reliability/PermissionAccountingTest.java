@@ -98,7 +98,7 @@ class PermissionAccountingTest {
   void hedgesThatLoseGiveBackTheirPermissionAndInFlight() throws Exception {
     try (LoadBalancer lb = balancer(Failover.hedged(Duration.ZERO).maxAttempts(3))) {
       for (int i = 0; i < 60; i++) {
-        assertThat(lb.<String>execute(this::slowOnA)).isEqualTo("ok");
+        assertThat(lb.<String, Exception>execute(this::slowOnA)).isEqualTo("ok");
       }
     }
     assertEveryPermissionEnded(HALF_OPEN_PERMITS + 1);
@@ -108,7 +108,7 @@ class PermissionAccountingTest {
   void forksThatLoseGiveBackTheirPermissionAndInFlight() throws Exception {
     try (LoadBalancer lb = balancer(Failover.forking(3))) {
       for (int i = 0; i < 60; i++) {
-        assertThat(lb.<String>execute(this::slowOnA)).isEqualTo("ok");
+        assertThat(lb.<String, Exception>execute(this::slowOnA)).isEqualTo("ok");
       }
     }
     assertEveryPermissionEnded(HALF_OPEN_PERMITS + 1);

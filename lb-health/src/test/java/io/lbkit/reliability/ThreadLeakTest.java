@@ -67,13 +67,13 @@ class ThreadLeakTest {
     CountDownLatch never = new CountDownLatch(1);
     List<Thread> started = new ArrayList<>();
     try {
-      assertThat(failBack.<String>execute(s -> {
+      assertThat(failBack.<String, Exception>execute(s -> {
         throw new IOException("down");
       })).isEqualTo("later");
       assertThat(failBack.pendingRetries()).isEqualTo(1);
       AtomicInteger firstCopies = new AtomicInteger();
       for (int i = 0; i < 5; i++) {
-        assertThat(hedged.<String>execute(s -> {
+        assertThat(hedged.<String, Exception>execute(s -> {
           if (firstCopies.getAndIncrement() % 3 == 0) {
             never.await(20, TimeUnit.SECONDS); // loses the race, interrupted when cancelled
           }

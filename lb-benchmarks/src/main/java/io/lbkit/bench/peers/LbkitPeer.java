@@ -98,7 +98,7 @@ public final class LbkitPeer {
 
   /** The facade's chooser; closing it closes the balancer and its health threads. */
   static final class FacadeChooser implements Chooser, AutoCloseable {
-    private static final Call<String> CALL = server -> "hello";
+    private static final Call<String, RuntimeException> CALL = server -> "hello";
     private final LoadBalancer lb;
 
     FacadeChooser(LoadBalancer lb) {
