@@ -1,4 +1,4 @@
-package io.lbkit.bench.demo;
+package io.lbkit.demo;
 
 import io.lbkit.ServerPool;
 import io.lbkit.failover.LoadBalancer;

@@ -1,4 +1,4 @@
-package io.lbkit.bench.demo;
+package io.lbkit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.lbkit.bench.demo;
+package io.lbkit.demo;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.lbkit.bench.demo;
+package io.lbkit.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
