@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 
 /**
  * A generated pool content: {@code size} servers drawn from a seed, so that a property can range
- * over pools of 10 000 servers while jqwik shrinks only two numbers. Ids come from {@code 0 ..
+ * over pools of 10 000 servers while the shrinker works on only two numbers. Ids come from {@code 0 ..
  * 2 x size}, so consecutive pools overlap: some members stay (keeping their health state), some
  * leave, some are new. Weights: 10% 0 (drained), 5% {@link Integer#MAX_VALUE}, else 1..100;
  * zones "", z1, z2, z3; priorities 0..3.

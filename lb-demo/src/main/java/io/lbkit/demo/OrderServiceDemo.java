@@ -1,0 +1,217 @@
+package io.lbkit.demo;
+
+import io.lbkit.failover.Failover;
+import io.lbkit.failover.LoadBalancer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The order-service demo, the README's first command: five inventory servers on 127.0.0.1, an
+ * order service calling them through {@code java.net.http} wrapped by an lbkit {@link
+ * LoadBalancer} (peak EWMA, outlier detection, active HTTP checks, retry(3)), and faults on a
+ * timeline: one server slows down 10x, one is killed, one answers 503 half the time, then they
+ * recover. Prints a per-server table once a second and a summary at the end; stops by itself.
+ *
+ * <p>Timeouts: each request may take 1 s (the slowest server slowed 10x answers in ~120 ms; a
+ * write that hangs does not answer in time) and each connect 250 ms.
+ *
+ * <p>{@link #run} is what tests call: it starts everything, runs, closes everything (servers,
+ * balancer, client and timeline threads) and returns the {@link DemoSummary}.
+ */
+public final class OrderServiceDemo {
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+
+  private OrderServiceDemo() {}
+
+  public static void main(String[] args) throws Exception {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      // lbkit logs ejections at INFO; the demo prints them itself, in its own format.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    DemoOptions options;
+    try {
+      options = DemoOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println("Run with --help to see the options.");
+      System.exit(2);
+      return;
+    }
+    if (options.help) {
+      System.out.println(DemoOptions.HELP);
+      return;
+    }
+    DemoSummary s = run(options, System.out);
+    System.exit(s.ordersFailed() == 0 && s.duplicateWrites() == 0 ? 0 : 1);
+  }
+
+  /** Runs the demo as {@code options} say, printing to {@code out}; returns what it measured. */
+  public static DemoSummary run(DemoOptions options, PrintStream out) throws Exception {
+    PrintStream live = options.quiet ? null : out;
+    HealthLog events = new HealthLog(live);
+    String failoverName = options.failover;
+    Failover failover = failover(failoverName);
+    out.printf(Locale.ROOT, "lbkit order-service demo: %d inventory servers, %d clients, %s, %s,"
+            + " %d s%n", options.servers, options.clients, options.strategy, label(failoverName),
+        options.duration.toSeconds());
+    try (Rig rig = Rig.start(options.servers, options.latencyMillis * 1000, 42, REQUEST_TIMEOUT,
+        (pool, http) -> LoadBalancer.builder(pool)
+            .strategy(NamedStrategies.byName(options.strategy))
+            .health(Rig.demoHealth(http).listener(events).build())
+            .failover(failover)
+            .classifier(InventoryClassifier.INSTANCE)
+            .build())) {
+      for (InventoryServer s : rig.cluster.servers()) {
+        out.printf(Locale.ROOT, "  %s on 127.0.0.1:%d%n", s.name(), s.port());
+      }
+      warmUp(rig);
+      long start = System.nanoTime();
+      events.markStart();
+      long deadline = start + options.duration.toNanos();
+      OrderWorkload orders = new OrderWorkload(rig.client, options.clients, deadline,
+          options.maxOrders);
+      ScheduledExecutorService timeline = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "demo-timeline");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        schedule(timeline, FaultSchedule.named(options.faults), rig.cluster, options.duration,
+            events, live);
+        if (live != null) {
+          LiveTable table = new LiveTable(rig.pool, rig.lb.tracker(), orders, live);
+          timeline.scheduleAtFixedRate(() -> table.print(events.elapsed()), 1, 1,
+              TimeUnit.SECONDS);
+        }
+        if (!orders.run()) {
+          out.println("warning: a client thread did not end in time");
+        }
+      } finally {
+        timeline.shutdownNow();
+        timeline.awaitTermination(2, TimeUnit.SECONDS);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double[] p = orders.percentilesMillis(0.50, 0.99);
+      Map<String, Long> byServer = new LinkedHashMap<>();
+      for (InventoryServer s : rig.cluster.servers()) {
+        byServer.put(s.name(), s.requests());
+      }
+      DemoSummary summary = new DemoSummary(options.strategy, label(failoverName), seconds,
+          options.servers, options.clients, orders.placed.get(), orders.failed.get(),
+          rig.cluster.duplicateWrites(), orders.ambiguous.get(), orders.resent.get(), p[0], p[1],
+          events.ejections(), events.restorations(), byServer, orders.failureReasons());
+      print(summary, out);
+      return summary;
+    }
+  }
+
+  /**
+   * A few requests to each server straight through the client, not the balancer: the JIT and the
+   * connection pool warm up without first-call latencies landing in the EWMAs the run shows.
+   */
+  private static void warmUp(Rig rig) throws InterruptedException {
+    for (int i = 0; i < 10; i++) {
+      for (InventoryServer s : rig.cluster.servers()) {
+        try {
+          rig.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port()
+              + "/stock?sku=0")).timeout(REQUEST_TIMEOUT).build(),
+              HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+          // a warm-up miss changes nothing; the run will show the server as it is
+        }
+      }
+    }
+  }
+
+  static Failover failover(String name) {
+    switch (name) {
+      case "failFast":
+        return Failover.failFast();
+      case "hedged":
+        return Failover.hedged(Duration.ofMillis(20));
+      default:
+        return Failover.retry(3);
+    }
+  }
+
+  private static String label(String failover) {
+    switch (failover) {
+      case "failFast":
+        return "failFast";
+      case "hedged":
+        return "hedged(20 ms)";
+      default:
+        return "retry(3)";
+    }
+  }
+
+  private static void schedule(ScheduledExecutorService timeline, FaultSchedule faults,
+      InventoryCluster cluster, Duration total, HealthLog events, PrintStream live) {
+    for (FaultSchedule.Step step : faults.steps()) {
+      timeline.schedule(() -> {
+        try {
+          step.action().apply(cluster);
+          if (live != null) {
+            live.printf(Locale.ROOT, "  %6.1fs  >>> %s%n", events.elapsed(), step.description());
+          }
+        } catch (Exception e) {
+          if (live != null) {
+            live.printf(Locale.ROOT, "  %6.1fs  >>> %s failed: %s%n", events.elapsed(),
+                step.description(), e);
+          }
+        }
+      }, FaultSchedule.offset(step, total).toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  static void print(DemoSummary s, PrintStream out) {
+    long total = 0;
+    for (long n : s.requestsByServer().values()) {
+      total += n;
+    }
+    StringBuilder sb = new StringBuilder(1024);
+    sb.append(String.format(Locale.ROOT, "%nSummary: %s, %s, %.1f s, %d servers, %d clients%n",
+        s.strategy(), s.failover(), s.seconds(), s.servers(), s.clients()));
+    sb.append(String.format(Locale.ROOT, "  orders placed      %d (%.0f/s)%n", s.ordersPlaced(),
+        s.ordersPlaced() / Math.max(1e-3, s.seconds())));
+    sb.append(String.format(Locale.ROOT, "  orders failed      %d%n", s.ordersFailed()));
+    sb.append(String.format(Locale.ROOT, "  duplicate writes   %d%n", s.duplicateWrites()));
+    sb.append(String.format(Locale.ROOT,
+        "  ambiguous writes   %d (not retried by lbkit; read back by the service, %d re-sent)%n",
+        s.ambiguousWrites(), s.resentAfterReadBack()));
+    sb.append(String.format(Locale.ROOT, "  order latency      p50 %.1f ms, p99 %.1f ms%n",
+        s.p50Millis(), s.p99Millis()));
+    sb.append(String.format(Locale.ROOT, "  ejections          %d%s%n", s.ejections().size(),
+        list(s.ejections())));
+    sb.append(String.format(Locale.ROOT, "  restorations       %d%s%n", s.restorations().size(),
+        list(s.restorations())));
+    sb.append("  requests received ");
+    for (Map.Entry<String, Long> e : s.requestsByServer().entrySet()) {
+      sb.append(String.format(Locale.ROOT, " %s %d (%.1f%%)", e.getKey(), e.getValue(),
+          total == 0 ? 0.0 : 100.0 * e.getValue() / total));
+    }
+    sb.append(System.lineSeparator());
+    for (String f : s.failures()) {
+      sb.append("  failed: ").append(f).append(System.lineSeparator());
+    }
+    out.print(sb);
+  }
+
+  private static String list(java.util.List<HealthLog.Event> events) {
+    StringBuilder sb = new StringBuilder();
+    for (HealthLog.Event e : events) {
+      sb.append(System.lineSeparator()).append("                       ").append(e);
+    }
+    return sb.toString();
+  }
+}

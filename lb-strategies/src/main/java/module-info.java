@@ -1,0 +1,6 @@
+/** One class per selection algorithm, all reached through {@code io.lbkit.strategy.Strategies}. */
+module io.lbkit.strategies {
+  requires transitive io.lbkit.core;
+
+  exports io.lbkit.strategy;
+}
