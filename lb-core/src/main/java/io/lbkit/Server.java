@@ -137,6 +137,27 @@ public final class Server {
     return sb.append('}').toString();
   }
 
+  /** The longest host name DNS allows (RFC 1035: 253 characters written out). */
+  private static final int MAX_HOST_LENGTH = 253;
+
+  /**
+   * Accepts what a resolver could: a host name (letters, digits, {@code - _ .}), an IPv4 literal,
+   * or an IPv6 literal (hex digits and {@code :}, optionally in brackets, with a {@code %zone}).
+   * Spaces, control characters and anything else no resolver takes are rejected here, at the
+   * pool's door, rather than failing every call later.
+   */
+  private static String checkHost(String host) {
+    boolean ok = host.length() <= MAX_HOST_LENGTH;
+    for (int i = 0; ok && i < host.length(); i++) {
+      char c = host.charAt(i);
+      ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+          || c == '-' || c == '_' || c == '.' || c == ':' || c == '%' || c == '[' || c == ']';
+    }
+    Checks.argument(ok, "host", Checks.quote(host), "a host name or IP literal of at most "
+        + MAX_HOST_LENGTH + " characters from letters, digits and - _ . : % [ ]");
+    return host;
+  }
+
   /** Builds a {@link Server}; every setter validates its argument at once. */
   public static final class Builder {
     private final String host;
@@ -148,7 +169,7 @@ public final class Server {
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
     private Builder(String host, int port) {
-      this.host = Checks.notBlank(host, "host");
+      this.host = checkHost(Checks.notBlank(host, "host"));
       Checks.argument(port >= 1 && port <= 65535, "port", port, "1..65535");
       this.port = port;
     }

@@ -62,6 +62,26 @@ class ServerTest {
   }
 
   @Test
+  void rejectsHostsNoResolverAccepts() {
+    for (String bad : new String[] {"inventory 1", "inventory\n1", "a\tb", "host\u0000",
+        "x/y", "a".repeat(254)}) {
+      assertThatThrownBy(() -> Server.of(bad, 80))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("host: ")
+          .hasMessageEndingWith("(expected: a host name or IP literal of at most 253 characters"
+              + " from letters, digits and - _ . : % [ ])");
+    }
+  }
+
+  @Test
+  void acceptsHostNamesAndIpLiterals() {
+    for (String good : new String[] {"inventory-1.eu_west.svc", "10.0.0.1", "::1",
+        "[fe80::1%eth0]", "a".repeat(253)}) {
+      assertThat(Server.of(good, 80).host()).isEqualTo(good);
+    }
+  }
+
+  @Test
   void rejectsPortOutOfRange() {
     assertThatThrownBy(() -> Server.of("h", 0))
         .isInstanceOf(IllegalArgumentException.class)
