@@ -9,7 +9,7 @@ import io.lbkit.Server;
  *
  * <p>Contract for {@link #pick}: called concurrently from any number of threads; must not lock,
  * allocate, block or throw; may update atomic counters it owns (a round-robin sequence) and read
- * {@link ServerMetrics}. It returns a candidate that the request does not exclude, or null when
+ * {@link ServerLoad}. It returns a candidate that the request does not exclude, or null when
  * every candidate is excluded. It is never built over an empty candidate set.
  */
 @FunctionalInterface

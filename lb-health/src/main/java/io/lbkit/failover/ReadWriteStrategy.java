@@ -33,6 +33,11 @@ final class ReadWriteStrategy implements Strategy {
   }
 
   @Override
+  public boolean usesRamp() {
+    return inner.usesRamp();
+  }
+
+  @Override
   public String toString() {
     return "readWrite(" + inner + ")";
   }
