@@ -11,11 +11,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rebuilds. Thread-safe and lock-free; {@link #next} never allocates.
  *
  * <pre>
+ * One cursor until two threads race (as LongAdder keeps one base until a CAS fails). While only
+ * one thread picks, or threads pick by turns, a pick is a compare-and-set on one shared int
+ * ("base"): the position, advanced by one (wrapping without a division). No thread id, no
+ * table, no modulo: one load, one locked instruction and the caller's array index, the cost of
+ * the AtomicInteger every single-counter round robin uses. A strong CAS fails only when another
+ * thread moved the cursor in between, so the first failed CAS is proof of contention: base is
+ * set to STRIPED for good and from then on every pick goes to the striped cursors below, which
+ * cost no locked instruction and share no written line between threads. The striped cursors
+ * start where base stopped, so the switch does not break the rotation.
+ *
  * Why stripes. One shared counter makes every pick of every thread write the same cache line,
  * so at two threads each pick waits for the line to travel between cores (~30-70 ns measured for
- * peers' single-counter round robins), and even alone it pays a locked instruction. Here there
- * are K = STRIPES cursors (about twice the cores), each alone in its own 128-byte block (two
- * cache lines, so the adjacent-line prefetcher does not pair them either).
+ * peers' single-counter round robins). Here there are K = STRIPES cursors (about twice the
+ * cores), each alone in its own 128-byte block (two cache lines, so the adjacent-line prefetcher
+ * does not pair them either).
  *
  * Which cursor. A cursor is one long: an owner tag (high 32 bits: the thread id's low 31 bits
  * with the top bit set, so never 0) and a position p in [0, length) (low 32 bits). A thread
@@ -41,19 +51,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   more threads picking than cursors, ownership migrates and picks take the slow path (a
  *   compare-and-set on a line another core wrote last), spread over K lines instead of one.
  *
- * Starting points. The k-th cursor claimed (k = 0, 1, 2, ..., once per cursor) starts at
- *   (p0 + floor(k x 0.618... x length)) mod length,
- * p0 drawn once from the selector's random source (the same draw, and so the same first server,
- * as the foundation's single-counter round robin). Threads start at well-spread points of the
- * rotation (golden-ratio offsets) instead of sending their first calls to the same server in
- * lockstep; and a single-threaded caller always starts at p0 whatever its id, so a seeded
- * selector repeats exactly on any thread (the simulator relies on this).
+ * Starting points. Base starts at p0, drawn once from the selector's random source (the same
+ * draw, and so the same first server, as the foundation's single-counter round robin), so a
+ * seeded selector repeats exactly on any thread (the simulator relies on this). After the switch
+ * the k-th striped cursor claimed (k = 0, 1, 2, ..., once per cursor) starts at
+ *   (b + floor(k x 0.618... x length)) mod length,
+ * b being base's last position: the first continues the rotation, the others start at well-spread
+ * points of it (golden-ratio offsets) instead of sending their first calls to one server in
+ * lockstep.
  *
  * Exactness. Each pick on a cursor advances it by one, so a cursor walks the rotation without
  * gaps or repeats: after m_s picks through cursor s, position j was returned floor(m_s / length)
  * or ceil(m_s / length) times. Summing over cursors, position j was returned M / length + e_j
  * times with |e_j| < (number of cursors used), M the total picks.
- *   - One thread (one cursor): length x k picks return every position exactly k times, in order.
+ * Base is one more gapless walk (each CAS claims one position), continued by the first cursor.
+ *   - One thread (base only): length x k picks return every position exactly k times, in order.
  *   - Two threads on distinct cursors, 10^6 picks over 10 servers: each server within 2 picks of
  *     100 000.
  * The one inexact case: an owner's plain write landing just after another thread took its
@@ -79,18 +91,30 @@ final class Stripes {
   private static final int UNMOVED = -1; // home entry: the thread's first cursor, id mod K
   private static final int TOOK_OVER = 1 << 30; // home entry flag: took a foreign cursor once
 
+  private static final VarHandle BASE;
+  private static final int STRIPED = -1; // base: a race was seen, the striped cursors are in use
+
+  static {
+    try {
+      BASE = MethodHandles.lookup().findVarHandle(Stripes.class, "base", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile int base; // the position of the one shared cursor, or STRIPED
+  private volatile int origin; // where the first striped cursor starts: base's last position
   private final long[] cells; // cursor s at index (s + 1) * PAD; the first block guards the header
   private final int[] home; // read and written on the slow path only
-  private final int origin; // p0
   private final AtomicInteger claims = new AtomicInteger();
 
-  /** Unclaimed cursors; the first claimed starts at a random position in {@code [0, length)}. */
+  /** One cursor at a random position in {@code [0, length)}; stripes unclaimed. */
   Stripes(RandomSource random, int length) {
     this.cells = new long[(STRIPES + 2) * PAD];
     this.home = new int[HOMES];
     java.util.Arrays.fill(home, UNMOVED);
     this.origin = random.nextInt(Integer.MAX_VALUE) % length;
-    VarHandle.releaseFence();
+    this.base = origin;
   }
 
   static int stripeCount(int cores) {
@@ -111,8 +135,36 @@ final class Stripes {
   }
 
   /** The next position, in {@code [0, length)}, on the calling thread's cursor. */
-  @SuppressWarnings("deprecation") // Thread.getId(): threadId() exists only from Java 19
   int next(int length) {
+    int p = base;
+    if (p >= 0) {
+      int cur = p < length ? p : p % length;
+      if (BASE.compareAndSet(this, p, cur + 1 == length ? 0 : cur + 1)) {
+        return cur;
+      }
+      stripe();
+    }
+    return striped(length);
+  }
+
+  /** Whether a race has been seen, so that picks use the striped cursors (for tests). */
+  boolean isStriped() {
+    return base == STRIPED;
+  }
+
+  /** Switches to the striped cursors, which continue from base's position. Idempotent. */
+  Stripes stripe() {
+    for (int p = base; p != STRIPED; p = base) {
+      origin = p; // written before the CAS that publishes STRIPED, so claimers see it
+      if (BASE.compareAndSet(this, p, STRIPED)) {
+        break;
+      }
+    }
+    return this;
+  }
+
+  @SuppressWarnings("deprecation") // Thread.getId(): threadId() exists only from Java 19
+  private int striped(int length) {
     long[] c = cells;
     int me = (int) Thread.currentThread().getId() | Integer.MIN_VALUE;
     int idx = ((me & (STRIPES - 1)) + 1) * PAD;
@@ -169,6 +221,6 @@ final class Stripes {
 
   @Override
   public String toString() {
-    return "Stripes{" + STRIPES + '}';
+    return "Stripes{" + (isStriped() ? STRIPES + " striped" : "shared") + '}';
   }
 }

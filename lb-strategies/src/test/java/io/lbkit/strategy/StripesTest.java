@@ -71,6 +71,49 @@ class StripesTest {
     }
   }
 
+  @Test
+  void threadsPickingByTurnsShareOneExactRotationWithoutStriping() throws Exception {
+    Stripes stripes = new Stripes(RandomSource.seeded(6), 10);
+    int[] seen = new int[2000];
+    java.util.concurrent.Semaphore[] turn = {
+        new java.util.concurrent.Semaphore(1), new java.util.concurrent.Semaphore(0)};
+    Thread[] threads = new Thread[2];
+    for (int t = 0; t < 2; t++) {
+      int id = t;
+      threads[t] = new Thread(() -> {
+        for (int k = id; k < seen.length; k += 2) {
+          turn[id].acquireUninterruptibly();
+          seen[k] = stripes.next(10);
+          turn[1 - id].release();
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread thread : threads) {
+      thread.join(60_000);
+    }
+    assertThat(stripes.isStriped()).isFalse(); // no CAS ever failed: no race was seen
+    for (int k = 1; k < seen.length; k++) {
+      assertThat(seen[k]).isEqualTo((seen[k - 1] + 1) % 10);
+    }
+  }
+
+  @Test
+  void switchingToStripesContinuesTheRotationWhereTheSharedCursorStopped() {
+    Stripes stripes = new Stripes(RandomSource.seeded(7), 7);
+    int last = 0;
+    for (int k = 0; k < 10; k++) {
+      last = stripes.next(7);
+    }
+    assertThat(stripes.isStriped()).isFalse();
+    stripes.stripe(); // what the first failed CAS does
+    assertThat(stripes.isStriped()).isTrue();
+    for (int k = 1; k <= 21; k++) {
+      assertThat(stripes.next(7)).isEqualTo((last + k) % 7);
+    }
+    assertThat(stripes.stripe().isStriped()).isTrue(); // idempotent
+  }
+
   /** Two threads whose ids map to the same first cursor but to different home entries. */
   private static Thread[] collidingPair(Runnable a, Runnable b) {
     Thread first = new Thread(a);
@@ -84,7 +127,8 @@ class StripesTest {
 
   @Test
   void liveThreadsTakingTurnsOnOneCursorMoveApartAndStayExact() throws Exception {
-    Stripes stripes = new Stripes(RandomSource.seeded(4), 10);
+    // Striped from the start: threads taking turns never race on the shared cursor.
+    Stripes stripes = new Stripes(RandomSource.seeded(4), 10).stripe();
     long[] counts = new long[10];
     java.util.concurrent.Semaphore[] turn = {
         new java.util.concurrent.Semaphore(1), new java.util.concurrent.Semaphore(0)};
@@ -117,7 +161,7 @@ class StripesTest {
 
   @Test
   void aCursorLeftByAnEndedThreadIsTakenOverAndItsRotationContinues() throws Exception {
-    Stripes stripes = new Stripes(RandomSource.seeded(5), 10);
+    Stripes stripes = new Stripes(RandomSource.seeded(5), 10).stripe();
     int[] last = new int[1];
     int[] next = new int[1];
     Thread[] pair = collidingPair(() -> {
