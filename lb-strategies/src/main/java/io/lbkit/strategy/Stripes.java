@@ -11,15 +11,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rebuilds. Thread-safe and lock-free; {@link #next} never allocates.
  *
  * <pre>
- * One cursor until two threads race (as LongAdder keeps one base until a CAS fails). While only
- * one thread picks, or threads pick by turns, a pick is a compare-and-set on one shared int
- * ("base"): the position, advanced by one (wrapping without a division). No thread id, no
- * table, no modulo: one load, one locked instruction and the caller's array index, the cost of
- * the AtomicInteger every single-counter round robin uses. A strong CAS fails only when another
- * thread moved the cursor in between, so the first failed CAS is proof of contention: base is
- * set to STRIPED for good and from then on every pick goes to the striped cursors below, which
- * cost no locked instruction and share no written line between threads. The striped cursors
- * start where base stopped, so the switch does not break the rotation.
+ * One shared cursor while one thread picks. The first cursor, "base", is a field of this object
+ * in the stripes' own format (owner tag, position; see below), and the first thread to pick
+ * claims it. Its picks are then one load, one compare with its own tag and one plain store, with
+ * no locked instruction, no stripe index and no division: cheaper than the AtomicInteger of a
+ * single-counter round robin, whose locked increment also stops the next pick's loads from
+ * starting early. The first pick by any other thread proves that two threads use this rotation:
+ * it marks base STRIPED (tag 1, which no thread has) with a compare-and-set, for good, and from
+ * then on every thread picks on the striped cursors below, which continue from base's position.
+ * The owner's plain store can race the mark and undo it; the next foreign pick marks it again,
+ * so the switch sticks once the owner is outside its few-instruction window.
  *
  * Why stripes. One shared counter makes every pick of every thread write the same cache line,
  * so at two threads each pick waits for the line to travel between cores (~30-70 ns measured for
@@ -53,8 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Starting points. Base starts at p0, drawn once from the selector's random source (the same
  * draw, and so the same first server, as the foundation's single-counter round robin), so a
- * seeded selector repeats exactly on any thread (the simulator relies on this). After the switch
- * the k-th striped cursor claimed (k = 0, 1, 2, ..., once per cursor) starts at
+ * seeded selector repeats exactly on whichever thread picks (the simulator relies on this).
+ * After the switch the k-th striped cursor claimed (k = 0, 1, 2, ..., once per cursor) starts at
  *   (b + floor(k x 0.618... x length)) mod length,
  * b being base's last position: the first continues the rotation, the others start at well-spread
  * points of it (golden-ratio offsets) instead of sending their first calls to one server in
@@ -64,7 +65,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gaps or repeats: after m_s picks through cursor s, position j was returned floor(m_s / length)
  * or ceil(m_s / length) times. Summing over cursors, position j was returned M / length + e_j
  * times with |e_j| < (number of cursors used), M the total picks.
- * Base is one more gapless walk (each CAS claims one position), continued by the first cursor.
+ * Base is one more gapless walk, continued by the first striped cursor.
  *   - One thread (base only): length x k picks return every position exactly k times, in order.
  *   - Two threads on distinct cursors, 10^6 picks over 10 servers: each server within 2 picks of
  *     100 000.
@@ -92,29 +93,29 @@ final class Stripes {
   private static final int TOOK_OVER = 1 << 30; // home entry flag: took a foreign cursor once
 
   private static final VarHandle BASE;
-  private static final int STRIPED = -1; // base: a race was seen, the striped cursors are in use
+  private static final int STRIPED = 1; // base's tag once two threads picked: no thread's tag
 
   static {
     try {
-      BASE = MethodHandles.lookup().findVarHandle(Stripes.class, "base", int.class);
+      BASE = MethodHandles.lookup().findVarHandle(Stripes.class, "base", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private volatile int base; // the position of the one shared cursor, or STRIPED
+  private long base; // the shared first cursor (owner tag, position); accessed through BASE
   private volatile int origin; // where the first striped cursor starts: base's last position
   private final long[] cells; // cursor s at index (s + 1) * PAD; the first block guards the header
   private final int[] home; // read and written on the slow path only
   private final AtomicInteger claims = new AtomicInteger();
 
-  /** One cursor at a random position in {@code [0, length)}; stripes unclaimed. */
+  /** An unclaimed shared cursor at a random position in {@code [0, length)}; stripes unclaimed. */
   Stripes(RandomSource random, int length) {
     this.cells = new long[(STRIPES + 2) * PAD];
     this.home = new int[HOMES];
     java.util.Arrays.fill(home, UNMOVED);
     this.origin = random.nextInt(Integer.MAX_VALUE) % length;
-    this.base = origin;
+    BASE.setRelease(this, (long) origin);
   }
 
   static int stripeCount(int cores) {
@@ -135,38 +136,55 @@ final class Stripes {
   }
 
   /** The next position, in {@code [0, length)}, on the calling thread's cursor. */
+  @SuppressWarnings("deprecation") // Thread.getId(): threadId() exists only from Java 19
   int next(int length) {
-    int p = base;
-    if (p >= 0) {
-      int cur = p < length ? p : p % length;
-      if (BASE.compareAndSet(this, p, cur + 1 == length ? 0 : cur + 1)) {
-        return cur;
-      }
-      stripe();
+    int me = (int) Thread.currentThread().getId() | Integer.MIN_VALUE;
+    long v = (long) BASE.getOpaque(this);
+    if ((int) (v >>> 32) != me) {
+      return notOwner(length, me, v);
     }
-    return striped(length);
+    int p = (int) (v & POSITION);
+    int cur = p < length ? p : p % length;
+    BASE.setOpaque(this, ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1));
+    return cur;
   }
 
-  /** Whether a race has been seen, so that picks use the striped cursors (for tests). */
+  /** Base is unclaimed, another thread's, or striped. */
+  private int notOwner(int length, int me, long v) {
+    int owner = (int) (v >>> 32);
+    if (owner == 0) {
+      int p = (int) (v & POSITION);
+      int cur = p < length ? p : p % length;
+      if (BASE.compareAndSet(this, v, ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1))) {
+        return cur; // the first pick: this thread owns base
+      }
+    } else if (owner != STRIPED) {
+      stripe();
+    }
+    return striped(length, me);
+  }
+
+  /** Whether two threads have picked, so that picks use the striped cursors (for tests). */
   boolean isStriped() {
-    return base == STRIPED;
+    return (int) ((long) BASE.getOpaque(this) >>> 32) == STRIPED;
   }
 
   /** Switches to the striped cursors, which continue from base's position. Idempotent. */
   Stripes stripe() {
-    for (int p = base; p != STRIPED; p = base) {
-      origin = p; // written before the CAS that publishes STRIPED, so claimers see it
-      if (BASE.compareAndSet(this, p, STRIPED)) {
-        break;
+    for (;;) {
+      long v = (long) BASE.getVolatile(this);
+      if ((int) (v >>> 32) == STRIPED) {
+        return this;
+      }
+      origin = (int) (v & POSITION); // before the CAS that publishes STRIPED, so claimers see it
+      if (BASE.compareAndSet(this, v, ((long) STRIPED << 32) | (v & POSITION))) {
+        return this;
       }
     }
-    return this;
   }
 
-  @SuppressWarnings("deprecation") // Thread.getId(): threadId() exists only from Java 19
-  private int striped(int length) {
+  private int striped(int length, int me) {
     long[] c = cells;
-    int me = (int) Thread.currentThread().getId() | Integer.MIN_VALUE;
     int idx = ((me & (STRIPES - 1)) + 1) * PAD;
     long v = (long) CELL.getOpaque(c, idx);
     if ((int) (v >>> 32) != me) {
