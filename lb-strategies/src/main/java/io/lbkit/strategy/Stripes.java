@@ -13,14 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * One shared cursor while one thread picks. The first cursor, "base", is a field of this object
  * in the stripes' own format (owner tag, position; see below), and the first thread to pick
- * claims it. Its picks are then one load, one compare with its own tag and one plain store, with
- * no locked instruction, no stripe index and no division: cheaper than the AtomicInteger of a
+ * claims it with a compare-and-set. Its picks are then two loads (base and the striped flag, one
+ * line that nobody else writes), one compare with its own tag and one plain store: no locked
+ * instruction, no stripe index, no division. That is cheaper than the AtomicInteger of a
  * single-counter round robin, whose locked increment also stops the next pick's loads from
  * starting early. The first pick by any other thread proves that two threads use this rotation:
- * it marks base STRIPED (tag 1, which no thread has) with a compare-and-set, for good, and from
- * then on every thread picks on the striped cursors below, which continue from base's position.
- * The owner's plain store can race the mark and undo it; the next foreign pick marks it again,
- * so the switch sticks once the owner is outside its few-instruction window.
+ * it sets the flag, for good, and from then on every thread picks on the striped cursors below,
+ * which continue from base's position. The flag is a field of its own, not a mark in base, because
+ * the owner's loads of base are served from its own pending stores: it could go on overwriting a
+ * mark there and never see it (measured: two threads fighting over base at twice the cost).
  *
  * Why stripes. One shared counter makes every pick of every thread write the same cache line,
  * so at two threads each pick waits for the line to travel between cores (~30-70 ns measured for
@@ -71,8 +72,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     100 000.
  * The one inexact case: an owner's plain write landing just after another thread took its
  * cursor over repeats one position once (a window of a few instructions, only while live
- * threads share a cursor). It shifts shares by the number of such races, far inside +-1%, and
- * never makes a pick fail or leave [0, length).
+ * threads share a cursor), and likewise the owner's few picks on base between another thread
+ * setting the flag and the owner seeing it. It shifts shares by the number of such races, far
+ * inside +-1%, and never makes a pick fail or leave [0, length).
  *
  * Rebuilds. The cursors outlive pickers: a picker built from a previous one reuses its Stripes,
  * so the rotation continues where it was. If the sequence got shorter, a stored position at or
@@ -93,7 +95,6 @@ final class Stripes {
   private static final int TOOK_OVER = 1 << 30; // home entry flag: took a foreign cursor once
 
   private static final VarHandle BASE;
-  private static final int STRIPED = 1; // base's tag once two threads picked: no thread's tag
 
   static {
     try {
@@ -104,6 +105,7 @@ final class Stripes {
   }
 
   private long base; // the shared first cursor (owner tag, position); accessed through BASE
+  private volatile boolean striped; // two threads have picked: base is left for the stripes
   private volatile int origin; // where the first striped cursor starts: base's last position
   private final long[] cells; // cursor s at index (s + 1) * PAD; the first block guards the header
   private final int[] home; // read and written on the slow path only
@@ -139,61 +141,62 @@ final class Stripes {
   @SuppressWarnings("deprecation") // Thread.getId(): threadId() exists only from Java 19
   int next(int length) {
     int me = (int) Thread.currentThread().getId() | Integer.MIN_VALUE;
-    long v = (long) BASE.getOpaque(this);
-    if ((int) (v >>> 32) != me) {
-      return notOwner(length, me, v);
-    }
-    int p = (int) (v & POSITION);
-    int cur = p < length ? p : p % length;
-    BASE.setOpaque(this, ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1));
-    return cur;
-  }
-
-  /** Base is unclaimed, another thread's, or striped. */
-  private int notOwner(int length, int me, long v) {
-    int owner = (int) (v >>> 32);
-    if (owner == 0) {
-      int p = (int) (v & POSITION);
-      int cur = p < length ? p : p % length;
-      if (BASE.compareAndSet(this, v, ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1))) {
-        return cur; // the first pick: this thread owns base
+    if (!striped) {
+      long v = (long) BASE.getOpaque(this);
+      if ((int) (v >>> 32) != me) {
+        return unowned(length, me, v);
       }
-    } else if (owner != STRIPED) {
-      stripe();
+      int cur = position(v, length);
+      BASE.setOpaque(this, advanced(me, cur, length));
+      return cur;
     }
-    return striped(length, me);
-  }
-
-  /** Whether two threads have picked, so that picks use the striped cursors (for tests). */
-  boolean isStriped() {
-    return (int) ((long) BASE.getOpaque(this) >>> 32) == STRIPED;
-  }
-
-  /** Switches to the striped cursors, which continue from base's position. Idempotent. */
-  Stripes stripe() {
-    for (;;) {
-      long v = (long) BASE.getVolatile(this);
-      if ((int) (v >>> 32) == STRIPED) {
-        return this;
-      }
-      origin = (int) (v & POSITION); // before the CAS that publishes STRIPED, so claimers see it
-      if (BASE.compareAndSet(this, v, ((long) STRIPED << 32) | (v & POSITION))) {
-        return this;
-      }
-    }
-  }
-
-  private int striped(int length, int me) {
     long[] c = cells;
     int idx = ((me & (STRIPES - 1)) + 1) * PAD;
     long v = (long) CELL.getOpaque(c, idx);
     if ((int) (v >>> 32) != me) {
       return elsewhere(length, me);
     }
-    int p = (int) (v & POSITION);
-    int cur = p < length ? p : p % length;
-    CELL.setOpaque(c, idx, ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1));
+    int cur = position(v, length);
+    CELL.setOpaque(c, idx, advanced(me, cur, length));
     return cur;
+  }
+
+  /** A cursor's position reduced into {@code [0, length)}: a division only after a shrink. */
+  private static int position(long cursor, int length) {
+    int p = (int) (cursor & POSITION);
+    return p < length ? p : p % length;
+  }
+
+  /** The cursor {@code me} leaves after taking position {@code cur}. */
+  private static long advanced(int me, int cur, int length) {
+    return ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1);
+  }
+
+  /** Base is unclaimed (the first pick claims it) or another thread's (a second thread). */
+  private int unowned(int length, int me, long v) {
+    if ((int) (v >>> 32) != 0) {
+      stripe();
+    } else {
+      int cur = position(v, length);
+      if (BASE.compareAndSet(this, v, advanced(me, cur, length))) {
+        return cur;
+      }
+    }
+    return next(length); // on the stripes now, or base was claimed by another thread just now
+  }
+
+  /** Whether two threads have picked, so that picks use the striped cursors (for tests). */
+  boolean isStriped() {
+    return striped;
+  }
+
+  /** Switches to the striped cursors, which continue from base's position. Idempotent. */
+  Stripes stripe() {
+    if (!striped) {
+      origin = (int) ((long) BASE.getVolatile(this) & POSITION);
+      striped = true; // publishes origin to the threads that then claim cursors
+    }
+    return this;
   }
 
   /** The slow path: the thread does not own its first cursor (new, moved, or colliding). */
@@ -217,9 +220,8 @@ final class Stripes {
       int idx = (s + 1) * PAD;
       long v = (long) CELL.getOpaque(c, idx);
       owner = (int) (v >>> 32);
-      int p = owner == 0 ? start(length) : (int) (v & POSITION);
-      int cur = p < length ? p : p % length;
-      long mine = ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1);
+      int cur = owner == 0 ? start(length) : position(v, length);
+      long mine = advanced(me, cur, length);
       if (owner == me) {
         CELL.setOpaque(c, idx, mine);
         return cur;
