@@ -5,6 +5,7 @@ import io.lbkit.PoolSnapshot;
 import io.lbkit.RandomSource;
 import io.lbkit.Server;
 import io.lbkit.Ticker;
+import io.lbkit.internal.Checks;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntPredicate;
@@ -13,25 +14,26 @@ import java.util.function.IntPredicate;
  * The servers a picker may choose from, compiled on the write path from a pool snapshot and the
  * health state: drained (weight 0) and unavailable servers are already left out. Immutable.
  *
- * <p>Index {@code i} addresses the same server in {@link #server}, {@link #metrics} and {@link
- * #ramp}. The ramp is the slow-start factor in (0, 1]: weighted strategies multiply it into the
+ * <p>Index {@code i} addresses the same server in {@link #server}, {@link #load} and {@link
+ * #ramp}. Pickers see each server's load through the read-only {@link ServerLoad}: the counters
+ * are the tracker's to write. The ramp is the slow-start factor in (0, 1]: weighted strategies multiply it into the
  * weight, unweighted ones accept a pick with that probability. When nothing is ramping, {@link
  * #isRamping()} is false and every ramp is 1.
  */
 public final class Candidates {
   private final PoolSnapshot pool;
   private final Server[] servers;
-  private final ServerMetrics[] metrics;
+  private final ServerLoad[] loads;
   private final double[] ramp;
   private final NoServerAvailableException.Reason reasonIfEmpty;
   private final RandomSource random;
   private final Ticker ticker;
 
-  private Candidates(PoolSnapshot pool, Server[] servers, ServerMetrics[] metrics, double[] ramp,
+  private Candidates(PoolSnapshot pool, Server[] servers, ServerLoad[] loads, double[] ramp,
       NoServerAvailableException.Reason reasonIfEmpty, RandomSource random, Ticker ticker) {
     this.pool = pool;
     this.servers = servers;
-    this.metrics = metrics;
+    this.loads = loads;
     this.ramp = ramp;
     this.reasonIfEmpty = reasonIfEmpty;
     this.random = random;
@@ -40,31 +42,30 @@ public final class Candidates {
 
   /**
    * @param servers the selectable servers (weight > 0), in pool order
-   * @param metrics their per-server metrics, same order and length
+   * @param loads their per-server load (a tracker passes its {@link ServerMetrics}), same order
+   *     and length
    * @param ramp slow-start factors in (0, 1], same length, or null when none is ramping
    * @param reasonIfEmpty why nothing is selectable, used when {@code servers} is empty
    */
-  public static Candidates of(PoolSnapshot pool, Server[] servers, ServerMetrics[] metrics,
+  public static Candidates of(PoolSnapshot pool, Server[] servers, ServerLoad[] loads,
       double[] ramp, NoServerAvailableException.Reason reasonIfEmpty, RandomSource random,
       Ticker ticker) {
-    if (servers.length != metrics.length || (ramp != null && ramp.length != servers.length)) {
-      throw new IllegalArgumentException("servers, metrics and ramp: lengths "
-          + servers.length + ", " + metrics.length + ", " + (ramp == null ? "-" : ramp.length)
-          + " (expected: equal)");
-    }
+    Checks.notNull(servers, "servers");
+    Checks.notNull(loads, "loads");
+    Checks.argument(servers.length == loads.length
+            && (ramp == null || ramp.length == servers.length),
+        "servers, loads and ramp: lengths", servers.length + ", " + loads.length + ", "
+            + (ramp == null ? "-" : ramp.length), "equal");
     double[] r = ramp;
     if (r != null) {
       boolean any = false;
       for (double f : r) {
-        if (!(f > 0.0 && f <= 1.0)) {
-          throw new IllegalArgumentException("ramp: " + f + " (expected: in (0, 1])");
-        }
+        Checks.argument(f > 0.0 && f <= 1.0, "ramp", f, "in (0, 1]");
         any |= f < 1.0;
       }
       r = any ? r.clone() : null;
     }
-    return new Candidates(pool, servers.clone(), metrics.clone(), r, reasonIfEmpty, random,
-        ticker);
+    return new Candidates(pool, servers.clone(), loads.clone(), r, reasonIfEmpty, random, ticker);
   }
 
   /** A subset of these candidates (on the write path), keeping pool, random and ticker. */
@@ -77,11 +78,11 @@ public final class Candidates {
       }
     }
     Server[] s = new Server[n];
-    ServerMetrics[] m = new ServerMetrics[n];
+    ServerLoad[] m = new ServerLoad[n];
     double[] r = ramp == null ? null : new double[n];
     for (int k = 0; k < n; k++) {
       s[k] = servers[idx[k]];
-      m[k] = metrics[idx[k]];
+      m[k] = loads[idx[k]];
       if (r != null) {
         r[k] = ramp[idx[k]];
       }
@@ -110,8 +111,9 @@ public final class Candidates {
     return List.of(servers);
   }
 
-  public ServerMetrics metrics(int i) {
-    return metrics[i];
+  /** The load of candidate {@code i}, read-only: what load-aware pickers compare. */
+  public ServerLoad load(int i) {
+    return loads[i];
   }
 
   /** The configured weight of candidate {@code i} (> 0). */
@@ -175,7 +177,7 @@ public final class Candidates {
       return false;
     }
     for (int i = 0; i < servers.length; i++) {
-      if (metrics[i] != c.metrics[i] || !servers[i].equals(c.servers[i])) {
+      if (loads[i] != c.loads[i] || !servers[i].equals(c.servers[i])) {
         return false;
       }
     }

@@ -10,8 +10,9 @@ import io.lbkit.Server;
  *
  * <p>Contract for {@link #pick}: called concurrently from any number of threads; must not lock,
  * allocate, block or throw; may update atomic counters it owns (a round-robin sequence) and read
- * {@link ServerMetrics}. It returns a candidate that the request does not exclude, or null when
- * it has none for this request. It is never built over an empty candidate set.
+ * {@link ServerLoad}. It returns a candidate that the request does not exclude, or null when
+ * it has none for this request ({@link #refusal} then says why). It is never built over an empty
+ * candidate set.
  */
 @FunctionalInterface
 public interface Picker {

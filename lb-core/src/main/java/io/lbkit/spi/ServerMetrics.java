@@ -4,8 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The mutable per-server counters that load-aware pickers read and trackers write: in-flight
- * calls, totals, and a peak-sensitive EWMA of latency. One instance per server id, carried across
+ * The mutable per-server counters that trackers write and load-aware pickers read, through the
+ * read-only {@link ServerLoad} view: in-flight calls, totals, and a peak-sensitive EWMA of latency. One instance per server id, carried across
  * picker rebuilds (Finagle's node identity), so a rebuild never resets load.
  *
  * <p>Thread-safe. Reads are single volatile loads and never allocate or lock; writes are atomic
@@ -21,7 +21,7 @@ import java.lang.invoke.VarHandle;
  *   traffic after a spike is tried again as its cost decays.
  * </pre>
  */
-public final class ServerMetrics {
+public final class ServerMetrics implements ServerLoad {
   private static final VarHandle IN_FLIGHT;
   private static final VarHandle REQUESTS;
   private static final VarHandle FAILURES;
@@ -133,6 +133,7 @@ public final class ServerMetrics {
     ewmaStampNanos = Math.max(ewmaStampNanos, nowNanos);
   }
 
+  @Override
   public int inFlight() {
     return inFlight;
   }
@@ -149,33 +150,29 @@ public final class ServerMetrics {
     return latencySumNanos;
   }
 
-  /** Whether any latency has been observed yet. */
+  @Override
   public boolean hasLatency() {
     return hasLatency;
   }
 
-  /** The peak EWMA latency decayed to {@code nowNanos}; 0 before any observation. */
+  @Override
   public double ewmaLatencyNanos(long nowNanos) {
     double cost = ewmaCostNanos;
     long td = nowNanos - ewmaStampNanos;
     return td <= 0 ? cost : cost * Math.exp(-td / decayNanos);
   }
 
-  /**
-   * The peak EWMA as of its last update, not decayed: with {@link #ewmaStampNanos()} and {@link
-   * #decayNanos()} it gives the decayed value at any time without reading a clock, so a picker can
-   * compare two servers' costs with the common "now" cancelled out.
-   */
+  @Override
   public double ewmaCostNanos() {
     return ewmaCostNanos;
   }
 
-  /** The ticker reading of the last EWMA update (the creation time before any). */
+  @Override
   public long ewmaStampNanos() {
     return ewmaStampNanos;
   }
 
-  /** The EWMA time constant tau, in nanoseconds. */
+  @Override
   public double decayNanos() {
     return decayNanos;
   }

@@ -4,6 +4,7 @@ import io.lbkit.PoolSnapshot;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
+import io.lbkit.internal.Overprovisioning;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
 import java.util.ArrayList;
@@ -18,10 +19,11 @@ import java.util.TreeMap;
  * <pre>
  * Envoy's overprovisioning factor 1.4: tier p is used while
  *     available(p) × 1.4 >= total(p)     i.e. available / total >= 1 / 1.4 ≈ 71.4%
- * computed in integers as available × 14 >= total × 10. total(p) counts the pool's servers of
- * priority p with weight > 0 (drained servers are out on purpose); available(p) counts those the
- * tracker offers as candidates. The tier in force is the lowest p that passes; when none passes,
- * every candidate of every tier is used, so that a degraded cluster still spreads its load.
+ * decided by {@link Overprovisioning#DEFAULT}, the one rule zone preference applies too.
+ * total(p) counts the pool's servers of priority p with weight > 0 (drained servers are out on
+ * purpose); available(p) counts those the tracker offers as candidates. The tier in force is the
+ * lowest p that passes; when none passes, every candidate of every tier is used, so that a
+ * degraded cluster still spreads its load.
  * Example: 5 primaries need 4 available (4 × 1.4 = 5.6 >= 5; 3 × 1.4 = 4.2 < 5).
  * </pre>
  *
@@ -51,7 +53,7 @@ final class TierStrategy implements Strategy {
     int inForce = -1;
     for (var e : tiers.entrySet()) {
       int[] c = e.getValue();
-      if (c[1] > 0 && (long) c[1] * 14 >= (long) c[0] * 10) {
+      if (c[1] > 0 && Overprovisioning.DEFAULT.enough(c[1], c[0])) {
         inForce = e.getKey();
         break;
       }
@@ -82,6 +84,11 @@ final class TierStrategy implements Strategy {
     Candidates tier = candidates.filter(i -> candidates.server(i).priority() == priority);
     order.add(inner.newPicker(tier, prev == null ? null : prev.forKey(priority)));
     keys.add(priority);
+  }
+
+  @Override
+  public boolean usesRamp() {
+    return inner.usesRamp();
   }
 
   @Override

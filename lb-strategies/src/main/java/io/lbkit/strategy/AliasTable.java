@@ -1,5 +1,7 @@
 package io.lbkit.strategy;
 
+import io.lbkit.spi.Candidates;
+
 /**
  * Vose's alias method: a table built in O(N) on the write path from which a weighted index is
  * drawn in O(1) with one 64-bit random draw and one array load.
@@ -14,15 +16,43 @@ package io.lbkit.strategy;
  * return alias(c). Threshold and alias are packed in one long (33 + 31 bits): one load.
  * Weights are doubles, so huge integer weights or slow-start fractions need no special case;
  * the threshold's 2^-32 resolution bounds each probability's error by 2^-32 / N.
+ * Equal weights need no table: the column is the answer, so a draw is the reduction alone (and a
+ * key hash drawn through it maps exactly as a plain multiply-high reduction would).
  * </pre>
+ *
+ * <p>The one weighted draw of this module: weighted random over effective weights, key hash over
+ * configured weights (key affinity ignores the ramp).
  */
 final class AliasTable {
   private static final long ALWAYS = 1L << 32;
   private static final long THRESHOLD_MASK = (1L << 33) - 1;
 
-  private final long[] table;
+  private final int size;
+  private final long[] table; // null when every weight is equal
+
+  /**
+   * A table over the candidates' effective weights (weight x slow-start ramp) when {@code ramped},
+   * else over their configured weights.
+   */
+  static AliasTable of(Candidates c, boolean ramped) {
+    double[] w = new double[c.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = ramped ? c.effectiveWeight(i) : c.weight(i);
+    }
+    return new AliasTable(w);
+  }
 
   AliasTable(double[] weights) {
+    int n = weights.length;
+    this.size = n;
+    boolean equal = true;
+    for (int i = 1; i < n && equal; i++) {
+      equal = weights[i] == weights[0];
+    }
+    this.table = equal ? null : build(weights);
+  }
+
+  private static long[] build(double[] weights) {
     int n = weights.length;
     double total = 0;
     for (double w : weights) {
@@ -61,7 +91,7 @@ final class AliasTable {
       int s = small[--ns];
       t[s] = pack(ALWAYS, s);
     }
-    this.table = t;
+    return t;
   }
 
   private static long pack(long threshold, int alias) {
@@ -71,7 +101,10 @@ final class AliasTable {
   /** A weighted index from one uniform 64-bit draw. */
   int draw(long r) {
     long[] t = table;
-    int c = Draw.index(r >>> 32, t.length);
+    int c = Draw.index(r >>> 32, size);
+    if (t == null) {
+      return c;
+    }
     long e = t[c];
     // Branch-free: the coin is a fair 50/50 for many columns, which a branch would mispredict.
     int keep = (int) (((r & 0xFFFF_FFFFL) - (e & THRESHOLD_MASK)) >> 63); // -1: coin < threshold
@@ -80,7 +113,10 @@ final class AliasTable {
 
   /** The probability this table gives index {@code i} (for tests). */
   double probability(int i) {
-    int n = table.length;
+    int n = size;
+    if (table == null) {
+      return 1.0 / n;
+    }
     double sum = 0;
     for (int c = 0; c < n; c++) {
       long e = table[c];
@@ -96,6 +132,11 @@ final class AliasTable {
   }
 
   int size() {
-    return table.length;
+    return size;
+  }
+
+  /** Whether all weights are equal, so that a draw is a plain reduction (for tests). */
+  boolean isUniform() {
+    return table == null;
   }
 }

@@ -6,7 +6,7 @@ import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
-import io.lbkit.spi.ServerMetrics;
+import io.lbkit.spi.ServerLoad;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +34,7 @@ import java.util.Map;
  * no allocation), the price of the bound.
  *
  * <p>No key: a random position. Exclusions: the walk passes over excluded owners. The slow-start
- * ramp is not applied (key affinity wins).
+ * ramp is not applied (key affinity wins; {@link #usesRamp()} is false).
  */
 final class ConsistentHashStrategy implements Strategy {
   private final ConsistentHashConfig config;
@@ -84,7 +84,7 @@ final class ConsistentHashStrategy implements Strategy {
     return config;
   }
 
-  /** Key affinity wins over slow start: the table ignores the ramp, so ramp steps rebuild nothing. */
+  /** The ring follows configured weights only (bounded loads read in-flight counts, not ramps). */
   @Override
   public boolean usesRamp() {
     return false;
@@ -97,8 +97,9 @@ final class ConsistentHashStrategy implements Strategy {
 
   static final class RingPicker implements Picker {
     final RingTable base;
+    private final Candidates candidates;
     private final Server[] servers;
-    private final ServerMetrics[] metrics;
+    private final ServerLoad[] loads;
     /** Sorted ring points; low bits (under {@link #mask}) hold the owner's candidate index. */
     private final long[] points;
     private final long mask;
@@ -108,12 +109,13 @@ final class ConsistentHashStrategy implements Strategy {
 
     RingPicker(RingTable base, Candidates c, double bound) {
       this.base = base;
+      this.candidates = c;
       int n = c.size();
       this.servers = c.servers().toArray(new Server[0]);
-      this.metrics = new ServerMetrics[n];
+      this.loads = new ServerLoad[n];
       Map<String, Integer> byId = new HashMap<>(n * 2);
       for (int i = 0; i < n; i++) {
-        metrics[i] = c.metrics(i);
+        loads[i] = c.load(i);
         byId.put(servers[i].id(), i);
       }
       long mask = base.mask;
@@ -166,7 +168,7 @@ final class ConsistentHashStrategy implements Strategy {
     }
 
     private Server walk(int at, Request request) {
-      if (HashKeys.excludesAll(servers, request)) {
+      if (Walk.excludesAll(candidates, request)) {
         return null;
       }
       int p = points.length;
@@ -184,7 +186,7 @@ final class ConsistentHashStrategy implements Strategy {
 
     private Server pickBounded(int at, Request request) {
       boolean exclusions = request.hasExclusions();
-      if (exclusions && HashKeys.excludesAll(servers, request)) {
+      if (exclusions && Walk.excludesAll(candidates, request)) {
         return null;
       }
       int n = servers.length;
@@ -194,7 +196,7 @@ final class ConsistentHashStrategy implements Strategy {
       for (int k = 0, i = at; k < p; k++) {
         int o = (int) (points[i] & mask);
         if (!exclusions || !request.excludes(servers[o])) {
-          int load = metrics[o].inFlight();
+          int load = loads[o].inFlight();
           if (load == 0) {
             return servers[o];
           }
@@ -219,7 +221,7 @@ final class ConsistentHashStrategy implements Strategy {
 
     private long totalInFlight() {
       long sum = 0;
-      for (ServerMetrics m : metrics) {
+      for (ServerLoad m : loads) {
         sum += m.inFlight();
       }
       return sum;
@@ -227,8 +229,7 @@ final class ConsistentHashStrategy implements Strategy {
 
     /** A candidate that owns no point (its weight rounded away) is still better than none. */
     private Server fallback(Request request) {
-      int j = HashKeys.nextAllowed(servers, 0, request);
-      return j < 0 ? null : servers[j];
+      return Walk.allowed(candidates, 0, request);
     }
   }
 }

@@ -28,7 +28,7 @@ import io.lbkit.spi.Picker;
  * </pre>
  *
  * <p>No key: a random slot (weighted random). Exclusions: the following slots are tried in order.
- * The slow-start ramp is not applied (key affinity wins). The table is rebuilt on the write path
+ * The slow-start ramp is not applied (key affinity wins; {@link #usesRamp()} is false). The table is rebuilt on the write path
  * whenever the candidates change; the table size must be a prime no smaller than the candidate
  * count, and the paper advises M > 100 x N for small disruption.
  */
@@ -109,7 +109,7 @@ final class MaglevStrategy implements Strategy {
     return table;
   }
 
-  /** Key affinity wins over slow start: the table ignores the ramp, so ramp steps rebuild nothing. */
+  /** The table follows configured weights only: a ramp step needs no new table. */
   @Override
   public boolean usesRamp() {
     return false;
@@ -121,11 +121,13 @@ final class MaglevStrategy implements Strategy {
   }
 
   static final class MaglevPicker implements Picker {
+    private final Candidates candidates;
     private final Server[] servers;
     private final int[] table;
     private final RandomSource random;
 
     MaglevPicker(Candidates c, int[] table) {
+      this.candidates = c;
       this.servers = c.servers().toArray(new Server[0]);
       this.table = table;
       this.random = c.random();
@@ -138,21 +140,12 @@ final class MaglevStrategy implements Strategy {
       if (!request.hasExclusions()) {
         return servers[t[slot]];
       }
-      if (HashKeys.excludesAll(servers, request)) {
+      if (Walk.excludesAll(candidates, request)) {
         return null;
       }
-      for (int k = 0, i = slot; k < t.length; k++) {
-        Server s = servers[t[i]];
-        if (!request.excludes(s)) {
-          return s;
-        }
-        if (++i == t.length) {
-          i = 0;
-        }
-      }
-      // Only candidates whose weight earned no slot are left.
-      int j = HashKeys.nextAllowed(servers, 0, request);
-      return j < 0 ? null : servers[j];
+      Server s = Walk.alongTable(candidates, t, slot, t.length, request);
+      // Else only candidates whose weight earned no slot are left.
+      return s != null ? s : Walk.allowed(candidates, 0, request);
     }
   }
 }

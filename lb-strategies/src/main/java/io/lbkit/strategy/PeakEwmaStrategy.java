@@ -1,20 +1,17 @@
 package io.lbkit.strategy;
 
-import io.lbkit.RandomSource;
-import io.lbkit.Request;
-import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.Ticker;
 import io.lbkit.internal.Checks;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
-import io.lbkit.spi.ServerMetrics;
+import io.lbkit.spi.ServerLoad;
 import java.time.Duration;
 
 /**
  * Least response time by peak EWMA (Finagle's and Linkerd's PeakEwma, Envoy's peak_ewma): of two
  * distinct random candidates, the one with the lower {@code cost = latency x (inFlight + 1)}
- * wins, where latency is the server's peak-sensitive EWMA ({@link ServerMetrics}: it jumps to a
+ * wins, where latency is the server's peak-sensitive EWMA ({@link ServerLoad}: it jumps to a
  * new peak at once and decays with the tracker's time constant tau, 10 s by default) or, before
  * the server has any latency, {@code defaultRtt} (10 ms by default, as Envoy). Ties: a fair coin.
  *
@@ -73,44 +70,31 @@ final class PeakEwmaStrategy implements Strategy {
     return "peakEwma(defaultRtt=" + Duration.ofNanos(defaultRttNanos) + ')';
   }
 
-  static final class PeakEwmaPicker implements Picker {
-    private final Candidates candidates;
-    private final boolean ramping;
-    private final Server[] servers;
-    private final ServerMetrics[] metrics;
-    private final RandomSource random;
+  static final class PeakEwmaPicker extends LoadPicker {
     private final Ticker ticker;
     private final double defaultRtt;
 
     PeakEwmaPicker(Candidates candidates, long defaultRttNanos) {
-      this.candidates = candidates;
-      this.ramping = candidates.isRamping();
-      this.servers = candidates.servers().toArray(new Server[0]);
-      this.metrics = new ServerMetrics[servers.length];
-      for (int i = 0; i < metrics.length; i++) {
-        metrics[i] = candidates.metrics(i);
-      }
-      this.random = candidates.random();
+      super(candidates, false, false);
       this.ticker = candidates.ticker();
       this.defaultRtt = defaultRttNanos;
     }
 
+    /** The cost at now; picks use {@link #compare(int, int)}, which needs no clock. */
     @Override
-    public Server pick(Request request) {
-      ServerMetrics[] m = metrics;
-      int i = 0;
-      if (m.length > 1) {
-        long r = random.nextLong();
-        int a = Draw.first(r, m.length);
-        int b = Draw.second(r, m.length, a);
-        int c = compare(m[a], m[b]);
-        i = c < 0 ? a : c > 0 ? b : Draw.coin(r) ? a : b;
-      }
-      return !ramping && !request.hasExclusions() ? servers[i] : Walk.from(candidates, i, request);
+    double cost(int i) {
+      ServerLoad m = loads[i];
+      return (m.inFlight() + 1.0)
+          * (m.hasLatency() ? m.ewmaLatencyNanos(ticker.read()) : defaultRtt);
+    }
+
+    @Override
+    int compare(int a, int b) {
+      return compare(loads[a], loads[b]);
     }
 
     /** Negative when {@code a} costs less, positive when {@code b} does, 0 on a tie. */
-    int compare(ServerMetrics a, ServerMetrics b) {
+    int compare(ServerLoad a, ServerLoad b) {
       double la = a.inFlight() + 1.0;
       double lb = b.inFlight() + 1.0;
       boolean ha = a.hasLatency();

@@ -25,19 +25,17 @@ import io.lbkit.spi.Picker;
  * </pre>
  *
  * <p>No key: a random position. Exclusions: excluded candidates do not compete. The slow-start
- * ramp is not applied (key affinity wins).
+ * ramp is not applied (key affinity wins; {@link #usesRamp()} is false).
  */
-final class RendezvousStrategy implements Strategy {
-  static final RendezvousStrategy INSTANCE = new RendezvousStrategy();
-
-  private RendezvousStrategy() {}
+enum RendezvousStrategy implements Strategy {
+  INSTANCE;
 
   @Override
   public Picker newPicker(Candidates candidates, Picker previous) {
     return new RendezvousPicker(candidates);
   }
 
-  /** Key affinity wins over slow start: the table ignores the ramp, so ramp steps rebuild nothing. */
+  /** Scores use configured weights only. */
   @Override
   public boolean usesRamp() {
     return false;

@@ -11,11 +11,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rebuilds. Thread-safe and lock-free; {@link #next} never allocates.
  *
  * <pre>
+ * One shared cursor while one thread picks. The first cursor, "base", is a field of this object
+ * in the stripes' own format (owner tag, position; see below), and the first thread to pick
+ * claims it with a compare-and-set. Its picks are then two loads (base and the striped flag, one
+ * line that nobody else writes), one compare with its own tag and one plain store: no locked
+ * instruction, no stripe index, no division. That is cheaper than the AtomicInteger of a
+ * single-counter round robin, whose locked increment also stops the next pick's loads from
+ * starting early. The first pick by any other thread proves that two threads use this rotation:
+ * it sets the flag, for good, and from then on every thread picks on the striped cursors below,
+ * which continue from base's position. The flag is a field of its own, not a mark in base, because
+ * the owner's loads of base are served from its own pending stores: it could go on overwriting a
+ * mark there and never see it (measured: two threads fighting over base at twice the cost).
+ *
  * Why stripes. One shared counter makes every pick of every thread write the same cache line,
  * so at two threads each pick waits for the line to travel between cores (~30-70 ns measured for
- * peers' single-counter round robins), and even alone it pays a locked instruction. Here there
- * are K = STRIPES cursors (about twice the cores), each alone in its own 128-byte block (two
- * cache lines, so the adjacent-line prefetcher does not pair them either).
+ * peers' single-counter round robins). Here there are K = STRIPES cursors (about twice the
+ * cores), each alone in its own 128-byte block (two cache lines, so the adjacent-line prefetcher
+ * does not pair them either).
  *
  * Which cursor. A cursor is one long: an owner tag (high 32 bits: the thread id's low 31 bits
  * with the top bit set, so never 0) and a position p in [0, length) (low 32 bits). A thread
@@ -41,25 +53,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   more threads picking than cursors, ownership migrates and picks take the slow path (a
  *   compare-and-set on a line another core wrote last), spread over K lines instead of one.
  *
- * Starting points. The k-th cursor claimed (k = 0, 1, 2, ..., once per cursor) starts at
- *   (p0 + floor(k x 0.618... x length)) mod length,
- * p0 drawn once from the selector's random source (the same draw, and so the same first server,
- * as the foundation's single-counter round robin). Threads start at well-spread points of the
- * rotation (golden-ratio offsets) instead of sending their first calls to the same server in
- * lockstep; and a single-threaded caller always starts at p0 whatever its id, so a seeded
- * selector repeats exactly on any thread (the simulator relies on this).
+ * Starting points. Base starts at p0, drawn once from the selector's random source (the same
+ * draw, and so the same first server, as the foundation's single-counter round robin), so a
+ * seeded selector repeats exactly on whichever thread picks (the simulator relies on this).
+ * After the switch the k-th striped cursor claimed (k = 0, 1, 2, ..., once per cursor) starts at
+ *   (b + floor(k x 0.618... x length)) mod length,
+ * b being base's last position: the first continues the rotation, the others start at well-spread
+ * points of it (golden-ratio offsets) instead of sending their first calls to one server in
+ * lockstep.
  *
  * Exactness. Each pick on a cursor advances it by one, so a cursor walks the rotation without
  * gaps or repeats: after m_s picks through cursor s, position j was returned floor(m_s / length)
  * or ceil(m_s / length) times. Summing over cursors, position j was returned M / length + e_j
  * times with |e_j| < (number of cursors used), M the total picks.
- *   - One thread (one cursor): length x k picks return every position exactly k times, in order.
+ * Base is one more gapless walk, continued by the first striped cursor.
+ *   - One thread (base only): length x k picks return every position exactly k times, in order.
  *   - Two threads on distinct cursors, 10^6 picks over 10 servers: each server within 2 picks of
  *     100 000.
  * The one inexact case: an owner's plain write landing just after another thread took its
  * cursor over repeats one position once (a window of a few instructions, only while live
- * threads share a cursor). It shifts shares by the number of such races, far inside +-1%, and
- * never makes a pick fail or leave [0, length).
+ * threads share a cursor), and likewise the owner's few picks on base between another thread
+ * setting the flag and the owner seeing it. It shifts shares by the number of such races, far
+ * inside +-1%, and never makes a pick fail or leave [0, length).
  *
  * Rebuilds. The cursors outlive pickers: a picker built from a previous one reuses its Stripes,
  * so the rotation continues where it was. If the sequence got shorter, a stored position at or
@@ -79,18 +94,30 @@ final class Stripes {
   private static final int UNMOVED = -1; // home entry: the thread's first cursor, id mod K
   private static final int TOOK_OVER = 1 << 30; // home entry flag: took a foreign cursor once
 
+  private static final VarHandle BASE;
+
+  static {
+    try {
+      BASE = MethodHandles.lookup().findVarHandle(Stripes.class, "base", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private long base; // the shared first cursor (owner tag, position); accessed through BASE
+  private volatile boolean striped; // two threads have picked: base is left for the stripes
+  private volatile int origin; // where the first striped cursor starts: base's last position
   private final long[] cells; // cursor s at index (s + 1) * PAD; the first block guards the header
   private final int[] home; // read and written on the slow path only
-  private final int origin; // p0
   private final AtomicInteger claims = new AtomicInteger();
 
-  /** Unclaimed cursors; the first claimed starts at a random position in {@code [0, length)}. */
+  /** An unclaimed shared cursor at a random position in {@code [0, length)}; stripes unclaimed. */
   Stripes(RandomSource random, int length) {
     this.cells = new long[(STRIPES + 2) * PAD];
     this.home = new int[HOMES];
     java.util.Arrays.fill(home, UNMOVED);
     this.origin = random.nextInt(Integer.MAX_VALUE) % length;
-    VarHandle.releaseFence();
+    BASE.setRelease(this, (long) origin);
   }
 
   static int stripeCount(int cores) {
@@ -113,17 +140,63 @@ final class Stripes {
   /** The next position, in {@code [0, length)}, on the calling thread's cursor. */
   @SuppressWarnings("deprecation") // Thread.getId(): threadId() exists only from Java 19
   int next(int length) {
-    long[] c = cells;
     int me = (int) Thread.currentThread().getId() | Integer.MIN_VALUE;
+    if (!striped) {
+      long v = (long) BASE.getOpaque(this);
+      if ((int) (v >>> 32) != me) {
+        return unowned(length, me, v);
+      }
+      int cur = position(v, length);
+      BASE.setOpaque(this, advanced(me, cur, length));
+      return cur;
+    }
+    long[] c = cells;
     int idx = ((me & (STRIPES - 1)) + 1) * PAD;
     long v = (long) CELL.getOpaque(c, idx);
     if ((int) (v >>> 32) != me) {
       return elsewhere(length, me);
     }
-    int p = (int) (v & POSITION);
-    int cur = p < length ? p : p % length;
-    CELL.setOpaque(c, idx, ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1));
+    int cur = position(v, length);
+    CELL.setOpaque(c, idx, advanced(me, cur, length));
     return cur;
+  }
+
+  /** A cursor's position reduced into {@code [0, length)}: a division only after a shrink. */
+  private static int position(long cursor, int length) {
+    int p = (int) (cursor & POSITION);
+    return p < length ? p : p % length;
+  }
+
+  /** The cursor {@code me} leaves after taking position {@code cur}. */
+  private static long advanced(int me, int cur, int length) {
+    return ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1);
+  }
+
+  /** Base is unclaimed (the first pick claims it) or another thread's (a second thread). */
+  private int unowned(int length, int me, long v) {
+    if ((int) (v >>> 32) != 0) {
+      stripe();
+    } else {
+      int cur = position(v, length);
+      if (BASE.compareAndSet(this, v, advanced(me, cur, length))) {
+        return cur;
+      }
+    }
+    return next(length); // on the stripes now, or base was claimed by another thread just now
+  }
+
+  /** Whether two threads have picked, so that picks use the striped cursors (for tests). */
+  boolean isStriped() {
+    return striped;
+  }
+
+  /** Switches to the striped cursors, which continue from base's position. Idempotent. */
+  Stripes stripe() {
+    if (!striped) {
+      origin = (int) ((long) BASE.getVolatile(this) & POSITION);
+      striped = true; // publishes origin to the threads that then claim cursors
+    }
+    return this;
   }
 
   /** The slow path: the thread does not own its first cursor (new, moved, or colliding). */
@@ -147,9 +220,8 @@ final class Stripes {
       int idx = (s + 1) * PAD;
       long v = (long) CELL.getOpaque(c, idx);
       owner = (int) (v >>> 32);
-      int p = owner == 0 ? start(length) : (int) (v & POSITION);
-      int cur = p < length ? p : p % length;
-      long mine = ((long) me << 32) | (cur + 1 == length ? 0 : cur + 1);
+      int cur = owner == 0 ? start(length) : position(v, length);
+      long mine = advanced(me, cur, length);
       if (owner == me) {
         CELL.setOpaque(c, idx, mine);
         return cur;
@@ -169,6 +241,6 @@ final class Stripes {
 
   @Override
   public String toString() {
-    return "Stripes{" + STRIPES + '}';
+    return "Stripes{" + (isStriped() ? STRIPES + " striped" : "shared") + '}';
   }
 }

@@ -103,6 +103,12 @@ final class SubsetStrategy implements Strategy {
     return ids;
   }
 
+  /** The subset depends on membership only; the delegate decides. */
+  @Override
+  public boolean usesRamp() {
+    return delegate.usesRamp();
+  }
+
   @Override
   public String toString() {
     return "subset{size=" + size + ", clientId=" + clientId + ", " + delegate + '}';

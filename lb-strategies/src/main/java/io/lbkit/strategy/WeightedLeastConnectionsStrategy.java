@@ -1,13 +1,9 @@
 package io.lbkit.strategy;
 
-import io.lbkit.RandomSource;
-import io.lbkit.Request;
-import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.internal.Checks;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
-import io.lbkit.spi.ServerMetrics;
 
 /**
  * Least connections relative to weight, in Envoy's form: choose the least
@@ -41,8 +37,8 @@ final class WeightedLeastConnectionsStrategy implements Strategy {
 
   @Override
   public Picker newPicker(Candidates candidates, Picker previous) {
-    return new WeightedLeastConnectionsPicker(this, candidates,
-        candidates.size() <= exactScanLimit);
+    int n = candidates.size();
+    return new WeightedLeastConnectionsPicker(this, candidates, n <= exactScanLimit || n == 1);
   }
 
   double loadFactor(int inFlight) {
@@ -68,74 +64,24 @@ final class WeightedLeastConnectionsStrategy implements Strategy {
     return "weightedLeastConnections(bias=" + bias + ", exactScanLimit=" + exactScanLimit + ')';
   }
 
-  static final class WeightedLeastConnectionsPicker implements Picker {
+  /** Cost = (inFlight + 1)^bias / effective weight: the ramp is in the cost. */
+  static final class WeightedLeastConnectionsPicker extends LoadPicker {
     private final WeightedLeastConnectionsStrategy strategy;
-    private final Candidates candidates;
-    private final Server[] servers;
-    private final ServerMetrics[] metrics;
     private final double[] inverseWeight;
-    private final RandomSource random;
-    private final boolean exact;
 
     WeightedLeastConnectionsPicker(WeightedLeastConnectionsStrategy strategy,
         Candidates candidates, boolean exact) {
+      super(candidates, exact, true);
       this.strategy = strategy;
-      this.candidates = candidates;
-      this.servers = candidates.servers().toArray(new Server[0]);
-      int n = servers.length;
-      this.metrics = new ServerMetrics[n];
-      this.inverseWeight = new double[n];
-      for (int i = 0; i < n; i++) {
-        metrics[i] = candidates.metrics(i);
+      this.inverseWeight = new double[candidates.size()];
+      for (int i = 0; i < inverseWeight.length; i++) {
         inverseWeight[i] = 1.0 / candidates.effectiveWeight(i);
       }
-      this.random = candidates.random();
-      this.exact = exact || n == 1;
-    }
-
-    private double cost(int i) {
-      return strategy.loadFactor(metrics[i].inFlight()) * inverseWeight[i];
     }
 
     @Override
-    public Server pick(Request request) {
-      if (exact) {
-        int i = scan(request);
-        return i < 0 ? null : servers[i];
-      }
-      long r = random.nextLong();
-      int a = Draw.first(r, servers.length);
-      int b = Draw.second(r, servers.length, a);
-      double ca = cost(a);
-      double cb = cost(b);
-      int i = ca < cb ? a : ca > cb ? b : Draw.coin(r) ? a : b;
-      // The ramp is in the weights already: only exclusions need the walk.
-      return request.hasExclusions() ? Walk.allowed(candidates, i, request) : servers[i];
-    }
-
-    private int scan(Request request) {
-      boolean excluding = request.hasExclusions();
-      long bits = random.nextLong() | 1L; // xorshift needs a non-zero state
-      int best = -1;
-      double bestCost = Double.POSITIVE_INFINITY;
-      int ties = 0;
-      for (int i = 0; i < servers.length; i++) {
-        if (excluding && request.excludes(servers[i])) {
-          continue;
-        }
-        double c = cost(i);
-        if (best < 0 || c < bestCost) {
-          best = i;
-          bestCost = c;
-          ties = 1;
-        } else if (c == bestCost) {
-          bits = Draw.next(bits);
-          if (Draw.index(bits, ++ties) == 0) {
-            best = i;
-          }
-        }
-      }
-      return best;
+    double cost(int i) {
+      return strategy.loadFactor(loads[i].inFlight()) * inverseWeight[i];
     }
   }
 }

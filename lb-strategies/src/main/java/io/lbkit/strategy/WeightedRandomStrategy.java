@@ -21,11 +21,7 @@ enum WeightedRandomStrategy implements Strategy {
 
   @Override
   public Picker newPicker(Candidates candidates, Picker previous) {
-    double[] w = new double[candidates.size()];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = candidates.effectiveWeight(i);
-    }
-    return new WeightedRandomPicker(candidates, new AliasTable(w));
+    return new WeightedRandomPicker(candidates, AliasTable.of(candidates, true));
   }
 
   @Override

@@ -58,18 +58,8 @@ enum WeightedRoundRobinStrategy implements Strategy {
 
     private Server excluding(int pos, Request request) {
       int[] sch = schedule;
-      int limit = Math.min(sch.length, SCAN_LIMIT);
-      for (int k = 0; k < limit; k++) {
-        int p = pos + k;
-        if (p >= sch.length) {
-          p -= sch.length;
-        }
-        Server s = servers[sch[p]];
-        if (!request.excludes(s)) {
-          return s;
-        }
-      }
-      return Walk.allowed(candidates, sch[pos], request);
+      Server s = Walk.alongTable(candidates, sch, pos, Math.min(sch.length, SCAN_LIMIT), request);
+      return s != null ? s : Walk.allowed(candidates, sch[pos], request);
     }
 
     /** The cycle (for tests). */

@@ -1,6 +1,7 @@
 package io.lbkit.strategy;
 
 import io.lbkit.internal.Checks;
+import io.lbkit.internal.Overprovisioning;
 
 /**
  * Settings of {@link Strategies#zoneAware(ZoneAwareConfig, io.lbkit.Strategy)}: immutable,
@@ -20,17 +21,17 @@ import io.lbkit.internal.Checks;
  * instances. A factor of 1 keeps the local zone only while all its members are available.
  */
 public final class ZoneAwareConfig {
-  /** Envoy's overprovisioning factor. */
-  public static final double DEFAULT_OVERPROVISIONING_FACTOR = 1.4;
+  /** Envoy's overprovisioning factor, the one priority tiers use too. */
+  public static final double DEFAULT_OVERPROVISIONING_FACTOR = Overprovisioning.DEFAULT_FACTOR;
   public static final int DEFAULT_MIN_LOCAL_SERVERS = 1;
 
   private final String localZone;
-  private final double overprovisioningFactor;
+  private final Overprovisioning overprovisioning;
   private final int minLocalServers;
 
   private ZoneAwareConfig(Builder b) {
     this.localZone = b.localZone;
-    this.overprovisioningFactor = b.overprovisioningFactor;
+    this.overprovisioning = b.overprovisioning;
     this.minLocalServers = b.minLocalServers;
   }
 
@@ -48,7 +49,7 @@ public final class ZoneAwareConfig {
   }
 
   public double overprovisioningFactor() {
-    return overprovisioningFactor;
+    return overprovisioning.factor();
   }
 
   public int minLocalServers() {
@@ -57,19 +58,19 @@ public final class ZoneAwareConfig {
 
   /** Whether {@code available} of {@code members} local servers are enough to stay local. */
   boolean enough(int available, int members) {
-    return available >= minLocalServers && available * overprovisioningFactor >= members;
+    return available >= minLocalServers && overprovisioning.enough(available, members);
   }
 
   @Override
   public String toString() {
     return "ZoneAwareConfig{localZone=" + localZone + ", overprovisioningFactor="
-        + overprovisioningFactor + ", minLocalServers=" + minLocalServers + '}';
+        + overprovisioning.factor() + ", minLocalServers=" + minLocalServers + '}';
   }
 
   /** Builds a {@link ZoneAwareConfig}; each setter validates at once. */
   public static final class Builder {
     private final String localZone;
-    private double overprovisioningFactor = DEFAULT_OVERPROVISIONING_FACTOR;
+    private Overprovisioning overprovisioning = Overprovisioning.DEFAULT;
     private int minLocalServers = DEFAULT_MIN_LOCAL_SERVERS;
 
     private Builder(String localZone) {
@@ -77,9 +78,7 @@ public final class ZoneAwareConfig {
     }
 
     public Builder overprovisioningFactor(double factor) {
-      Checks.argument(factor >= 1.0 && Double.isFinite(factor), "overprovisioningFactor", factor,
-          ">= 1 and finite");
-      this.overprovisioningFactor = factor;
+      this.overprovisioning = Overprovisioning.of(factor);
       return this;
     }
 

@@ -44,6 +44,12 @@ final class ZoneAwareStrategy implements Strategy {
     return new ZonePicker(delegate.newPicker(local, previousLocal), all);
   }
 
+  /** The zone choice reads no ramp; the delegate decides. */
+  @Override
+  public boolean usesRamp() {
+    return delegate.usesRamp();
+  }
+
   @Override
   public String toString() {
     return "zoneAware{" + config.localZone() + ", " + delegate + '}';

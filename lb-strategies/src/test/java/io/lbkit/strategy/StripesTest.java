@@ -71,6 +71,42 @@ class StripesTest {
     }
   }
 
+  @Test
+  void aSecondThreadSwitchesToStripesThatContinueTheRotation() throws Exception {
+    Stripes stripes = new Stripes(RandomSource.seeded(6), 10);
+    int[] last = new int[1];
+    int[] next = new int[1];
+    Thread first = new Thread(() -> {
+      for (int k = 0; k < 13; k++) {
+        last[0] = stripes.next(10);
+      }
+    });
+    first.start();
+    first.join(60_000);
+    assertThat(stripes.isStriped()).isFalse(); // one thread: the shared cursor only
+    Thread second = new Thread(() -> next[0] = stripes.next(10));
+    second.start();
+    second.join(60_000);
+    assertThat(stripes.isStriped()).isTrue();
+    assertThat(next[0]).isEqualTo((last[0] + 1) % 10);
+  }
+
+  @Test
+  void switchingToStripesContinuesTheRotationWhereTheSharedCursorStopped() {
+    Stripes stripes = new Stripes(RandomSource.seeded(7), 7);
+    int last = 0;
+    for (int k = 0; k < 10; k++) {
+      last = stripes.next(7);
+    }
+    assertThat(stripes.isStriped()).isFalse();
+    stripes.stripe(); // what the first failed CAS does
+    assertThat(stripes.isStriped()).isTrue();
+    for (int k = 1; k <= 21; k++) {
+      assertThat(stripes.next(7)).isEqualTo((last + k) % 7);
+    }
+    assertThat(stripes.stripe().isStriped()).isTrue(); // idempotent
+  }
+
   /** Two threads whose ids map to the same first cursor but to different home entries. */
   private static Thread[] collidingPair(Runnable a, Runnable b) {
     Thread first = new Thread(a);
@@ -84,7 +120,8 @@ class StripesTest {
 
   @Test
   void liveThreadsTakingTurnsOnOneCursorMoveApartAndStayExact() throws Exception {
-    Stripes stripes = new Stripes(RandomSource.seeded(4), 10);
+    // Striped from the start, so that the first thread also claims the striped cursor first.
+    Stripes stripes = new Stripes(RandomSource.seeded(4), 10).stripe();
     long[] counts = new long[10];
     java.util.concurrent.Semaphore[] turn = {
         new java.util.concurrent.Semaphore(1), new java.util.concurrent.Semaphore(0)};
@@ -117,7 +154,7 @@ class StripesTest {
 
   @Test
   void aCursorLeftByAnEndedThreadIsTakenOverAndItsRotationContinues() throws Exception {
-    Stripes stripes = new Stripes(RandomSource.seeded(5), 10);
+    Stripes stripes = new Stripes(RandomSource.seeded(5), 10).stripe();
     int[] last = new int[1];
     int[] next = new int[1];
     Thread[] pair = collidingPair(() -> {

@@ -63,6 +63,16 @@ class ZoneAwareStrategyTest {
   }
 
   @Test
+  void staysLocalAtExactlyOneOverOnePointFourOfALargeZone() {
+    // 45 of 63 is exactly 1 / 1.4; 45 x 1.4 < 63 in doubles, the shared rule counts it exactly.
+    ZoneAwareConfig config = ZoneAwareConfig.of("eu-1");
+    assertThat(config.enough(45, 63)).isTrue();
+    assertThat(config.enough(44, 63)).isFalse();
+    assertThat(ZoneAwareConfig.builder("eu-1").overprovisioningFactor(2.0).build().enough(4, 8))
+        .isTrue();
+  }
+
+  @Test
   void spillsWhenTheLocalZoneIsEmptyOrUnknown() {
     Candidates all = candidates(pool());
     assertThat(zonesPicked(zoneAware.newPicker(all.filter(i -> i >= 7), null), 20))

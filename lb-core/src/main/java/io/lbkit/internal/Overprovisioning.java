@@ -1,0 +1,66 @@
+package io.lbkit.internal;
+
+/**
+ * Envoy's overprovisioning rule, the one place lbkit decides whether a group of servers (a zone,
+ * a priority tier) has enough of its members available to keep its traffic: {@code available x
+ * factor >= total}. With the default factor 1.4 a group stays in use while at least 1 / 1.4 =
+ * 71.4% of it is available (4 of 5, 5 of 7, 8 of 11, 45 of 63, 72 of 100).
+ *
+ * <pre>
+ * Exact, as Envoy's integer percentages are: the factor is held in millionths, f = round(factor
+ * x 10^6), and the test is available x f >= total x 10^6 in integers. In doubles, 45 x 1.4 is
+ * 62.99999999999999 (1.4 has no exact binary form), which would wrongly turn 45 of 63 away.
+ * A factor above 2^31 is clamped to 2^31: any one available server then passes for any int
+ * total, as it would with the larger factor, and the products fit 128 bits.
+ * </pre>
+ *
+ * <p>Immutable and thread-safe; used on the write path only.
+ */
+public final class Overprovisioning {
+  /** Envoy's default overprovisioning factor. */
+  public static final double DEFAULT_FACTOR = 1.4;
+
+  /** The rule with {@link #DEFAULT_FACTOR}. */
+  public static final Overprovisioning DEFAULT = of(DEFAULT_FACTOR);
+
+  private static final long SCALE = 1_000_000L;
+  private static final double MAX_FACTOR = 1L << 31;
+
+  private final double factor;
+  private final long scaled;
+
+  private Overprovisioning(double factor) {
+    this.factor = factor;
+    this.scaled = Math.round(Math.min(factor, MAX_FACTOR) * SCALE);
+  }
+
+  /** The rule with {@code factor} (>= 1 and finite). */
+  public static Overprovisioning of(double factor) {
+    Checks.argument(factor >= 1.0 && Double.isFinite(factor), "overprovisioningFactor", factor,
+        ">= 1 and finite");
+    return new Overprovisioning(factor);
+  }
+
+  public double factor() {
+    return factor;
+  }
+
+  /**
+   * Whether {@code available} of a group's {@code total} members are enough to keep using it:
+   * {@code available x factor >= total}. Both counts are >= 0; an empty group (total 0) is
+   * trivially enough, so callers that need a server check {@code available > 0} themselves.
+   */
+  public boolean enough(int available, int total) {
+    Checks.argument(available >= 0, "available", available, ">= 0");
+    Checks.argument(total >= 0, "total", total, ">= 0");
+    // available x scaled < 2^31 x 2^51 needs 128 bits; total x SCALE < 2^51 fits a long.
+    long high = Math.multiplyHigh(available, scaled);
+    long low = available * scaled;
+    return high != 0 || Long.compareUnsigned(low, total * SCALE) >= 0;
+  }
+
+  @Override
+  public String toString() {
+    return "Overprovisioning{" + factor + '}';
+  }
+}

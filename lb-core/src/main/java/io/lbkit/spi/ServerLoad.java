@@ -1,0 +1,33 @@
+package io.lbkit.spi;
+
+/**
+ * The read-only view of one server's load that pickers get from {@link Candidates#load}: what
+ * load-aware strategies compare, and nothing that changes it. The counters behind it are written
+ * by the tracker ({@link ServerMetrics}), never by a picker.
+ *
+ * <p>Every method is a volatile read or a little arithmetic on one: no lock, no allocation, safe
+ * from any thread on the pick path. Values may be a moment stale, as any concurrent counter is.
+ */
+public interface ServerLoad {
+  /** Calls started and not yet ended. */
+  int inFlight();
+
+  /** Whether any latency has been observed yet. */
+  boolean hasLatency();
+
+  /** The peak EWMA latency decayed to {@code nowNanos}; 0 before any observation. */
+  double ewmaLatencyNanos(long nowNanos);
+
+  /**
+   * The peak EWMA as of its last update, not decayed: with {@link #ewmaStampNanos()} and {@link
+   * #decayNanos()} it gives the decayed value at any time without reading a clock, so a picker can
+   * compare two servers' costs with the common "now" cancelled out.
+   */
+  double ewmaCostNanos();
+
+  /** The ticker reading of the last EWMA update (the creation time before any). */
+  long ewmaStampNanos();
+
+  /** The EWMA time constant tau, in nanoseconds. */
+  double decayNanos();
+}

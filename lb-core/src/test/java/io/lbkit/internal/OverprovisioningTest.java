@@ -1,0 +1,60 @@
+package io.lbkit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class OverprovisioningTest {
+  private final Overprovisioning rule = Overprovisioning.DEFAULT;
+
+  @Test
+  void defaultFactorKeepsAGroupWhileAtLeastOneOverOnePointFourIsAvailable() {
+    assertThat(rule.factor()).isEqualTo(1.4);
+    assertThat(rule.enough(4, 5)).isTrue(); // 5.6 >= 5
+    assertThat(rule.enough(3, 5)).isFalse(); // 4.2 < 5
+    assertThat(rule.enough(5, 7)).isTrue(); // exactly 7
+    assertThat(rule.enough(4, 7)).isFalse();
+    assertThat(rule.enough(8, 11)).isTrue();
+    assertThat(rule.enough(7, 11)).isFalse();
+    assertThat(rule.enough(72, 100)).isTrue();
+    assertThat(rule.enough(71, 100)).isFalse();
+  }
+
+  @Test
+  void exactBoundariesAreNotLostToBinaryRounding() {
+    // 45 x 1.4 is 62.99999999999999 in doubles; the rule counts it as the 63 it is.
+    assertThat(45 * 1.4).isLessThan(63.0);
+    assertThat(rule.enough(45, 63)).isTrue();
+    assertThat(rule.enough(44, 63)).isFalse();
+    for (int k = 1; k <= 1000; k++) {
+      assertThat(rule.enough(5 * k, 7 * k)).as("%d of %d", 5 * k, 7 * k).isTrue();
+      assertThat(rule.enough(5 * k - 1, 7 * k)).as("%d of %d", 5 * k - 1, 7 * k).isFalse();
+    }
+  }
+
+  @Test
+  void factorOneNeedsEveryMemberAndHugeFactorsNeedOne() {
+    Overprovisioning all = Overprovisioning.of(1.0);
+    assertThat(all.enough(7, 7)).isTrue();
+    assertThat(all.enough(6, 7)).isFalse();
+    Overprovisioning huge = Overprovisioning.of(1e300);
+    assertThat(huge.enough(1, Integer.MAX_VALUE)).isTrue();
+    assertThat(huge.enough(0, 1)).isFalse();
+    assertThat(rule.enough(Integer.MAX_VALUE, Integer.MAX_VALUE)).isTrue();
+    assertThat(rule.enough(0, 0)).isTrue();
+  }
+
+  @Test
+  void badArgumentsAreRejectedWithTheStandardMessage() {
+    assertThatThrownBy(() -> Overprovisioning.of(0.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("overprovisioningFactor: 0.5 (expected: >= 1 and finite)");
+    assertThatThrownBy(() -> Overprovisioning.of(Double.NaN))
+        .hasMessage("overprovisioningFactor: NaN (expected: >= 1 and finite)");
+    assertThatThrownBy(() -> rule.enough(-1, 3))
+        .hasMessage("available: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> rule.enough(1, -3))
+        .hasMessage("total: -3 (expected: >= 0)");
+  }
+}
