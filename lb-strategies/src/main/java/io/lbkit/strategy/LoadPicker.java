@@ -55,11 +55,15 @@ abstract class LoadPicker implements Picker {
   /** What candidate {@code i} costs now; the lowest wins. */
   abstract double cost(int i);
 
-  /** Negative when {@code a} costs less than {@code b}, positive when more, 0 on a tie. */
-  int compare(int a, int b) {
+  /**
+   * The cheaper of two distinct candidates, {@code a} on a tie when {@code coin}, else {@code b}.
+   * A picker may override it to compare in its own terms, with the same rule: in ints (least
+   * connections), or without a clock (peak EWMA).
+   */
+  int cheaper(int a, int b, boolean coin) {
     double ca = cost(a);
     double cb = cost(b);
-    return ca < cb ? -1 : ca > cb ? 1 : 0;
+    return ca < cb ? a : ca > cb ? b : coin ? a : b;
   }
 
   @Override
@@ -81,9 +85,7 @@ abstract class LoadPicker implements Picker {
     }
     long r = random.nextLong();
     int a = Draw.first(r, n);
-    int b = Draw.second(r, n, a);
-    int c = compare(a, b);
-    return c < 0 ? a : c > 0 ? b : Draw.coin(r) ? a : b;
+    return cheaper(a, Draw.second(r, n, a), Draw.coin(r));
   }
 
   /** The allowed candidate of lowest cost, ties to a random one; -1 when all are excluded. */

@@ -80,7 +80,7 @@ final class PeakEwmaStrategy implements Strategy {
       this.defaultRtt = defaultRttNanos;
     }
 
-    /** The cost at now; picks use {@link #compare(int, int)}, which needs no clock. */
+    /** The cost at now; picks use {@link #cheaper}, which needs no clock. */
     @Override
     double cost(int i) {
       ServerLoad m = loads[i];
@@ -89,8 +89,9 @@ final class PeakEwmaStrategy implements Strategy {
     }
 
     @Override
-    int compare(int a, int b) {
-      return compare(loads[a], loads[b]);
+    int cheaper(int a, int b, boolean coin) {
+      int c = compare(loads[a], loads[b]);
+      return c < 0 ? a : c > 0 ? b : coin ? a : b;
     }
 
     /** Negative when {@code a} costs less, positive when {@code b} does, 0 on a tie. */
