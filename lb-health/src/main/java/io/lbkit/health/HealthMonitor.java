@@ -334,7 +334,8 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     }
     events.breakerMoved(h.server, was, s);
     if (s == CircuitBreaker.State.OPEN) {
-      noteDue(panicking ? Math.min(h.breakerHalfOpenAt, now + Clockwork.PANIC_PROBE_NANOS)
+      boolean panic = panicAt(pool.snapshot(), now, null, null);
+      noteDue(panic ? Math.min(h.breakerHalfOpenAt, now + Clockwork.PANIC_PROBE_NANOS)
           : h.breakerHalfOpenAt);
     } else if (h.isRamping()) {
       noteDue(now + config.slowStart.stepNanos());
@@ -381,8 +382,45 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
 
   private boolean tickLocked(long now) {
     boolean[] changed = new boolean[1];
-    nextDueNanos = clockwork.run(now, panicking, changed);
+    nextDueNanos = clockwork.run(now, panicAt(pool.snapshot(), now, null, null), changed);
     return changed[0];
+  }
+
+  private static int weighted(PoolSnapshot snapshot) {
+    int n = 0;
+    for (Server s : snapshot.servers()) {
+      if (s.weight() > 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Whether the pool is in panic at {@code now}: the one place that counts the available share of
+   * the weighted servers and asks the {@link Panic} rule (false when panic is off). Fills {@code
+   * up} (available) and {@code open} (breaker not open) when given. Under lock.
+   */
+  private boolean panicAt(PoolSnapshot snapshot, long now, List<Server> up, List<Server> open) {
+    int total = 0;
+    int available = 0;
+    for (Server s : snapshot.servers()) {
+      if (s.weight() <= 0) {
+        continue;
+      }
+      total++;
+      ServerHealth h = states.get(s.id());
+      if (h == null || h.isUp(now)) {
+        available++;
+        if (up != null) {
+          up.add(s);
+        }
+      }
+      if (open != null && (h == null || !h.breakerBlocks())) {
+        open.add(s);
+      }
+    }
+    return config.panic != null && config.panic.test(available, total);
   }
 
   /** Something falls due at {@code at}: have a tick run by then. Under lock. */
@@ -488,26 +526,15 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   public Candidates candidates(PoolSnapshot snapshot, RandomSource random) {
     List<Server> up = new ArrayList<>(snapshot.size());
     List<Server> open = new ArrayList<>(snapshot.size());
-    int total = 0;
     long now;
+    boolean panic;
+    int total;
     lock.lock();
     try {
       now = ticker.read();
       retainLocked(snapshot, now, true);
-      for (Server s : snapshot.servers()) {
-        if (s.weight() <= 0) {
-          continue;
-        }
-        total++;
-        ServerHealth h = states.get(s.id());
-        if (h == null || h.isUp(now)) {
-          up.add(s);
-        }
-        if (h == null || !h.breakerBlocks()) {
-          open.add(s);
-        }
-      }
-      boolean panic = config.panic != null && config.panic.test(up.size(), total);
+      panic = panicAt(snapshot, now, up, open);
+      total = weighted(snapshot);
       if (panic != panicking) {
         panicking = panic;
         if (panic) {
@@ -517,11 +544,11 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
           events.panicLeft(up.size(), total);
         }
       }
-      if (panic) {
-        up = open;
-      }
     } finally {
       lock.unlock();
+    }
+    if (panic) {
+      up = open;
     }
     events.flush();
     Server[] servers = up.toArray(new Server[0]);
