@@ -402,6 +402,9 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
    * up} (available) and {@code open} (breaker not open) when given. Under lock.
    */
   private boolean panicAt(PoolSnapshot snapshot, long now, List<Server> up, List<Server> open) {
+    if (config.panic == null && up == null && open == null) {
+      return false;
+    }
     int total = 0;
     int available = 0;
     for (Server s : snapshot.servers()) {
@@ -697,8 +700,15 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
       return this;
     }
 
-    /** Builds the monitor, which follows the pool's membership and starts its scheduled work. */
+    /**
+     * Builds the monitor, which follows the pool's membership and starts its scheduled work.
+     *
+     * @throws IllegalStateException when active checks are configured on a ticker other than the
+     *     system one and no scheduler is given: nothing could run them on that clock
+     */
     public HealthMonitor build() {
+      Checks.state(config.activeChecks == null || scheduler != null || ticker == Ticker.system(),
+          "scheduler", null, "given when active checks run on a ticker other than the system one");
       HealthMonitor m = new HealthMonitor(this);
       m.start();
       return m;
