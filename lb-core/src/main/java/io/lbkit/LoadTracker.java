@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The health tracker that records load and never ejects: every server with weight above 0 is a
  * candidate. It gives load-aware strategies (least connections, P2C, peak EWMA) their in-flight
- * counts and latencies without {@code lb-health}; {@code lb-health}'s tracker extends it.
+ * counts and latencies without {@code lb-health}; {@code lb-health}'s monitor composes one
+ * for its load figures.
  *
  * <p>State: one {@link ServerMetrics} per server id. An entry whose server has left the pool is
  * dropped at the next {@link #candidates} call once nothing is in flight on it, so entries never

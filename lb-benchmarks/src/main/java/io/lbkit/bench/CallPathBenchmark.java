@@ -11,6 +11,7 @@ import io.lbkit.failover.Call;
 import io.lbkit.failover.Failover;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.failover.RetryBudget;
+import io.lbkit.health.HealthConfig;
 import io.lbkit.strategy.Strategies;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * {@code tracking=breaker} runs over a tracker that keeps one resilience4j {@link CircuitBreaker}
  * per server (count window of 100, the resilience4j defaults), so the breaker's bookkeeping is in
- * the figure; {@code tracking=load} over a plain {@link LoadTracker}, to separate the two costs.
+ * the figure; {@code tracking=load} over a plain {@link LoadTracker}, to separate the two costs;
+ * {@code tracking=health} over the {@code HealthMonitor} the balancer builds from {@code
+ * HealthConfig.defaults()} (breakers, outlier detection, throughput, slow start, panic).
  * {@code failover} compares fail-fast with retry(3), whose first attempt succeeds.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -62,12 +65,14 @@ public class CallPathBenchmark {
   @Param({"failFast", "retry3"})
   String failover;
 
-  /** {@code breaker}: a resilience4j breaker per server; {@code load}: a plain LoadTracker. */
-  @Param({"breaker", "load"})
+  /**
+   * {@code breaker}: a resilience4j breaker per server; {@code load}: a plain LoadTracker; {@code
+   * health}: lb-health's monitor with the default config.
+   */
+  @Param({"breaker", "load", "health"})
   String tracking;
 
   private LoadBalancer lb;
-  private LoadTracker tracker;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -76,10 +81,13 @@ public class CallPathBenchmark {
       list.add(Server.of("10.0." + (i / 250) + "." + (i % 250 + 1), 8080));
     }
     ServerPool pool = ServerPool.of(list);
-    tracker = "breaker".equals(tracking) ? new BreakerTracker() : LoadTracker.create();
-    lb = LoadBalancer.builder(pool)
-        .strategy(Strategies.roundRobin())
-        .tracker(tracker)
+    LoadBalancer.Builder b = LoadBalancer.builder(pool).strategy(Strategies.roundRobin());
+    if ("health".equals(tracking)) {
+      b.health(HealthConfig.defaults());
+    } else {
+      b.tracker("breaker".equals(tracking) ? new BreakerTracker() : LoadTracker.create());
+    }
+    lb = b
         .failover("retry3".equals(failover) ? Failover.retry(3) : Failover.failFast())
         .budget(RetryBudget.tokenBucket(100, 0.1))
         .build();

@@ -67,7 +67,8 @@ public final class OrderServiceDemo {
     try (Rig rig = Rig.start(options.servers, options.latencyMillis * 1000, 42, REQUEST_TIMEOUT,
         (pool, http) -> LoadBalancer.builder(pool)
             .strategy(NamedStrategies.byName(options.strategy))
-            .health(Rig.demoHealth(http).listener(events).build())
+            .health(Rig.demoHealth(http).build())
+            .healthListener(events)
             .failover(failover)
             .classifier(InventoryClassifier.INSTANCE)
             .build())) {

@@ -2,7 +2,11 @@ package io.lbkit.demo;
 
 import io.lbkit.ServerPool;
 import io.lbkit.failover.LoadBalancer;
+import io.lbkit.health.ActiveChecks;
+import io.lbkit.health.ConsecutiveFailures;
+import io.lbkit.health.EjectionLimits;
 import io.lbkit.health.HealthConfig;
+import io.lbkit.health.SlowStart;
 import io.lbkit.health.HttpHealthCheck;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -88,20 +92,23 @@ final class Rig implements AutoCloseable {
    */
   static HealthConfig.Builder demoHealth(HttpClient http) {
     return HealthConfig.builder()
-        .consecutiveFailures(5)
+        .consecutiveFailures(ConsecutiveFailures.of(5))
         .interval(Duration.ofSeconds(2))
-        .baseEjectionTime(Duration.ofSeconds(5))
-        .maxEjectionTime(Duration.ofSeconds(30))
-        .maxEjectionPercent(40)
-        .circuitBreakerEnabled(false)
-        .healthCheck(HttpHealthCheck.get(http, "http", "/health", Duration.ofMillis(400),
-            status -> status == 200))
-        .checkInterval(Duration.ofMillis(500))
-        .checkTimeout(Duration.ofMillis(400))
-        .checkJitter(Duration.ofMillis(50))
-        .rise(2)
-        .fall(2)
-        .slowStartWindow(Duration.ofSeconds(5))
+        .ejection(EjectionLimits.builder()
+            .baseTime(Duration.ofSeconds(5))
+            .maxTime(Duration.ofSeconds(30))
+            .maxPercent(40)
+            .build())
+        .noCircuitBreaker()
+        .activeChecks(ActiveChecks.builder(HttpHealthCheck.get(http, "http", "/health",
+                Duration.ofMillis(400), status -> status == 200))
+            .interval(Duration.ofMillis(500))
+            .timeout(Duration.ofMillis(400))
+            .jitter(Duration.ofMillis(50))
+            .rise(2)
+            .fall(2)
+            .build())
+        .slowStart(SlowStart.over(Duration.ofSeconds(5)))
         .ewmaDecay(Duration.ofSeconds(3));
   }
 

@@ -9,6 +9,7 @@ import io.lbkit.failover.Failover;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.health.HealthMonitor;
+import io.lbkit.health.SlowStart;
 import io.lbkit.strategy.Strategies;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -31,7 +32,7 @@ class BalancingEndToEndTest {
     try (Rig rig = Rig.start(5, 10_000, 11, Duration.ofSeconds(2), (pool, http) ->
         LoadBalancer.builder(pool)
             .strategy(NamedStrategies.byName("peakEwma"))
-            .health(HealthConfig.builder().circuitBreakerEnabled(false).latencyFactor(0)
+            .health(HealthConfig.builder().noCircuitBreaker().noLatency()
                 .ewmaDecay(Duration.ofSeconds(1)).build())
             .failover(Failover.retry(3))
             .build())) {
@@ -66,7 +67,7 @@ class BalancingEndToEndTest {
     try (Rig rig = Rig.start(5, 2_000, 13, Duration.ofSeconds(1), (pool, http) ->
         LoadBalancer.builder(pool)
             .strategy(Strategies.roundRobin())
-            .health(HealthConfig.builder().slowStartWindow(window).build())
+            .health(HealthConfig.builder().slowStart(SlowStart.over(window)).build())
             .failover(Failover.retry(3))
             .ticker(ticker)
             .build())) {

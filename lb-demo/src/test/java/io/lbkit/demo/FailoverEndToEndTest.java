@@ -6,6 +6,9 @@ import io.lbkit.Server;
 import io.lbkit.ServerState;
 import io.lbkit.failover.Failover;
 import io.lbkit.failover.LoadBalancer;
+import io.lbkit.health.ActiveChecks;
+import io.lbkit.health.ConsecutiveFailures;
+import io.lbkit.health.EjectionLimits;
 import io.lbkit.health.EjectionReason;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.health.HealthListener;
@@ -65,7 +68,8 @@ class FailoverEndToEndTest {
       Ejections events) throws Exception {
     Rig rig = Rig.start(5, latencyMicros, 7, timeout, (pool, http) -> LoadBalancer.builder(pool)
         .strategy(Strategies.roundRobin())
-        .health(health.listener(events).build())
+        .health(health.build())
+        .healthListener(events)
         .failover(Failover.retry(3))
         .classifier(InventoryClassifier.INSTANCE)
         .build());
@@ -76,9 +80,9 @@ class FailoverEndToEndTest {
   /** Passive settings only: 5 failures in a row, 30 s ejections, no checks, no breakers. */
   private static HealthConfig.Builder passive() {
     return HealthConfig.builder()
-        .consecutiveFailures(CONSECUTIVE_FAILURES)
-        .baseEjectionTime(Duration.ofSeconds(30))
-        .circuitBreakerEnabled(false);
+        .consecutiveFailures(ConsecutiveFailures.of(CONSECUTIVE_FAILURES))
+        .ejection(EjectionLimits.builder().baseTime(Duration.ofSeconds(30)).build())
+        .noCircuitBreaker();
   }
 
   @Test
@@ -90,15 +94,16 @@ class FailoverEndToEndTest {
         LoadBalancer.builder(pool)
             .strategy(Strategies.roundRobin())
             .health(passive()
-                .healthCheck(HttpHealthCheck.get(http, "http", "/health", Duration.ofMillis(90),
-                    status -> status == 200))
-                .checkInterval(Duration.ofMillis(100))
-                .checkTimeout(Duration.ofMillis(90))
-                .checkJitter(Duration.ofMillis(10))
-                .rise(2)
-                .fall(2)
-                .listener(events)
+                .activeChecks(ActiveChecks.builder(HttpHealthCheck.get(http, "http", "/health",
+                        Duration.ofMillis(90), status -> status == 200))
+                    .interval(Duration.ofMillis(100))
+                    .timeout(Duration.ofMillis(90))
+                    .jitter(Duration.ofMillis(10))
+                    .rise(2)
+                    .fall(2)
+                    .build())
                 .build())
+            .healthListener(events)
             .failover(Failover.retry(3))
             .classifier(InventoryClassifier.INSTANCE)
             .build())) {

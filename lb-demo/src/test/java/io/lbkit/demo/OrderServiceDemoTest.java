@@ -49,8 +49,8 @@ class OrderServiceDemoTest {
     try (Rig rig = Rig.start(3, 2_000, 5, Duration.ofSeconds(1), (pool, http) ->
         io.lbkit.failover.LoadBalancer.builder(pool)
             .strategy(io.lbkit.strategy.Strategies.roundRobin())
-            .health(io.lbkit.health.HealthConfig.builder().consecutiveFailures(0)
-                .circuitBreakerEnabled(false).build())
+            .health(io.lbkit.health.HealthConfig.builder().noConsecutiveFailures()
+                .noCircuitBreaker().build())
             .failover(io.lbkit.failover.Failover.retry(3))
             .classifier(InventoryClassifier.INSTANCE)
             .build())) {

@@ -1,7 +1,8 @@
 package io.lbkit.failover;
 
-import io.lbkit.Scheduler;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lbkit.Attempt;
+import io.lbkit.Scheduler;
 import io.lbkit.HealthTracker;
 import io.lbkit.RandomSource;
 import io.lbkit.Request;
@@ -11,9 +12,12 @@ import io.lbkit.ServerPool;
 import io.lbkit.Strategy;
 import io.lbkit.Ticker;
 import io.lbkit.health.HealthConfig;
+import io.lbkit.health.HealthListener;
 import io.lbkit.health.HealthMonitor;
 import io.lbkit.internal.Checks;
 import io.lbkit.internal.DefaultSelector;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * the balancer's executor while the caller waits; backoff waits happen on the caller's thread
  * through the {@link Scheduler}. {@code executeAsync} never blocks the caller.
  *
+ * <p>Threads: one scheduler serves the balancer and its health monitor (timers, backoff, health
+ * ticks and checks), and picker rebuilds after health changes run on the balancer's executor, so
+ * the call whose outcome ejected a server does not pay for the rebuild (pool updates still
+ * rebuild before {@code update()} returns). A balancer given both a scheduler and an executor
+ * starts no thread of its own; without them it starts, when first needed, one daemon timer
+ * thread ({@code lbkit-N-timer-1}) and a daemon call pool ({@code lbkit-N-call-*}).
+ *
  * <p>{@link #close()} stops choosing (calls then fail with {@code NoServerAvailableException},
  * reason CLOSED), cancels background fail-back retries, and closes what the builder created: the
  * health monitor and the balancer's own threads; a tracker, scheduler or executor passed in
@@ -65,22 +76,37 @@ public final class LoadBalancer implements Selector, AutoCloseable {
   private LoadBalancer(Builder b) {
     Ticker ticker = b.ticker;
     RandomSource random = b.random;
+    this.owned = b.scheduler == null || b.executor == null ? new OwnedExecutors() : null;
+    Scheduler scheduler = b.scheduler != null ? b.scheduler : owned;
+    Executor executor = b.executor != null ? b.executor : owned;
     HealthTracker tracker = b.tracker;
     AutoCloseable ownedTracker = null;
     if (tracker == null) {
-      HealthMonitor monitor = HealthMonitor.create(b.pool,
-          b.health != null ? b.health : HealthConfig.defaults(), ticker, random);
+      HealthMonitor.Builder mb = HealthMonitor.builder(b.pool)
+          .config(b.health != null ? b.health : HealthConfig.defaults())
+          .ticker(ticker)
+          .random(random);
+      // The balancer's own timer runs on real time: it may tick a monitor on the system ticker
+      // only; with a fake ticker, only a scheduler the caller gave (which follows that clock).
+      if (b.scheduler != null || ticker == Ticker.system()) {
+        mb.scheduler(scheduler);
+      }
+      if (b.breakerRegistry != null) {
+        mb.breakerRegistry(b.breakerRegistry);
+      }
+      for (HealthListener l : b.healthListeners) {
+        mb.listener(l);
+      }
+      HealthMonitor monitor = mb.build();
       tracker = monitor;
       ownedTracker = monitor;
     }
     this.ownedTracker = ownedTracker;
     this.failover = b.failover;
-    this.owned = b.scheduler == null || b.executor == null ? new OwnedExecutors() : null;
-    this.selector = new DefaultSelector(b.pool, failover.wrap(b.strategy), tracker, random, null);
+    this.selector = new DefaultSelector(b.pool, failover.wrap(b.strategy), tracker, random,
+        b.rebuildExecutor != null ? b.rebuildExecutor : executor);
     RetryBudget budget = b.budget != null ? b.budget : RetryBudget.defaults(ticker);
-    this.engine = new Engine(selector, b.classifier, budget,
-        b.scheduler != null ? b.scheduler : owned, b.executor != null ? b.executor : owned,
-        random, ticker);
+    this.engine = new Engine(selector, b.classifier, budget, scheduler, executor, random, ticker);
     this.mode = failover.bind(engine);
   }
 
@@ -200,6 +226,9 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     private RandomSource random = RandomSource.threadLocal();
     private Scheduler scheduler;
     private Executor executor;
+    private Executor rebuildExecutor;
+    private CircuitBreakerRegistry breakerRegistry;
+    private final List<HealthListener> healthListeners = new ArrayList<>();
     private OutcomeClassifier classifier = OutcomeClassifier.defaults();
 
     private Builder(ServerPool pool) {
@@ -281,6 +310,33 @@ public final class LoadBalancer implements Selector, AutoCloseable {
       return this;
     }
 
+    /**
+     * Where pickers are rebuilt after a health change (an ejection, a restoration, a ramp step),
+     * so that the thread whose outcome report caused it does not pay for the rebuild. Default:
+     * the balancer's {@link #executor}. Tests that check picks right after an ejection pass
+     * {@code Runnable::run}, which rebuilds on the reporting thread before it returns. Pool
+     * updates rebuild before {@code update()} returns whatever this is.
+     */
+    public Builder rebuildExecutor(Executor executor) {
+      this.rebuildExecutor = Checks.notNull(executor, "rebuildExecutor");
+      return this;
+    }
+
+    /** Told of the health events of the monitor the balancer creates (not with {@link #tracker}). */
+    public Builder healthListener(HealthListener listener) {
+      healthListeners.add(Checks.notNull(listener, "healthListener"));
+      return this;
+    }
+
+    /**
+     * The registry the created monitor keeps its per-server breakers in (for
+     * resilience4j-micrometer); default one of the monitor's own.
+     */
+    public Builder breakerRegistry(CircuitBreakerRegistry registry) {
+      this.breakerRegistry = Checks.notNull(registry, "breakerRegistry");
+      return this;
+    }
+
     /** Default {@link OutcomeClassifier#defaults()}; a {@code null} answer defers to those. */
     public Builder classifier(OutcomeClassifier classifier) {
       this.classifier = Checks.notNull(classifier, "classifier");
@@ -292,6 +348,9 @@ public final class LoadBalancer implements Selector, AutoCloseable {
           "set before build(), e.g. Strategies.roundRobin() from lb-strategies");
       Checks.state(health == null || tracker == null, "tracker", tracker,
           "either health(...) or tracker(...), not both");
+      Checks.state(tracker == null || (healthListeners.isEmpty() && breakerRegistry == null),
+          "tracker", tracker, "no healthListener(...) or breakerRegistry(...): they configure "
+              + "the monitor the balancer creates, and a tracker was given");
       return new LoadBalancer(this);
     }
   }

@@ -1,12 +1,11 @@
 package io.lbkit.health;
 
 import io.lbkit.RandomSource;
+import io.lbkit.Scheduler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -36,7 +35,7 @@ final class ActiveChecker {
   }
 
   private final HealthCheck check;
-  private final Supplier<ScheduledExecutorService> scheduler;
+  private final Supplier<Scheduler> scheduler;
   private final RandomSource random;
   private final Sink sink;
   private final long intervalNanos;
@@ -44,15 +43,15 @@ final class ActiveChecker {
   private final long jitterNanos;
   private volatile boolean closed;
 
-  ActiveChecker(HealthConfig config, Supplier<ScheduledExecutorService> scheduler,
-      RandomSource random, Sink sink) {
-    this.check = config.healthCheck;
+  ActiveChecker(ActiveChecks config, Supplier<Scheduler> scheduler, RandomSource random,
+      Sink sink) {
+    this.check = config.check();
     this.scheduler = scheduler;
     this.random = random;
     this.sink = sink;
-    this.intervalNanos = config.checkInterval.toNanos();
-    this.timeoutNanos = config.checkTimeout.toNanos();
-    this.jitterNanos = config.checkJitter.toNanos();
+    this.intervalNanos = config.interval().toNanos();
+    this.timeoutNanos = config.timeout().toNanos();
+    this.jitterNanos = config.jitter().toNanos();
   }
 
   /** Starts checking {@code h} (a new generation, so callbacks of an older one are ignored). */
@@ -66,7 +65,7 @@ final class ActiveChecker {
   /** Stops checking {@code h}; a check in flight settles into nothing. */
   void stop(ServerHealth h) {
     h.checkGeneration++;
-    ScheduledFuture<?> f = h.checkTask;
+    Future<?> f = h.checkTask;
     h.checkTask = null;
     if (f != null) {
       f.cancel(false);
@@ -83,7 +82,7 @@ final class ActiveChecker {
     }
     AtomicBoolean settled = new AtomicBoolean();
     CompletionStage<?>[] running = new CompletionStage<?>[1];
-    ScheduledFuture<?> timeout = schedule(() -> {
+    Future<?> timeout = schedule(() -> {
       if (settle(h, gen, settled, false,
           new TimeoutException("health check timed out after " + timeoutNanos + " ns"))) {
         cancelQuietly(running[0]);
@@ -127,7 +126,7 @@ final class ActiveChecker {
     return true;
   }
 
-  private ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+  private Future<?> schedule(Runnable task, long delayNanos) {
     if (closed) {
       return null;
     }
@@ -138,7 +137,7 @@ final class ActiveChecker {
         } catch (RuntimeException e) {
           log.warn("health check task failed", e);
         }
-      }, delayNanos, TimeUnit.NANOSECONDS);
+      }, delayNanos);
     } catch (RejectedExecutionException e) {
       if (!closed) {
         log.warn("health check scheduler rejected a check; checks stop", e);
@@ -149,8 +148,8 @@ final class ActiveChecker {
 
   private static void cancelQuietly(Object f) {
     try {
-      if (f instanceof ScheduledFuture) {
-        ((ScheduledFuture<?>) f).cancel(false);
+      if (f instanceof Future) {
+        ((Future<?>) f).cancel(false);
       } else if (f instanceof CompletionStage) {
         CompletableFuture<?> cf = ((CompletionStage<?>) f).toCompletableFuture();
         cf.cancel(true);

@@ -1,39 +1,43 @@
 package io.lbkit.health;
 
+import io.lbkit.Scheduler;
 import io.lbkit.Ticker;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The monitor's background work: the scheduler (the user's, or a single daemon thread created on
- * first use and shut down on {@link #close}), and one pending tick, scheduled for exactly the
- * time the next thing falls due (an interval, an ejection's end, a slow-start step) rather than
- * polling. An earlier due time replaces a later pending tick.
+ * The monitor's background work: the scheduler (the one given to the monitor's builder, or, on
+ * the system ticker only, a single daemon thread created on first use and shut down on {@link
+ * #close}), and one pending tick, scheduled for exactly the time the next thing falls due (an
+ * interval, an ejection's end, a breaker's wait end, a slow-start step) rather than polling. An
+ * earlier due time replaces a later pending tick. Without a scheduler (a custom ticker and none
+ * given), nothing is scheduled: ticks come from outcome reports and explicit {@code tick()}s.
  */
 final class Background {
   private static final Logger log = LoggerFactory.getLogger(Background.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private final ScheduledExecutorService given;
+  private final Scheduler given;
   private final Ticker ticker;
   private final Runnable tick;
   private final boolean autoTick;
-  private ScheduledExecutorService owned; // guarded by this
-  private ScheduledFuture<?> pending; // guarded by this
+  private ScheduledThreadPoolExecutor ownedExecutor; // guarded by this
+  private Scheduler owned; // guarded by this
+  private Future<?> pending; // guarded by this
   private long pendingAt; // guarded by this
   private boolean closed; // guarded by this
 
-  Background(ScheduledExecutorService given, boolean autoTick, Ticker ticker, Runnable tick) {
+  Background(Scheduler given, Ticker ticker, Runnable tick) {
     this.given = given;
-    this.autoTick = autoTick;
+    // A real-time thread cannot follow a fake clock: with a custom ticker, ticks are scheduled
+    // only on a scheduler the user supplies (one that runs on that clock, as tests' do).
+    this.autoTick = given != null || ticker == Ticker.system();
     this.ticker = ticker;
     this.tick = tick;
   }
@@ -42,17 +46,22 @@ final class Background {
    * The scheduler to run on; creates the daemon one on first use. After {@link #close()} it
    * rejects, so a check finishing late cannot start a new thread that nothing would stop.
    */
-  synchronized ScheduledExecutorService scheduler() {
+  synchronized Scheduler scheduler() {
     if (given != null) {
       return given;
     }
     if (closed) {
       throw new RejectedExecutionException("the health monitor is closed");
     }
+    if (!autoTick) {
+      throw new RejectedExecutionException(
+          "no scheduler: the monitor's ticker is not the system one and none was given");
+    }
     if (owned == null) {
       ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, daemonThreads());
       e.setRemoveOnCancelPolicy(true);
-      owned = e;
+      ownedExecutor = e;
+      owned = Scheduler.of(e);
     }
     return owned;
   }
@@ -71,7 +80,7 @@ final class Background {
     long delay = Math.max(0L, dueNanos - ticker.read());
     pendingAt = dueNanos;
     try {
-      pending = scheduler().schedule(this::runTick, delay, TimeUnit.NANOSECONDS);
+      pending = scheduler().schedule(this::runTick, delay);
     } catch (RejectedExecutionException e) {
       pending = null;
       log.warn("health scheduler rejected the next evaluation; ticks now run only from outcomes",
@@ -95,14 +104,14 @@ final class Background {
 
   /** Cancels the pending tick and shuts the owned scheduler down; the user's is left running. */
   void close() {
-    ScheduledExecutorService toStop;
+    ScheduledThreadPoolExecutor toStop;
     synchronized (this) {
       closed = true;
       if (pending != null) {
         pending.cancel(false);
         pending = null;
       }
-      toStop = owned;
+      toStop = ownedExecutor;
     }
     if (toStop != null) {
       toStop.shutdownNow();

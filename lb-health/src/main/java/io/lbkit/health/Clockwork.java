@@ -1,13 +1,14 @@
 package io.lbkit.health;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.lbkit.Server;
 import io.lbkit.ServerPool;
+import io.lbkit.spi.ServerMetrics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The monitor's clock-driven work, done by {@link #run} for one instant under the monitor's lock:
@@ -15,46 +16,57 @@ import org.slf4j.LoggerFactory;
  * the tick), moves OPEN breakers whose wait is over to HALF_OPEN, steps and ends slow starts,
  * runs the interval evaluation when an interval has passed, releases departed state. It also
  * works out when the next of these falls due, so the monitor can schedule exactly one tick then.
+ * The decisions are the policies' ({@link Ejector}, {@link SlowStart}); the transitions are
+ * {@link ServerHealth}'s; this class only keeps the interval's time.
  *
- * <p>Panic reaches the breakers too. Panic mode (fewer than the panic threshold of the pool's
- * servers up) lets ejected servers back into the candidates, but an OPEN breaker admits no call
- * at all, so breakers alone could still refuse every server of a pool for a whole open wait
- * (resilience4j's default: 60 s) after the servers had recovered, or cascade over a pool that
- * was only overloaded (a hot key moving from one opened server to the next), with nothing like
- * max-ejection-percent to stop them. So while in panic, an OPEN breaker is moved to HALF_OPEN at
- * once: its few probe calls decide, as they would at the end of the wait, and a failing server
- * goes straight back to OPEN.
+ * <p>Panic reaches the breakers too. Panic mode lets ejected servers back into the candidates,
+ * but an OPEN breaker admits no call at all, so breakers alone could still refuse every server of
+ * a pool for a whole open wait (resilience4j's default: 60 s) after the servers had recovered, or
+ * cascade over a pool that was only overloaded (a hot key moving from one opened server to the
+ * next), with nothing like max-ejection-percent to stop them. So while in panic, an OPEN breaker
+ * is moved to HALF_OPEN {@link #PANIC_PROBE_NANOS} after it opened: its few probe calls decide,
+ * as they would at the end of the wait, and a failing server goes straight back to OPEN.
  */
 final class Clockwork {
-  private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
-  /** How often an OPEN breaker is asked whether its wait has ended. */
-  static final long BREAKER_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** In panic, how long after opening a breaker gets its probes instead of its whole wait. */
+  static final long PANIC_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /**
+   * When a breaker is still OPEN at the end of its wait as computed from its config (a breaker
+   * taken from the registry with its own clock), how long until it is asked again.
+   */
+  static final long BREAKER_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** Publishes what the monitor observed of a breaker; returns whether candidates changed. */
+  interface BreakerObserver {
+    boolean observe(ServerHealth h, long now);
+  }
 
   private final Map<String, ServerHealth> states;
   private final ServerPool pool;
+  private final HealthConfig config;
   private final Ejector ejector;
-  private final SlowStart slowStart;
   private final HealthEvents events;
   private final Membership membership;
-  private final ToDoubleFunction<ServerHealth> ewma;
+  private final LoadMetrics load;
+  private final BreakerObserver breakers;
   private final long intervalNanos;
-  private final double panicThresholdPercent;
   private long nextIntervalNanos;
+  private long lastEvaluationNanos;
 
-  Clockwork(Map<String, ServerHealth> states, ServerPool pool, Ejector ejector,
-      SlowStart slowStart, HealthEvents events, Membership membership,
-      ToDoubleFunction<ServerHealth> ewma, long intervalNanos, double panicThresholdPercent,
-      long nowNanos) {
+  Clockwork(Map<String, ServerHealth> states, ServerPool pool, HealthConfig config,
+      Ejector ejector, HealthEvents events, Membership membership, LoadMetrics load,
+      BreakerObserver breakers, long nowNanos) {
     this.states = states;
     this.pool = pool;
+    this.config = config;
     this.ejector = ejector;
-    this.slowStart = slowStart;
     this.events = events;
     this.membership = membership;
-    this.ewma = ewma;
-    this.intervalNanos = intervalNanos;
-    this.panicThresholdPercent = panicThresholdPercent;
+    this.load = load;
+    this.breakers = breakers;
+    this.intervalNanos = config.interval.toNanos();
     this.nextIntervalNanos = nowNanos + intervalNanos;
+    this.lastEvaluationNanos = nowNanos;
   }
 
   long nextIntervalNanos() {
@@ -69,85 +81,106 @@ final class Clockwork {
   /**
    * Does what is due at {@code now}.
    *
-   * @return the ticker time at which something next falls due
+   * @param panic whether the last candidates were compiled in panic
    * @param changed set to true when the candidates would now differ
+   * @return the ticker time at which something next falls due
    */
-  long run(long now, boolean[] changed) {
+  long run(long now, boolean panic, boolean[] changed) {
     long due = Long.MAX_VALUE;
-    boolean panic = panicking(now);
+    SlowStart slowStart = config.slowStart;
     for (ServerHealth h : states.values()) {
-      if (h.ejected && now >= h.ejectedUntil) {
-        h.ejected = false;
-        changed[0] = true;
-        if (h.checkHealthy) {
-          restore(h, h.ejectedUntil);
-        }
+      ServerHealth.Change end = h.endEjectionIfDue(now, slowStart);
+      changed[0] |= end.changed();
+      if (end == ServerHealth.Change.RESTORED) {
+        events.restored(h.server);
       }
-      if (h.breaker != null && h.lastBreakerState == CircuitBreaker.State.OPEN) {
-        // Asking an OPEN breaker moves it to HALF_OPEN once its wait is over, taking one probe
-        // permit; give that permit straight back: the probes belong to chosen calls.
-        if (panic) {
-          h.breaker.transitionToHalfOpenState();
-        } else if (h.breaker.tryAcquirePermission()) {
-          h.breaker.releasePermission();
-        }
-        CircuitBreaker.State s = h.breaker.getState();
-        if (s != h.lastBreakerState) {
-          log.info("circuit breaker of {}: {} -> {}", h.id, h.lastBreakerState, s);
-          h.lastBreakerState = s;
-          changed[0] = true;
-        } else {
-          due = Math.min(due, now + BREAKER_PROBE_NANOS);
-        }
+      if (h.breaker != null && h.breakerState == CircuitBreaker.State.OPEN) {
+        due = Math.min(due, moveOpenBreaker(h, now, panic, changed));
       }
-      if (h.ramping) {
+      if (h.stepRamp(now, slowStart).changed()) {
         changed[0] = true; // a slow-start step, or its end
-        if (slowStart.isRamping(h, now)) {
+        if (h.isRamping()) {
           due = Math.min(due, now + slowStart.stepNanos());
-        } else {
-          h.ramping = false;
         }
       }
     }
     if (now >= nextIntervalNanos) {
-      changed[0] |= ejector.evaluate(states.values(), now, ewma);
+      changed[0] |= evaluate(states.values(), now);
       nextIntervalNanos += intervalNanos;
       if (nextIntervalNanos <= now) {
         nextIntervalNanos = now + intervalNanos;
       }
     }
     for (ServerHealth h : states.values()) {
-      if (h.ejected) {
-        due = Math.min(due, h.ejectedUntil);
+      if (h.isEjected()) {
+        due = Math.min(due, h.ejectedUntil());
       }
     }
     membership.release(pool.snapshot());
     return Math.min(due, nextIntervalNanos);
   }
 
-  /** Whether fewer than the panic threshold of the pool's weighted servers are up at {@code now}. */
-  private boolean panicking(long now) {
-    if (panicThresholdPercent <= 0) {
-      return false;
-    }
-    int total = 0;
-    int up = 0;
-    for (Server s : pool.snapshot().servers()) {
-      if (s.weight() > 0) {
-        total++;
-        ServerHealth h = states.get(s.id());
-        if (h == null || h.isUp(now)) {
-          up++;
-        }
+  /**
+   * An OPEN breaker at {@code now}: moved on if its wait is over (or, in panic, its short wait),
+   * else left for the tick due at its time, which this returns.
+   */
+  private long moveOpenBreaker(ServerHealth h, long now, boolean panic, boolean[] changed) {
+    long panicAt = h.breakerOpenedAt + PANIC_PROBE_NANOS;
+    if (panic && now >= panicAt) {
+      try {
+        h.breaker.transitionToHalfOpenState();
+      } catch (RuntimeException e) {
+        // moved on concurrently (a call took it half-open): the observation below sees where
+      }
+    } else if (now >= h.breakerHalfOpenAt) {
+      // Asking an OPEN breaker moves it to HALF_OPEN once its wait is over, taking one probe
+      // permit; give that permit straight back: the probes belong to chosen calls.
+      if (h.breaker.tryAcquirePermission()) {
+        h.breaker.releasePermission();
       }
     }
-    return total > 0 && up * 100.0 < panicThresholdPercent * total;
+    changed[0] |= breakers.observe(h, now);
+    if (h.breakerState != CircuitBreaker.State.OPEN) {
+      return Long.MAX_VALUE;
+    }
+    if (now >= h.breakerHalfOpenAt) {
+      h.breakerHalfOpenAt = now + BREAKER_RECHECK_NANOS;
+    }
+    return panic ? Math.min(h.breakerHalfOpenAt, Math.max(panicAt, now + 1))
+        : h.breakerHalfOpenAt;
   }
 
-  /** Back in rotation from {@code at} on, ramping up. */
-  void restore(ServerHealth h, long at) {
-    h.checkPasses = 0;
-    slowStart.begin(h, at);
-    events.restored(h.server);
+  /**
+   * The interval's evaluation: each server's calls since the previous one, the multiplier decay
+   * of servers not ejected, then the outliers the policy finds, ejected in its order while the
+   * max-ejection-percent allows.
+   */
+  private boolean evaluate(Collection<ServerHealth> members, long now) {
+    List<Ejector.Sample> samples = new ArrayList<>(members.size());
+    for (ServerHealth h : members) {
+      Ejector.Sample s = h.takeInterval(load.ifPresent(h.id));
+      if (h.isEjectedAt(now)) {
+        continue;
+      }
+      h.intervalPassed(now, lastEvaluationNanos);
+      if (s != null && h.server.weight() > 0) {
+        samples.add(s);
+      }
+    }
+    lastEvaluationNanos = now;
+    boolean any = false;
+    ToDoubleFunction<Ejector.Sample> ewma = s -> {
+      ServerMetrics m = load.ifPresent(s.health.id);
+      return m == null ? 0.0 : m.ewmaLatencyNanos(now);
+    };
+    for (Ejector.Outlier o : ejector.outliers(samples, ewma)) {
+      if (!o.health().isEjectedAt(now) && ejector.mayEject(members, now)
+          && o.health().eject(o.reason(), now, ejector) == ServerHealth.Change.EJECTED) {
+        events.ejected(o.health().server, o.reason(),
+            java.time.Duration.ofNanos(o.health().ejectedUntil() - now));
+        any = true;
+      }
+    }
+    return any;
   }
 }

@@ -1,7 +1,6 @@
 package io.lbkit.health;
 
 import io.lbkit.RandomSource;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -9,48 +8,52 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Passive ejection policy: when a server may be ejected (max-ejection-percent), for how long
- * (base × k, capped, jittered), and the per-interval outlier detection (success rate, failure
- * percentage, latency). Every method runs under the monitor's lock.
+ * Passive ejection policy, as pure decisions over the servers' state: whether a failure streak
+ * ejects, which servers an interval's figures make outliers (success rate, failure percentage,
+ * latency), whether the max-ejection-percent allows one more ejection, and how long an ejection
+ * lasts. It holds nothing but its config and the random source of the jitter; the state it
+ * decides about lives in {@link ServerHealth}, which makes the transitions. Runs under the
+ * monitor's lock.
  *
  * <pre>
  * Ejection time of the k-th ejection in a row: min(base × k, max(base, cap)) + jitter,
  *   k grows by one per ejection, stops growing once base × k reaches the cap (so that it falls
  *   back below the cap after one healthy interval, as Envoy), and falls by one per interval in
- *   which the server is not ejected.
+ *   which the server is not ejected ({@link ServerHealth#intervalPassed}).
+ * Max ejection percent: one more is allowed when (ejected + 1) × 100 <= max% × total, counting
+ *   the server about to be ejected (envoy#27066), or when none is and alwaysAllowOne is set.
  * </pre>
  */
 final class Ejector {
   private final HealthConfig config;
   private final RandomSource random;
-  private final HealthEvents events;
   private final long baseNanos;
   private final long maxNanos;
   private final long jitterNanos;
   private final int maxMultiplier;
-  private long lastEvaluationNanos;
 
-  Ejector(HealthConfig config, RandomSource random, HealthEvents events, long nowNanos) {
-    this.lastEvaluationNanos = nowNanos;
+  Ejector(HealthConfig config, RandomSource random) {
     this.config = config;
     this.random = random;
-    this.events = events;
-    this.baseNanos = config.baseEjectionTime.toNanos();
-    this.maxNanos = Math.max(baseNanos, config.maxEjectionTime.toNanos());
-    this.jitterNanos = config.ejectionJitter.toNanos();
+    EjectionLimits limits = config.ejection;
+    this.baseNanos = limits.baseTime().toNanos();
+    this.maxNanos = Math.max(baseNanos, limits.maxTime().toNanos());
+    this.jitterNanos = limits.jitter().toNanos();
     this.maxMultiplier = (int) Math.min(Integer.MAX_VALUE, (maxNanos + baseNanos - 1) / baseNanos);
   }
 
   /**
-   * Ejects {@code h} unless it already is or the max-ejection-percent forbids it.
-   *
-   * @param members the states of the current pool members
+   * The consecutive-failure rule: a streak ejects when it reaches the threshold, once per streak
+   * (as Envoy: a streak refused by the max-ejection-percent is left to the interval evaluation
+   * rather than retried, under the lock, on every further failure).
    */
-  boolean tryEject(ServerHealth h, EjectionReason reason, Collection<ServerHealth> members,
-      long now) {
-    if (h.isEjectedAt(now) || h.server.weight() <= 0) {
-      return false;
-    }
+  boolean streakEjects(int streak) {
+    ConsecutiveFailures cf = config.consecutiveFailures;
+    return cf != null && streak == cf.threshold();
+  }
+
+  /** Whether the max-ejection-percent allows one more passive ejection among {@code members}. */
+  boolean mayEject(Collection<ServerHealth> members, long now) {
     int total = 0;
     int ejected = 0;
     for (ServerHealth m : members) {
@@ -61,102 +64,86 @@ final class Ejector {
         }
       }
     }
-    if (!OutlierMath.mayEject(ejected, total, config.maxEjectionPercent,
-        config.alwaysAllowOneEjection)) {
+    return mayEject(ejected, total);
+  }
+
+  /** The max-ejection-percent rule over counts. */
+  boolean mayEject(int ejected, int total) {
+    if (total <= 0) {
       return false;
     }
-    if (h.multiplier < maxMultiplier) {
-      h.multiplier++;
-    }
-    long d = Math.min(baseNanos * h.multiplier, maxNanos);
+    EjectionLimits limits = config.ejection;
+    return (ejected + 1) * 100.0 <= limits.maxPercent() * total
+        || (limits.alwaysAllowOne() && ejected == 0);
+  }
+
+  /** The multiplier k of the next ejection in a row, after one at {@code k}. */
+  int nextMultiplier(int k) {
+    return k < maxMultiplier ? k + 1 : k;
+  }
+
+  /** How long an ejection at multiplier {@code k} lasts, jitter included. */
+  long ejectionNanos(int k) {
+    long d = Math.min(baseNanos * k, maxNanos);
     if (jitterNanos > 0) {
       d += (long) (random.nextDouble() * (jitterNanos + 1));
     }
-    h.ejectedUntil = now + d;
-    h.ejected = true;
-    h.reason = reason;
-    h.ramping = false;
-    h.checkPasses = 0;
-    h.consecutiveFailures.set(0);
-    events.ejected(h.server, reason, Duration.ofNanos(d));
-    return true;
+    return d;
   }
 
   /**
-   * The interval's evaluation: decays the multiplier of servers not ejected, then ejects
-   * outliers, worst first, while the max-ejection-percent allows. Resets the interval counters.
-   * A healthy interval is one the server spent wholly out of ejection: its ejection ended no later
-   * than the previous evaluation (so the evaluation that sees a server restored does not yet
-   * count in its favour, as Envoy's).
+   * The outliers among an interval's {@code samples} (servers not ejected, with weight and calls),
+   * in the order to try them: success-rate outliers worst first, then failure-percentage ones,
+   * then latency ones, each with its reason. A server may appear under several reasons; the first
+   * ejection wins.
    *
-   * @param ewma the EWMA latency of a server now
-   * @return whether anything was ejected
+   * @param latency a server's latency signal: min(EWMA now, mean over the interval)
    */
-  boolean evaluate(Collection<ServerHealth> members, long now,
-      ToDoubleFunction<ServerHealth> ewma) {
-    List<Sample> samples = new ArrayList<>(members.size());
-    for (ServerHealth h : members) {
-      long requests = h.intervalRequests.getAndSet(0);
-      long failures = h.intervalFailures.getAndSet(0);
-      long latency = h.intervalLatencyNanos.getAndSet(0);
-      if (h.isEjectedAt(now)) {
-        continue;
-      }
-      if (h.multiplier > 0 && h.ejectedUntil <= lastEvaluationNanos) {
-        h.multiplier--;
-      }
-      if (h.server.weight() > 0 && requests > 0) {
-        samples.add(new Sample(h, requests, failures, latency));
-      }
-    }
-    boolean any = false;
-    any |= successRate(samples, members, now);
-    any |= failurePercentage(samples, members, now);
-    any |= latency(samples, members, now, ewma);
-    lastEvaluationNanos = now;
-    return any;
+  List<Outlier> outliers(List<Sample> samples, ToDoubleFunction<Sample> latency) {
+    List<Outlier> out = new ArrayList<>();
+    successRate(samples, out);
+    failurePercentage(samples, out);
+    latency(samples, latency, out);
+    return out;
   }
 
-  private boolean successRate(List<Sample> samples, Collection<ServerHealth> members, long now) {
-    if (config.successRateMinimumHosts == 0) {
-      return false;
+  private void successRate(List<Sample> samples, List<Outlier> out) {
+    SuccessRate sr = config.successRate;
+    if (sr == null) {
+      return;
     }
-    List<Sample> eligible = eligible(samples, config.successRateRequestVolume);
-    if (eligible.size() < config.successRateMinimumHosts) {
-      return false;
+    List<Sample> eligible = eligible(samples, sr.requestVolume());
+    if (eligible.size() < sr.minimumHosts()) {
+      return;
     }
     double[] rates = new double[eligible.size()];
     for (int i = 0; i < rates.length; i++) {
       rates[i] = eligible.get(i).successPercent();
     }
-    double threshold = OutlierMath.successRateThreshold(rates, config.successRateStdevFactor);
+    double threshold = OutlierMath.successRateThreshold(rates, sr.stdevFactor());
     eligible.sort(Comparator.comparingDouble(Sample::successPercent));
-    boolean any = false;
     for (Sample s : eligible) {
       if (s.successPercent() < threshold) {
-        any |= tryEject(s.health, EjectionReason.SUCCESS_RATE, members, now);
+        out.add(new Outlier(s.health, EjectionReason.SUCCESS_RATE));
       }
     }
-    return any;
   }
 
-  private boolean failurePercentage(List<Sample> samples, Collection<ServerHealth> members,
-      long now) {
-    if (config.failurePercentageThreshold == 0.0 || config.failurePercentageMinimumHosts == 0) {
-      return false;
+  private void failurePercentage(List<Sample> samples, List<Outlier> out) {
+    FailurePercentage fp = config.failurePercentage;
+    if (fp == null) {
+      return;
     }
-    List<Sample> eligible = eligible(samples, config.failurePercentageRequestVolume);
-    if (eligible.size() < config.failurePercentageMinimumHosts) {
-      return false;
+    List<Sample> eligible = eligible(samples, fp.requestVolume());
+    if (eligible.size() < fp.minimumHosts()) {
+      return;
     }
     eligible.sort(Comparator.comparingDouble(Sample::successPercent));
-    boolean any = false;
     for (Sample s : eligible) {
-      if (100.0 - s.successPercent() >= config.failurePercentageThreshold) {
-        any |= tryEject(s.health, EjectionReason.FAILURE_PERCENTAGE, members, now);
+      if (100.0 - s.successPercent() >= fp.thresholdPercent()) {
+        out.add(new Outlier(s.health, EjectionReason.FAILURE_PERCENTAGE));
       }
     }
-    return any;
   }
 
   /*
@@ -164,30 +151,29 @@ final class Ejector {
    * high, so a single late spike (EWMA jumps to the peak) or an early spike that has since
    * decayed (mean still high) does not eject; only latency that stayed high for the interval.
    */
-  private boolean latency(List<Sample> samples, Collection<ServerHealth> members, long now,
-      ToDoubleFunction<ServerHealth> ewma) {
-    if (config.latencyFactor == 0.0 || config.latencyMinimumHosts == 0) {
-      return false;
+  private void latency(List<Sample> samples, ToDoubleFunction<Sample> signalOf,
+      List<Outlier> out) {
+    LatencyEjection le = config.latency;
+    if (le == null) {
+      return;
     }
-    List<Sample> eligible = eligible(samples, config.latencyRequestVolume);
-    if (eligible.size() < config.latencyMinimumHosts) {
-      return false;
+    List<Sample> eligible = eligible(samples, le.requestVolume());
+    if (eligible.size() < le.minimumHosts()) {
+      return;
     }
     double[] signal = new double[eligible.size()];
     for (int i = 0; i < signal.length; i++) {
       Sample s = eligible.get(i);
-      s.latency = Math.min(ewma.applyAsDouble(s.health), (double) s.latencyNanos / s.requests);
+      s.latency = Math.min(signalOf.applyAsDouble(s), (double) s.latencyNanos / s.requests);
       signal[i] = s.latency;
     }
-    double threshold = config.latencyFactor * OutlierMath.median(signal);
+    double threshold = le.factor() * OutlierMath.median(signal);
     eligible.sort(Comparator.comparingDouble((Sample s) -> s.latency).reversed());
-    boolean any = false;
     for (Sample s : eligible) {
       if (s.latency > threshold) {
-        any |= tryEject(s.health, EjectionReason.LATENCY, members, now);
+        out.add(new Outlier(s.health, EjectionReason.LATENCY));
       }
     }
-    return any;
   }
 
   private static List<Sample> eligible(List<Sample> samples, int volume) {
@@ -200,7 +186,11 @@ final class Ejector {
     return out;
   }
 
-  private static final class Sample {
+  /** A server the interval's figures single out, and why. */
+  record Outlier(ServerHealth health, EjectionReason reason) {}
+
+  /** One server's calls over one interval. */
+  static final class Sample {
     final ServerHealth health;
     final long requests;
     final long failures;

@@ -1,5 +1,6 @@
 package io.lbkit.health;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lbkit.Server;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +73,13 @@ final class HealthEvents {
     pending.add(() -> {
       log.info("drained {}", s.id());
       deliver(l -> l.onDrained(s));
+    });
+  }
+
+  void breakerMoved(Server s, CircuitBreaker.State from, CircuitBreaker.State to) {
+    pending.add(() -> {
+      log.info("circuit breaker of {}: {} -> {}", s.id(), from, to);
+      deliver(l -> l.onBreakerStateChanged(s, from, to));
     });
   }
 

@@ -1,5 +1,6 @@
 package io.lbkit.health;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lbkit.Server;
 import java.time.Duration;
 
@@ -39,4 +40,13 @@ public interface HealthListener {
 
   /** {@code server} has weight 0 and its last in-flight call has ended. */
   default void onDrained(Server server) {}
+
+  /**
+   * The circuit breaker of {@code server} moved from {@code from} to {@code to}: OPEN takes the
+   * server out of rotation (panic or not), HALF_OPEN lets its probe calls in, CLOSED after
+   * HALF_OPEN brings it back, ramping. Reported once per transition the monitor observes (a
+   * breaker moved by the application is seen at its next call or tick).
+   */
+  default void onBreakerStateChanged(Server server, CircuitBreaker.State from,
+      CircuitBreaker.State to) {}
 }

@@ -1,11 +1,13 @@
 package io.lbkit.health;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.lbkit.LoadTracker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.lbkit.HealthTracker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.PoolListener;
 import io.lbkit.PoolSnapshot;
 import io.lbkit.RandomSource;
+import io.lbkit.Scheduler;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.ServerState;
@@ -14,39 +16,47 @@ import io.lbkit.Ticker;
 import io.lbkit.internal.Checks;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.ServerMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The health tracker of one {@link ServerPool}: passive ejection (consecutive failures, success
  * rate, failure percentage, latency), a resilience4j circuit breaker per server, active checks,
- * slow start, panic, graceful drain, and per-server stats. Configured by a {@link HealthConfig}.
+ * slow start, panic, graceful drain, and per-server stats, as a {@link HealthConfig} says. Built
+ * with {@link #builder}, which also takes the runtime objects: ticker, randomness, scheduler,
+ * listeners, breaker registry.
+ *
+ * <p><b>Who owns what.</b> Each server's state and every transition of it is {@link
+ * ServerHealth}'s; whether and for how long to eject is {@link Ejector}'s (pure policy); the ramp
+ * curve is {@link SlowStart}'s and the panic rule {@link Panic}'s; the interval's time is kept by
+ * the clockwork; in-flight counts, totals and the peak EWMA are the core {@code LoadTracker}'s
+ * per-server metrics, which this monitor composes. This class routes outcomes, permissions, check
+ * results and pool changes to those owners, and turns their answers into events and rebuilds.
  *
  * <p><b>Time.</b> Everything reads the injected {@link Ticker}; nothing sleeps. Clock-driven work
- * (interval evaluation, ejection ends, slow-start steps, opening breakers' half-open probes,
- * release of departed state) happens in {@link #tick()}, which does whatever is due at the
- * ticker's now. In production a scheduler calls it at exactly the next due time; callers' outcome
- * reports also call it when something is due and nobody else is ticking. Tests advance a {@link
- * io.lbkit.testing.ManualTicker} and call {@code tick()}. With a ticker other than {@link
- * Ticker#system()} and no {@link HealthConfig#scheduler()}, nothing is scheduled on real time:
- * ticks come from outcome reports and explicit {@code tick()} calls only, so a simulation on
- * virtual time stays deterministic. Availability itself is computed from the ticker
- * on every read, so an ejection is in force until exactly its end: {@link #isAvailable} is false
- * 1 ns before and true at it, and the next tick publishes the server to the pickers.
+ * (interval evaluation, ejection ends, an OPEN breaker's move to HALF_OPEN at the end of its wait,
+ * slow-start steps, release of departed state) happens in {@link #tick()}, which does whatever is
+ * due at the ticker's now. A tick is scheduled at exactly the next due time on the builder's
+ * {@link Scheduler} (or, on the system ticker without one, on a daemon thread the monitor owns);
+ * outcome reports also tick when something is due and nobody else is ticking. With a ticker other
+ * than {@link Ticker#system()} and no scheduler, nothing is scheduled: ticks come from outcome
+ * reports and explicit {@code tick()} calls only, so a simulation on virtual time stays
+ * deterministic. Availability itself is computed from the ticker on every read, so an ejection is
+ * in force until exactly its end: {@link #isAvailable} is false 1 ns before and true at it.
  *
  * <p><b>Threading.</b> Outcome reports ({@code onStart}, {@code onSuccess}, {@code onFailure},
  * {@code onCancel}) and {@link #tryAcquirePermission} may come from any thread; they update
- * atomics and take the monitor's lock only for a transition (an ejection). {@link #candidates}
- * and {@code tick} run under the lock. Listeners and change listeners run after the lock is
- * released. {@link #close()} stops every scheduled task and the monitor's own scheduler thread.
+ * atomics and take the monitor's lock only for a transition (an ejection, a breaker move). {@link
+ * #candidates} and {@code tick} run under the lock. Listeners and change listeners run after the
+ * lock is released; what a listener throws is logged and changes nothing. {@link #close()} stops
+ * every scheduled task and the monitor's own scheduler thread.
  */
-public class HealthMonitor extends LoadTracker implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+public final class HealthMonitor implements HealthTracker, AutoCloseable {
   private static final Throwable NO_CAUSE = new Exception("failure reported without a cause",
       null, false, false) {
     private static final long serialVersionUID = 1L;
@@ -57,59 +67,46 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentHashMap<String, ServerHealth> states = new ConcurrentHashMap<>();
+  private final LoadMetrics load;
   private final HealthEvents events;
   private final Ejector ejector;
   private final Breakers breakers;
-  private final SlowStart slowStart;
   private final Background background;
   private final ActiveChecker checker; // null without active checks
   private final Membership membership;
-  private final PoolListener poolListener = (previous, current) -> onPoolChange(current);
   private final Clockwork clockwork;
+  private final PoolListener poolListener = (previous, current) -> onPoolChange(current);
 
   private volatile long nextDueNanos = Long.MAX_VALUE;
   private boolean panicking; // under lock
   private volatile boolean closed;
 
-  protected HealthMonitor(ServerPool pool, HealthConfig config, Ticker ticker,
-      RandomSource random) {
-    super(ticker, Checks.notNull(config, "config").ewmaDecay);
-    this.pool = Checks.notNull(pool, "pool");
-    this.config = config;
-    this.ticker = ticker;
-    Checks.notNull(random, "random");
-    this.events = new HealthEvents(config.listeners);
-    this.ejector = new Ejector(config, random, events, ticker.read());
-    this.breakers = new Breakers(config, ticker);
-    this.slowStart = new SlowStart(config);
-    // A real-time scheduler cannot follow a fake clock: with a custom ticker, ticks are scheduled
-    // only on a scheduler the user supplies (one that runs on that clock, as tests' do).
-    boolean autoTick = config.autoTick && (config.scheduler != null || ticker == Ticker.system());
-    this.background = new Background(config.scheduler, autoTick, ticker, this::tick);
-    this.checker = config.healthCheck == null ? null
-        : new ActiveChecker(config, background::scheduler, random, this::onCheckResult);
-    this.membership = new Membership(states, config, ticker, breakers, slowStart, checker, events,
-        this::metrics, this::metricsIfPresent, this::dropMetricsIf, this::noteDue);
-    this.clockwork = new Clockwork(states, pool, ejector, slowStart, events, membership,
-        this::ewmaOf, config.interval.toNanos(), config.panicThresholdPercent, ticker.read());
+  private HealthMonitor(Builder b) {
+    this.pool = b.pool;
+    this.config = b.config;
+    this.ticker = b.ticker;
+    this.load = new LoadMetrics(ticker, config.ewmaDecay);
+    this.events = new HealthEvents(b.listeners);
+    this.ejector = new Ejector(config, b.random);
+    this.breakers = new Breakers(config, b.breakerRegistry, ticker);
+    this.background = new Background(b.scheduler, ticker, this::tick);
+    this.checker = config.activeChecks == null ? null
+        : new ActiveChecker(config.activeChecks, background::scheduler, b.random,
+            this::onCheckResult);
+    this.membership = new Membership(states, config, ticker, breakers, checker, events, load,
+        this::noteDue);
+    this.clockwork = new Clockwork(states, pool, config, ejector, events, membership, load,
+        this::observeBreakerLocked, ticker.read());
   }
 
-  /**
-   * A monitor of {@code pool}: it follows the pool's membership from now on, and starts its
-   * scheduled work (evaluations, checks) unless {@link HealthConfig#autoTick()} is off.
-   *
-   * @param random the source of ejection and check jitter
-   */
-  public static HealthMonitor create(ServerPool pool, HealthConfig config, Ticker ticker,
-      RandomSource random) {
-    HealthMonitor m = new HealthMonitor(pool, config, ticker, random);
-    m.start();
-    return m;
+  /** A builder of a monitor of {@code pool}, with {@link HealthConfig#defaults()}. */
+  public static Builder builder(ServerPool pool) {
+    return new Builder(pool);
   }
 
-  /** A monitor on the system ticker and thread-local randomness. */
+  /** A monitor of {@code pool} on the system ticker and thread-local randomness. */
   public static HealthMonitor create(ServerPool pool, HealthConfig config) {
-    return create(pool, config, Ticker.system(), RandomSource.threadLocal());
+    return builder(pool).config(config).build();
   }
 
   private void start() {
@@ -143,22 +140,31 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     return h == null ? null : h.breaker;
   }
 
+  /**
+   * The registry holding every server's breaker (by server id): the one given to the builder, or
+   * the monitor's own; for binding metrics (resilience4j-micrometer) or the application's own use.
+   * Empty when breakers are off.
+   */
+  public CircuitBreakerRegistry breakerRegistry() {
+    return breakers.registry();
+  }
+
   // ---- outcome path -------------------------------------------------------------------------
+
+  @Override
+  public long onStart(Server server) {
+    return load.onStart(server);
+  }
 
   @Override
   public void onSuccess(Server server, long startNanos, Permit permit) {
     Checks.notNull(server, "server");
     long now = ticker.read();
-    completeAt(server, startNanos, true, now);
-    ServerHealth h = states.get(server.id());
+    ServerHealth h = complete(server, startNanos, true, now);
     if (h != null) {
-      long latency = Math.max(0L, now - startNanos);
-      record(h, latency, false, now);
-      if (h.consecutiveFailures.get() != 0) {
-        h.consecutiveFailures.set(0);
-      }
+      h.succeeded();
       if (countsOnBreaker(h, permit)) {
-        h.breaker.onSuccess(latency, TimeUnit.NANOSECONDS);
+        h.breaker.onSuccess(Math.max(0L, now - startNanos), TimeUnit.NANOSECONDS);
         observeBreaker(h, now);
       }
     }
@@ -169,43 +175,45 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   public void onFailure(Server server, long startNanos, Permit permit, Throwable error) {
     Checks.notNull(server, "server");
     long now = ticker.read();
-    completeAt(server, startNanos, false, now);
-    ServerHealth h = states.get(server.id());
+    ServerHealth h = complete(server, startNanos, false, now);
     if (h != null) {
-      long latency = Math.max(0L, now - startNanos);
-      record(h, latency, true, now);
-      int n = h.consecutiveFailures.incrementAndGet();
+      int streak = h.failed();
       if (countsOnBreaker(h, permit)) {
-        h.breaker.onError(latency, TimeUnit.NANOSECONDS, error != null ? error : NO_CAUSE);
+        h.breaker.onError(Math.max(0L, now - startNanos), TimeUnit.NANOSECONDS,
+            error != null ? error : NO_CAUSE);
         observeBreaker(h, now);
       }
-      // Once per streak, as Envoy: a streak refused by the max-ejection-percent is left to the
-      // interval evaluation rather than retried, under the lock, on every further failure.
-      int threshold = config.consecutiveFailures;
-      if (threshold > 0 && n == threshold && !h.isEjectedAt(now)) {
-        boolean ejected;
-        lock.lock();
-        try {
-          ejected = states.get(h.id) == h
-              && ejector.tryEject(h, EjectionReason.CONSECUTIVE_FAILURES, states.values(), now);
-          if (ejected) {
-            noteDue(h.ejectedUntil);
-          }
-        } finally {
-          lock.unlock();
-        }
-        if (ejected) {
-          events.flush();
-          fireChange();
-        }
+      if (ejector.streakEjects(streak) && !h.isEjectedAt(now)) {
+        ejectForStreak(h, now);
       }
     }
     afterOutcome(h, now);
   }
 
+  private void ejectForStreak(ServerHealth h, long now) {
+    boolean ejected = false;
+    lock.lock();
+    try {
+      if (states.get(h.id) == h && ejector.mayEject(states.values(), now)
+          && h.eject(EjectionReason.CONSECUTIVE_FAILURES, now, ejector)
+              == ServerHealth.Change.EJECTED) {
+        ejected = true;
+        events.ejected(h.server, EjectionReason.CONSECUTIVE_FAILURES,
+            Duration.ofNanos(h.ejectedUntil() - now));
+        noteDue(h.ejectedUntil());
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (ejected) {
+      events.flush();
+      load.changed();
+    }
+  }
+
   @Override
   public void onCancel(Server server, long startNanos, Permit permit) {
-    super.onCancel(server, startNanos, permit);
+    load.onCancel(server, startNanos, permit);
     ServerHealth h = states.get(server.id());
     // Only a probe gives a slot back, and only to the half-open breaker that lent it: that
     // breaker cannot have moved on while this probe was out, as it waits for every probe's
@@ -227,23 +235,21 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   }
 
   /**
-   * {@link #complete} at a reading already taken: the outcome path reads the ticker once, as a
-   * clock read costs as much as the rest of the bookkeeping on some virtual machines.
+   * Records one completed call in the load metrics, at a reading already taken (the outcome path
+   * reads the ticker once: a clock read costs as much as the rest of the bookkeeping on some
+   * virtual machines). The interval detectors and the throughput read those cumulative figures,
+   * so nothing here is counted twice. Returns the server's health state, if it has one.
    */
-  private void completeAt(Server server, long startNanos, boolean success, long now) {
-    ServerMetrics m = metricsIfPresent(server.id());
+  private ServerHealth complete(Server server, long startNanos, boolean success, long now) {
+    ServerMetrics m = load.ifPresent(server.id());
+    ServerHealth h = states.get(server.id());
     if (m != null) {
       m.onComplete(now - startNanos, success, now);
+      if (h != null) {
+        h.throughput.record(now, m.requests());
+      }
     }
-  }
-
-  private static void record(ServerHealth h, long latency, boolean failed, long now) {
-    h.intervalRequests.incrementAndGet();
-    if (failed) {
-      h.intervalFailures.incrementAndGet();
-    }
-    h.intervalLatencyNanos.addAndGet(latency);
-    h.throughput.record(now);
+    return h;
   }
 
   private void afterOutcome(ServerHealth h, long now) {
@@ -257,8 +263,9 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+      events.flush();
       if (changed) {
-        fireChange();
+        load.changed();
       }
       background.tickBy(nextDueNanos);
     }
@@ -282,9 +289,8 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     CircuitBreaker.State before = h.breaker.getState();
     boolean permitted = h.breaker.tryAcquirePermission();
     CircuitBreaker.State after = h.breaker.getState();
-    if (after != h.lastBreakerState) { // the clock is read only for a transition
+    if (after != h.breakerState) { // the clock is read only for a transition
       observeBreaker(h, ticker.read());
-      events.flush();
     }
     if (!permitted) {
       return Permit.REFUSED;
@@ -297,28 +303,44 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
 
   /** Notices a breaker transition made by a call into the breaker; rebuilds the pickers. */
   private void observeBreaker(ServerHealth h, long now) {
-    CircuitBreaker.State s = h.breaker.getState();
-    if (s == h.lastBreakerState) {
+    if (h.breaker.getState() == h.breakerState) {
       return;
     }
-    CircuitBreaker.State was = h.lastBreakerState;
-    h.lastBreakerState = s;
-    log.info("circuit breaker of {}: {} -> {}", h.id, was, s);
-    boolean recovered = s == CircuitBreaker.State.CLOSED && was == CircuitBreaker.State.HALF_OPEN;
-    if (s == CircuitBreaker.State.OPEN || recovered) {
-      lock.lock(); // a transition, not every call: the lock keeps the due time from being lost
-      try {
-        if (recovered) { // its probes passed: ramp it up like any recovered server
-          slowStart.begin(h, now);
-          noteDue(now + slowStart.stepNanos());
-        } else {
-          noteDue(now + Clockwork.BREAKER_PROBE_NANOS);
-        }
-      } finally {
-        lock.unlock();
-      }
+    boolean changed;
+    lock.lock(); // a transition, not every call: the lock keeps the due time from being lost
+    try {
+      changed = observeBreakerLocked(h, now);
+    } finally {
+      lock.unlock();
     }
-    fireChange();
+    events.flush();
+    if (changed) {
+      load.changed();
+    }
+  }
+
+  /**
+   * Hands the breaker's current state to its server's state machine, reports the move, and has a
+   * tick run when the move makes something due: an OPEN breaker's wait end (or, in panic, its
+   * short wait), a recovered server's ramp steps. Under lock.
+   */
+  private boolean observeBreakerLocked(ServerHealth h, long now) {
+    CircuitBreaker.State was = h.breakerState;
+    CircuitBreaker.State s = h.breaker.getState();
+    ServerHealth.Change c = h.breakerMoved(s, now, config.slowStart,
+        openings -> Breakers.halfOpenAt(h.breaker, now, openings));
+    if (!c.changed()) {
+      return false;
+    }
+    events.breakerMoved(h.server, was, s);
+    if (s == CircuitBreaker.State.OPEN) {
+      boolean panic = panicAt(pool.snapshot(), now, null, null);
+      noteDue(panic ? Math.min(h.breakerHalfOpenAt, now + Clockwork.PANIC_PROBE_NANOS)
+          : h.breakerHalfOpenAt);
+    } else if (h.isRamping()) {
+      noteDue(now + config.slowStart.stepNanos());
+    }
+    return true;
   }
 
   // ---- clock-driven work ----------------------------------------------------------------------
@@ -342,7 +364,7 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     }
     events.flush();
     if (changed) {
-      fireChange();
+      load.changed();
     }
     background.tickBy(nextDueNanos);
   }
@@ -360,13 +382,48 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
 
   private boolean tickLocked(long now) {
     boolean[] changed = new boolean[1];
-    nextDueNanos = clockwork.run(now, changed);
+    nextDueNanos = clockwork.run(now, panicAt(pool.snapshot(), now, null, null), changed);
     return changed[0];
   }
 
-  private double ewmaOf(ServerHealth h) {
-    ServerMetrics m = metricsIfPresent(h.id);
-    return m == null ? 0.0 : m.ewmaLatencyNanos(ticker.read());
+  private static int weighted(PoolSnapshot snapshot) {
+    int n = 0;
+    for (Server s : snapshot.servers()) {
+      if (s.weight() > 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Whether the pool is in panic at {@code now}: the one place that counts the available share of
+   * the weighted servers and asks the {@link Panic} rule (false when panic is off). Fills {@code
+   * up} (available) and {@code open} (breaker not open) when given. Under lock.
+   */
+  private boolean panicAt(PoolSnapshot snapshot, long now, List<Server> up, List<Server> open) {
+    if (config.panic == null && up == null && open == null) {
+      return false;
+    }
+    int total = 0;
+    int available = 0;
+    for (Server s : snapshot.servers()) {
+      if (s.weight() <= 0) {
+        continue;
+      }
+      total++;
+      ServerHealth h = states.get(s.id());
+      if (h == null || h.isUp(now)) {
+        available++;
+        if (up != null) {
+          up.add(s);
+        }
+      }
+      if (open != null && (h == null || !h.breakerBlocks())) {
+        open.add(s);
+      }
+    }
+    return config.panic != null && config.panic.test(available, total);
   }
 
   /** Something falls due at {@code at}: have a tick run by then. Under lock. */
@@ -380,46 +437,34 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   // ---- active checks --------------------------------------------------------------------------
 
   private void onCheckResult(ServerHealth h, int generation, boolean healthy, Throwable cause) {
-    boolean changed = false;
+    ServerHealth.Change c;
     lock.lock();
     try {
       if (closed || states.get(h.id) != h || h.checkGeneration != generation) {
         return;
       }
       long now = ticker.read();
+      ActiveChecks checks = config.activeChecks;
       if (healthy) {
-        h.checkFails = 0;
-        h.checkPasses++;
-        if (h.checkPasses >= config.rise && (!h.checkHealthy || h.isEjectedAt(now))) {
-          // rise passes in a row restore a server failed by checks or ejected passively.
-          h.checkHealthy = true;
-          if (h.isEjectedAt(now)) {
-            h.ejectedUntil = now;
-          }
-          h.ejected = false;
-          clockwork.restore(h, now);
-          changed = true;
-        }
+        c = h.checkPassed(checks.rise(), now, config.slowStart);
       } else {
-        h.checkPasses = 0;
-        h.checkFails++;
         events.checkFailed(h.server, cause);
-        if (h.checkHealthy && h.checkFails >= config.fall) {
-          h.checkHealthy = false;
-          h.ramping = false;
-          events.ejected(h.server, EjectionReason.ACTIVE_CHECK, java.time.Duration.ZERO);
-          changed = true;
-        }
+        c = h.checkFailed(checks.fall());
       }
-      if (changed) {
-        nextDueNanos = Math.min(nextDueNanos, now); // let a tick step the ramp
+      if (c == ServerHealth.Change.RESTORED) {
+        events.restored(h.server);
+      } else if (c == ServerHealth.Change.EJECTED) {
+        events.ejected(h.server, EjectionReason.ACTIVE_CHECK, Duration.ZERO);
+      }
+      if (c.changed()) {
+        noteDue(now); // a tick settles the rest: the ramp's steps, the ejection's end
       }
     } finally {
       lock.unlock();
     }
     events.flush();
-    if (changed) {
-      fireChange();
+    if (c.changed()) {
+      load.changed();
       background.tickBy(nextDueNanos);
     }
   }
@@ -435,16 +480,6 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     }
     events.flush();
     background.tickBy(nextDueNanos);
-  }
-
-  @Override
-  protected void retain(PoolSnapshot snapshot) {
-    lock.lock();
-    try {
-      retainLocked(snapshot, ticker.read(), true);
-    } finally {
-      lock.unlock();
-    }
   }
 
   private void retainLocked(PoolSnapshot snapshot, long now, boolean joinsRamp) {
@@ -465,62 +500,71 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     return h == null || h.isUp(ticker.read());
   }
 
+  @Override
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  @Override
+  public ServerMetrics metrics(Server server) {
+    return load.metrics(server);
+  }
+
+  @Override
+  public void addChangeListener(Runnable listener) {
+    load.addChangeListener(listener);
+  }
+
+  @Override
+  public void removeChangeListener(Runnable listener) {
+    load.removeChangeListener(listener);
+  }
+
   /**
-   * The available servers, each with its slow-start ramp; in panic (available share below the
-   * threshold) every server with weight above 0 whose breaker is not open; when nothing is left,
-   * an empty set whose reason is {@link NoServerAvailableException.Reason#ALL_EJECTED}.
+   * The available servers, each with its slow-start ramp; in panic (as {@link Panic} decides)
+   * every server with weight above 0 whose breaker is not open; when nothing is left, an empty
+   * set whose reason is {@link NoServerAvailableException.Reason#ALL_EJECTED}.
    */
   @Override
   public Candidates candidates(PoolSnapshot snapshot, RandomSource random) {
     List<Server> up = new ArrayList<>(snapshot.size());
     List<Server> open = new ArrayList<>(snapshot.size());
-    int total = 0;
     long now;
+    boolean panic;
+    int total;
     lock.lock();
     try {
       now = ticker.read();
       retainLocked(snapshot, now, true);
-      for (Server s : snapshot.servers()) {
-        if (s.weight() <= 0) {
-          continue;
-        }
-        total++;
-        ServerHealth h = states.get(s.id());
-        if (h == null || h.isUp(now)) {
-          up.add(s);
-        }
-        if (h == null || !h.breakerBlocks()) {
-          open.add(s);
-        }
-      }
-      boolean panic = config.panicThresholdPercent > 0 && total > 0
-          && up.size() * 100.0 < config.panicThresholdPercent * total;
+      panic = panicAt(snapshot, now, up, open);
+      total = weighted(snapshot);
       if (panic != panicking) {
         panicking = panic;
         if (panic) {
           events.panicEntered(up.size(), total);
+          noteDue(now); // open breakers get their probes early: a tick sees to it
         } else {
           events.panicLeft(up.size(), total);
         }
       }
-      if (panic) {
-        up = open;
-      }
     } finally {
       lock.unlock();
+    }
+    if (panic) {
+      up = open;
     }
     events.flush();
     Server[] servers = up.toArray(new Server[0]);
     ServerMetrics[] m = new ServerMetrics[servers.length];
     double[] ramp = null;
     for (int i = 0; i < servers.length; i++) {
-      m[i] = metrics(servers[i]);
+      m[i] = load.metrics(servers[i]);
       ServerHealth h = states.get(servers[i].id());
-      double r = h == null ? 1.0 : slowStart.factor(h, now);
+      double r = h == null ? 1.0 : h.rampFactor(now, config.slowStart);
       if (r < 1.0) {
         if (ramp == null) {
           ramp = new double[servers.length];
-          java.util.Arrays.fill(ramp, 1.0);
+          Arrays.fill(ramp, 1.0);
         }
         ramp[i] = r;
       }
@@ -549,29 +593,24 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
     Checks.notNull(server, "server");
     ServerHealth h = states.get(server.id());
     Server current = h != null ? h.server : server;
-    ServerStats base = super.stats(current);
+    ServerStats base = load.stats(current);
     if (h == null) {
       return base;
     }
-    return new ServerStats(base.server(), base.state(), base.inFlight(), base.requests(),
+    long now = ticker.read();
+    ServerState state = current.isDrained() ? base.state()
+        : !h.isUp(now) ? ServerState.EJECTED
+            : h.rampFactor(now, config.slowStart) < 1.0 ? ServerState.SLOW_START
+                : ServerState.HEALTHY;
+    ServerMetrics m = load.ifPresent(server.id());
+    return new ServerStats(base.server(), state, base.inFlight(), base.requests(),
         base.failures(), base.ewmaLatencyNanos(), base.averageLatencyNanos(),
-        h.throughput.perSecond(ticker.read()));
+        h.throughput.perSecond(now, m == null ? 0L : m.requests()));
   }
 
-  @Override
-  protected ServerState stateOf(Server server, ServerMetrics m) {
-    if (server.isDrained()) {
-      return super.stateOf(server, m);
-    }
-    ServerHealth h = states.get(server.id());
-    if (h == null) {
-      return ServerState.HEALTHY;
-    }
-    long now = ticker.read();
-    if (!h.isUp(now)) {
-      return ServerState.EJECTED;
-    }
-    return slowStart.factor(h, now) < 1.0 ? ServerState.SLOW_START : ServerState.HEALTHY;
+  /** How many per-server metrics entries are held (for bounds checks and tests). */
+  public int stateSize() {
+    return load.stateSize();
   }
 
   /** Stops every background task (evaluations, checks) and stops following the pool. */
@@ -596,5 +635,83 @@ public class HealthMonitor extends LoadTracker implements AutoCloseable {
   @Override
   public String toString() {
     return "HealthMonitor{" + states.size() + " servers, " + config + '}';
+  }
+
+  /**
+   * Builds a {@link HealthMonitor}: the settings ({@link #config}) and the runtime objects it
+   * works with. Every setter validates at once. Not thread-safe.
+   */
+  public static final class Builder {
+    private final ServerPool pool;
+    private HealthConfig config = HealthConfig.defaults();
+    private Ticker ticker = Ticker.system();
+    private RandomSource random = RandomSource.threadLocal();
+    private Scheduler scheduler;
+    private CircuitBreakerRegistry breakerRegistry;
+    private final List<HealthListener> listeners = new ArrayList<>();
+
+    private Builder(ServerPool pool) {
+      this.pool = Checks.notNull(pool, "pool");
+    }
+
+    /** Default {@link HealthConfig#defaults()}. */
+    public Builder config(HealthConfig config) {
+      this.config = Checks.notNull(config, "config");
+      return this;
+    }
+
+    /** Default {@link Ticker#system()}; tests pass a manual ticker. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Checks.notNull(ticker, "ticker");
+      return this;
+    }
+
+    /** The source of ejection and check jitter; default {@link RandomSource#threadLocal()}. */
+    public Builder random(RandomSource random) {
+      this.random = Checks.notNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Where ticks and active checks are scheduled; the monitor never shuts it down. Default: on
+     * the system ticker, one daemon thread of the monitor's own ({@code lbkit-health-N}), started
+     * when first needed and stopped by {@link HealthMonitor#close()}; on another ticker, none
+     * (nothing is scheduled, see the class comment).
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Checks.notNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Told of every ejection, restoration, breaker move, panic change, failed check, drain. */
+    public Builder listener(HealthListener listener) {
+      listeners.add(Checks.notNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Where the per-server breakers live, by server id (so that resilience4j-micrometer or the
+     * application sees them); default a registry of the monitor's own. A breaker the registry
+     * already holds under a server's id is used as it is; the others are created from the
+     * config's circuit-breaker settings, on the monitor's ticker.
+     */
+    public Builder breakerRegistry(CircuitBreakerRegistry registry) {
+      this.breakerRegistry = Checks.notNull(registry, "breakerRegistry");
+      return this;
+    }
+
+    /**
+     * Builds the monitor, which follows the pool's membership and starts its scheduled work.
+     *
+     * @throws IllegalStateException when active checks are configured on a ticker other than the
+     *     system one and no scheduler is given: nothing could run them on that clock
+     */
+    public HealthMonitor build() {
+      Checks.state(config.activeChecks == null || scheduler != null || ticker == Ticker.system(),
+          "scheduler", null, "given when active checks run on a ticker other than the system one");
+      HealthMonitor m = new HealthMonitor(this);
+      m.start();
+      return m;
+    }
   }
 }

@@ -41,27 +41,4 @@ final class OutlierMath {
     int n = v.length;
     return (n & 1) == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
   }
-
-  /**
-   * Whether one more ejection keeps the ejected share within {@code maxPercent}, counting the
-   * server about to be ejected (envoy#27066), or is the first one and {@code allowOne} is set.
-   */
-  static boolean mayEject(int ejected, int total, double maxPercent, boolean allowOne) {
-    if (total <= 0) {
-      return false;
-    }
-    return (ejected + 1) * 100.0 <= maxPercent * total || (allowOne && ejected == 0);
-  }
-
-  /**
-   * The slow-start factor after {@code elapsed} of {@code window} (Envoy's formula):
-   * max(min, (elapsed / window)^(1 / aggression)), and 1 once the window has passed.
-   */
-  static double ramp(long elapsedNanos, long windowNanos, double aggression, double min) {
-    if (elapsedNanos >= windowNanos) {
-      return 1.0;
-    }
-    double t = Math.max(0.0, (double) elapsedNanos / windowNanos);
-    return Math.min(1.0, Math.max(min, Math.pow(t, 1.0 / aggression)));
-  }
 }

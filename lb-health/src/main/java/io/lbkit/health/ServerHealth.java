@@ -2,20 +2,47 @@ package io.lbkit.health;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lbkit.Server;
-import java.util.concurrent.ScheduledFuture;
+import io.lbkit.spi.ServerMetrics;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The health state of one server id, carried across pool updates (and kept for the grace period
- * after the server leaves, so a flapping server keeps its ejection history).
+ * The health state machine of one server id, carried across pool updates (and kept for the grace
+ * period after the server leaves, so a flapping server keeps its ejection history). Every
+ * transition is a method here, and each says what it changed ({@link Change}): the monitor turns
+ * that into events and picker rebuilds, and the policies ({@link Ejector}, {@link SlowStart},
+ * {@link ActiveChecks}) only decide whether and for how long.
  *
- * <p>Threading: the outcome counters are atomics written by any caller. Every other field is
- * written only under the monitor's lock; the volatile ones are read without it by {@link #isUp}
- * and the ramp.
+ * <pre>
+ *            eject (streak, interval)          ejection ends, checks healthy
+ *   UP ------------------------------> EJECTED ------------------------------> UP (ramping)
+ *   UP --- fall checks failed ---> CHECK_FAILED --- rise checks passed ---> UP (ramping)
+ *   EJECTED --- rise checks passed ---> UP (ramping)    (a passing check ends an ejection early)
+ *   breaker OPEN or FORCED_OPEN: not up, whatever else; HALF_OPEN -> CLOSED: UP (ramping)
+ *   weight 0 seen: draining, reported drained once nothing is in flight; weight back: ramping
+ * </pre>
+ *
+ * <p>Threading: the failure streak is an atomic any caller updates. Every other field is written
+ * only under the monitor's lock; the volatile ones are read without it ({@link #isUp}, the ramp).
  */
 final class ServerHealth {
+  /** What a transition changed. */
+  enum Change {
+    /** Nothing a picker or listener sees. */
+    NONE,
+    /** The candidates differ (an ejection ended while checks fail, a ramp step, a breaker). */
+    CHANGED,
+    /** The server left rotation. */
+    EJECTED,
+    /** The server is back in rotation, ramping. */
+    RESTORED;
+
+    boolean changed() {
+      return this != NONE;
+    }
+  }
+
   final String id;
   final ThroughputWindow throughput;
   final CircuitBreaker breaker; // null when breakers are off
@@ -23,40 +50,50 @@ final class ServerHealth {
   volatile Server server;
 
   // Outcomes: any thread.
-  final AtomicInteger consecutiveFailures = new AtomicInteger();
-  final AtomicLong intervalRequests = new AtomicLong();
-  final AtomicLong intervalFailures = new AtomicLong();
-  final AtomicLong intervalLatencyNanos = new AtomicLong();
-  volatile CircuitBreaker.State lastBreakerState;
+  private final AtomicInteger streak = new AtomicInteger();
 
-  // Passive ejection: under the monitor's lock.
-  volatile boolean ejected;
-  volatile long ejectedUntil;
-  int multiplier;
-  EjectionReason reason;
+  // Interval baseline, under lock: the cumulative load figures at the last evaluation.
+  private ServerMetrics baseline;
+  private long baseRequests;
+  private long baseFailures;
+  private long baseLatencyNanos;
 
-  // Active checks: under the monitor's lock.
-  volatile boolean checkHealthy = true;
-  int checkPasses;
-  int checkFails;
-  volatile ScheduledFuture<?> checkTask; // the next check
+  // Breaker, as last observed; under lock.
+  volatile CircuitBreaker.State breakerState;
+  private int breakerOpenings; // resilience4j's open "attempts": +1 per opening, 0 once closed
+  long breakerOpenedAt;
+  long breakerHalfOpenAt; // when an OPEN breaker's wait ends, on the monitor's ticker
+
+  // Passive ejection: under lock.
+  private volatile boolean ejected;
+  private volatile long ejectedUntil;
+  private int multiplier;
+  private EjectionReason reason;
+
+  // Active checks: under lock.
+  private volatile boolean checkHealthy = true;
+  private int checkPasses;
+  private int checkFails;
+  volatile Future<?> checkTask; // the next check
   volatile int checkGeneration;
 
-  // Slow start: under the monitor's lock, read anywhere.
-  volatile boolean ramping;
-  volatile long rampStart;
+  // Slow start: under lock, read anywhere.
+  private volatile boolean ramping;
+  private volatile long rampStart;
 
   // Drain.
-  volatile boolean drainSeen;
-  final AtomicBoolean drainedNotified = new AtomicBoolean();
+  private volatile boolean drainSeen;
+  private final AtomicBoolean drainedNotified = new AtomicBoolean();
 
   ServerHealth(Server server, CircuitBreaker breaker, long windowNanos, long nowNanos) {
     this.id = server.id();
     this.server = server;
     this.breaker = breaker;
     this.throughput = new ThroughputWindow(windowNanos, nowNanos);
-    this.lastBreakerState = breaker == null ? null : breaker.getState();
+    this.breakerState = breaker == null ? null : breaker.getState();
   }
+
+  // ---- reads, any thread ----------------------------------------------------------------------
 
   /** Passively ejected at {@code now}: exact to the nanosecond, whether or not a tick ran. */
   boolean isEjectedAt(long now) {
@@ -77,9 +114,242 @@ final class ServerHealth {
     return !isEjectedAt(now) && checkHealthy && !breakerBlocks();
   }
 
+  /** The slow-start factor in (0, 1] at {@code now}; 1 when not ramping. */
+  double rampFactor(long now, SlowStart slowStart) {
+    return ramping && slowStart != null ? slowStart.factor(now - rampStart) : 1.0;
+  }
+
+  boolean isRamping() {
+    return ramping;
+  }
+
+  /** When a passive ejection in force ends; only meaningful while {@link #isEjected()}. */
+  long ejectedUntil() {
+    return ejectedUntil;
+  }
+
+  /** Whether a passive ejection is recorded (it may have ended at the ticker's now). */
+  boolean isEjected() {
+    return ejected;
+  }
+
+  int multiplier() {
+    return multiplier;
+  }
+
+  EjectionReason reason() {
+    return reason;
+  }
+
+  // ---- outcomes, any thread -------------------------------------------------------------------
+
+  /** A success: the failure streak ends. */
+  void succeeded() {
+    if (streak.get() != 0) { // a read, not a write, on the common path
+      streak.set(0);
+    }
+  }
+
+  /** A failure: returns the streak it makes. */
+  int failed() {
+    return streak.incrementAndGet();
+  }
+
+  // ---- transitions, under the monitor's lock --------------------------------------------------
+
+  /**
+   * Ejected from {@code now} for the length {@code policy} gives the next ejection in a row. The
+   * caller has checked that the policy allows it ({@link Ejector#mayEject}).
+   */
+  Change eject(EjectionReason why, long now, Ejector policy) {
+    if (isEjectedAt(now) || server.weight() <= 0) { // a drained server is out already
+      return Change.NONE;
+    }
+    multiplier = policy.nextMultiplier(multiplier);
+    ejectedUntil = now + policy.ejectionNanos(multiplier);
+    ejected = true;
+    reason = why;
+    ramping = false;
+    checkPasses = 0;
+    streak.set(0);
+    return Change.EJECTED;
+  }
+
+  /** Ends a passive ejection whose time is up; back in rotation from its end unless checks fail. */
+  Change endEjectionIfDue(long now, SlowStart slowStart) {
+    if (!ejected || now < ejectedUntil) {
+      return Change.NONE;
+    }
+    ejected = false;
+    if (!checkHealthy) {
+      return Change.CHANGED;
+    }
+    restore(ejectedUntil, slowStart);
+    return Change.RESTORED;
+  }
+
+  /**
+   * An interval spent wholly out of ejection (its ejection ended no later than the previous
+   * evaluation, so the evaluation that sees a server restored does not yet count in its favour, as
+   * Envoy's) lowers the next ejection's multiplier by one.
+   */
+  void intervalPassed(long now, long previousEvaluationNanos) {
+    if (!isEjectedAt(now) && multiplier > 0 && ejectedUntil <= previousEvaluationNanos) {
+      multiplier--;
+    }
+  }
+
+  /**
+   * The calls completed since the previous evaluation, from the cumulative load figures (so the
+   * outcome path counts nothing twice); then the baseline moves to now.
+   */
+  Ejector.Sample takeInterval(ServerMetrics m) {
+    if (m == null) {
+      return null;
+    }
+    if (m != baseline) { // fresh metrics (the previous ones were released): count from zero
+      baseline = m;
+      baseRequests = 0;
+      baseFailures = 0;
+      baseLatencyNanos = 0;
+    }
+    long requests = m.requests();
+    long failures = m.failures();
+    long latency = m.latencySumNanos();
+    long dr = requests - baseRequests;
+    // A call completing during the reads may show its failure before its request: never more
+    // failures than requests in one sample.
+    long df = Math.min(dr, Math.max(0L, failures - baseFailures));
+    long dl = Math.max(0L, latency - baseLatencyNanos);
+    baseRequests = requests;
+    baseFailures = baseFailures + df;
+    baseLatencyNanos = latency;
+    return dr <= 0 ? null : new Ejector.Sample(this, dr, df, dl);
+  }
+
+  /** A passing active check; {@code rise} in a row restore a server out by checks or ejection. */
+  Change checkPassed(int rise, long now, SlowStart slowStart) {
+    checkFails = 0;
+    checkPasses++;
+    if (checkPasses < rise || (checkHealthy && !isEjectedAt(now))) {
+      return Change.NONE;
+    }
+    checkHealthy = true;
+    if (isEjectedAt(now)) {
+      ejectedUntil = now;
+    }
+    ejected = false;
+    restore(now, slowStart);
+    return Change.RESTORED;
+  }
+
+  /** A failed active check; {@code fall} in a row take the server out until checks pass. */
+  Change checkFailed(int fall) {
+    checkPasses = 0;
+    checkFails++;
+    if (!checkHealthy || checkFails < fall) {
+      return Change.NONE;
+    }
+    checkHealthy = false;
+    ramping = false;
+    return Change.EJECTED;
+  }
+
+  /**
+   * The breaker was seen in {@code now}'s state {@code s} (different from {@link #breakerState}):
+   * an opening is counted and dated, a close after half-open probes ramps the server up.
+   *
+   * @param waitEnd when an opening's wait ends, given how many openings in a row it is
+   */
+  Change breakerMoved(CircuitBreaker.State s, long now, SlowStart slowStart,
+      java.util.function.IntToLongFunction waitEnd) {
+    CircuitBreaker.State was = breakerState;
+    if (s == was) {
+      return Change.NONE;
+    }
+    breakerState = s;
+    switch (s) {
+      case OPEN:
+        breakerOpenings++;
+        breakerOpenedAt = now;
+        breakerHalfOpenAt = waitEnd.applyAsLong(breakerOpenings);
+        return Change.CHANGED;
+      case CLOSED:
+        breakerOpenings = 0;
+        if (was == CircuitBreaker.State.HALF_OPEN) {
+          beginRamp(now, slowStart); // its probes passed: ramp it up like any recovered server
+        }
+        return Change.CHANGED;
+      default:
+        return Change.CHANGED;
+    }
+  }
+
+  /** Starts ramping from {@code at}; nothing when slow start is off. */
+  void beginRamp(long at, SlowStart slowStart) {
+    if (slowStart != null) {
+      rampStart = at;
+      ramping = true;
+    }
+  }
+
+  /**
+   * A slow-start step at {@code now}: whether the ramp moved (the candidates' factors changed) and,
+   * through {@link #isRamping()}, whether it goes on.
+   */
+  Change stepRamp(long now, SlowStart slowStart) {
+    if (!ramping) {
+      return Change.NONE;
+    }
+    if (slowStart == null || now - rampStart >= slowStart.window().toNanos()) {
+      ramping = false;
+    }
+    return Change.CHANGED;
+  }
+
+  /**
+   * The pool showed this server with {@code s}'s weight: a weight of 0 starts a drain; weight
+   * coming back after one ramps the server up (returns true).
+   */
+  boolean weightSeen(Server s) {
+    server = s;
+    if (s.weight() == 0) {
+      if (!drainSeen) {
+        drainedNotified.set(false);
+        drainSeen = true;
+      }
+      return false;
+    }
+    if (drainSeen) {
+      drainSeen = false;
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether a ramp may begin now: up, and with weight. */
+  boolean mayRamp(long now) {
+    return !isEjectedAt(now) && checkHealthy && server.weight() > 0;
+  }
+
+  /** Any thread: true exactly once per drain, when nothing is in flight any more. */
+  boolean drainCompleted(int inFlight) {
+    return drainSeen && inFlight == 0 && drainedNotified.compareAndSet(false, true);
+  }
+
+  boolean isDraining() {
+    return drainSeen;
+  }
+
+  private void restore(long at, SlowStart slowStart) {
+    checkPasses = 0;
+    beginRamp(at, slowStart);
+  }
+
   @Override
   public String toString() {
     return "ServerHealth{" + id + (ejected ? " ejected until " + ejectedUntil : "")
-        + (checkHealthy ? "" : " check-failed") + (ramping ? " ramping" : "") + '}';
+        + (checkHealthy ? "" : " check-failed") + (ramping ? " ramping" : "")
+        + (breakerState == null ? "" : " breaker " + breakerState) + '}';
   }
 }

@@ -1,9 +1,14 @@
 package io.lbkit.health;
 
+import io.lbkit.internal.Checks;
+import java.time.Duration;
+
 /**
- * Slow start: a server that joins or recovers ramps its share up over a window, for every
- * strategy (weighted ones multiply the factor into the weight; unweighted ones accept a pick with
- * that probability, see {@code Candidates.ramp}).
+ * Slow start: a server that joins the pool after the monitor started, or comes back (ejection
+ * over, checks passing again, breaker closed after its probes, drain undone), ramps its share up
+ * over {@code window}, for every strategy (weighted ones multiply the factor into the weight;
+ * unweighted ones accept a pick with that probability). Absent from a {@link HealthConfig}, a
+ * server gets its full share at once.
  *
  * <pre>
  * factor(t) = max(min, (t / window)^(1 / aggression))   for 0 <= t < window; 1 afterwards
@@ -11,44 +16,78 @@ package io.lbkit.health;
  * (Envoy's formula; aggression 1 is linear, larger values ramp faster early.) The pickers are
  * rebuilt every {@link #stepNanos()} (window / 30) while anything ramps, so the published factor
  * lags the curve by at most one step.
+ *
+ * @param window how long the ramp lasts (default 30 s)
+ * @param aggression the curve's exponent is 1 / aggression (default 1, linear)
+ * @param minWeightPercent the floor of the factor, in (0, 100] (default 10)
  */
-final class SlowStart {
+public record SlowStart(Duration window, double aggression, double minWeightPercent) {
+  public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
+  public static final double DEFAULT_AGGRESSION = 1.0;
+  public static final double DEFAULT_MIN_WEIGHT_PERCENT = 10.0;
   static final int STEPS = 30;
 
-  private final long windowNanos;
-  private final double aggression;
-  private final double min;
-  private final long stepNanos;
+  private static final SlowStart DEFAULTS = builder().build();
 
-  SlowStart(HealthConfig config) {
-    this.windowNanos = config.slowStartWindow.toNanos();
-    this.aggression = config.slowStartAggression;
-    this.min = config.slowStartMinWeightPercent / 100.0;
-    this.stepNanos = Math.max(1L, windowNanos / STEPS);
+  public SlowStart {
+    ConfigChecks.positive(window, "window");
+    Checks.positive(aggression, "aggression");
+    ConfigChecks.percentAboveZero(minWeightPercent, "minWeightPercent");
   }
 
-  /** Starts ramping {@code h} from {@code at}; nothing when slow start is off. Under lock. */
-  void begin(ServerHealth h, long at) {
-    if (windowNanos == 0) {
-      return;
-    }
-    h.rampStart = at;
-    h.ramping = true;
+  public static SlowStart defaults() {
+    return DEFAULTS;
   }
 
-  boolean isRamping(ServerHealth h, long now) {
-    return h.ramping && now - h.rampStart < windowNanos;
+  /** A ramp over {@code window} with the default curve. */
+  public static SlowStart over(Duration window) {
+    return builder().window(window).build();
   }
 
-  /** The factor in (0, 1] of {@code h} at {@code now}. */
-  double factor(ServerHealth h, long now) {
-    if (!h.ramping) {
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The factor in (0, 1] after {@code elapsedNanos} of ramping. */
+  double factor(long elapsedNanos) {
+    long w = window.toNanos();
+    if (elapsedNanos >= w) {
       return 1.0;
     }
-    return OutlierMath.ramp(now - h.rampStart, windowNanos, aggression, min);
+    double t = Math.max(0.0, (double) elapsedNanos / w);
+    return Math.min(1.0, Math.max(minWeightPercent / 100.0, Math.pow(t, 1.0 / aggression)));
   }
 
+  /** How often the pickers follow the ramp. */
   long stepNanos() {
-    return stepNanos;
+    return Math.max(1L, window.toNanos() / STEPS);
+  }
+
+  /** Builds a {@link SlowStart}; each setter validates at once. Not thread-safe. */
+  public static final class Builder {
+    private Duration window = DEFAULT_WINDOW;
+    private double aggression = DEFAULT_AGGRESSION;
+    private double minWeightPercent = DEFAULT_MIN_WEIGHT_PERCENT;
+
+    private Builder() {}
+
+    public Builder window(Duration d) {
+      window = ConfigChecks.positive(d, "window");
+      return this;
+    }
+
+    public Builder aggression(double a) {
+      aggression = Checks.positive(a, "aggression");
+      return this;
+    }
+
+    public Builder minWeightPercent(double percent) {
+      minWeightPercent = ConfigChecks.percentAboveZero(percent, "minWeightPercent");
+      return this;
+    }
+
+    public SlowStart build() {
+      return new SlowStart(window, aggression, minWeightPercent);
+    }
   }
 }

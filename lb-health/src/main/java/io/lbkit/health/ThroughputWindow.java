@@ -3,14 +3,19 @@ package io.lbkit.health;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Completed calls over a sliding window of {@link #BUCKETS} time buckets, lock-free. Each bucket
- * remembers which bucket number (time / bucket width) it currently counts; a write to a bucket
- * still holding an older number first resets it. A read sums the buckets of the last full window.
+ * Completed calls per second over a sliding window of {@link #BUCKETS} time buckets, batched off
+ * the per-call path: it counts nothing itself but reads the server's cumulative completion count
+ * (which the load metrics keep anyway), and remembers, for each of the last buckets, how many
+ * calls had completed before the bucket's first one. A call costs one volatile read, except the
+ * first of each bucket, which writes that bucket's mark.
  *
  * <pre>
- * throughput = sum(count of buckets b with now_b - BUCKETS < b <= now_b) / covered seconds
+ * throughput = (completed now - completed before the first call of the earliest bucket in the
+ *               window) / covered seconds
  * covered    = min(window, now - created)   (a young server is not diluted by time it didn't exist)
  * </pre>
+ * Exact for one writer; under concurrency a call racing a bucket's first one may be counted in
+ * the bucket before.
  */
 final class ThroughputWindow {
   static final int BUCKETS = 10;
@@ -18,7 +23,8 @@ final class ThroughputWindow {
   private final long bucketNanos;
   private final long createdNanos;
   private final AtomicLongArray epochs = new AtomicLongArray(BUCKETS);
-  private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
+  private final AtomicLongArray before = new AtomicLongArray(BUCKETS);
+  private volatile long currentBucket = Long.MIN_VALUE;
 
   ThroughputWindow(long windowNanos, long createdNanos) {
     this.bucketNanos = Math.max(1L, windowNanos / BUCKETS);
@@ -28,31 +34,41 @@ final class ThroughputWindow {
     }
   }
 
-  void record(long nowNanos) {
+  /**
+   * A call completed at {@code nowNanos}, making {@code completed} (this one included).
+   */
+  void record(long nowNanos, long completed) {
     long b = Math.floorDiv(nowNanos, bucketNanos);
-    int slot = (int) Math.floorMod(b, (long) BUCKETS);
-    long e = epochs.get(slot);
-    if (e != b) {
-      if (e < b && epochs.compareAndSet(slot, e, b)) {
-        counts.set(slot, 0L);
-      } else if (epochs.get(slot) != b) {
-        return; // a racing writer moved the bucket on; dropping one count is harmless here
-      }
+    if (b != currentBucket) {
+      mark(b, completed - 1);
     }
-    counts.incrementAndGet(slot);
   }
 
-  double perSecond(long nowNanos) {
+  private synchronized void mark(long b, long completedBefore) {
+    if (b <= currentBucket) {
+      return; // another caller marked it, or a late reading of an older bucket
+    }
+    int slot = (int) Math.floorMod(b, (long) BUCKETS);
+    before.set(slot, completedBefore);
+    epochs.set(slot, b);
+    currentBucket = b;
+  }
+
+  /** @param completed the cumulative completion count now */
+  double perSecond(long nowNanos, long completed) {
     long b = Math.floorDiv(nowNanos, bucketNanos);
-    long sum = 0;
+    long first = b - BUCKETS + 1;
+    long earliest = Long.MAX_VALUE;
+    long base = completed;
     for (int i = 0; i < BUCKETS; i++) {
       long e = epochs.get(i);
-      if (e <= b && e > b - BUCKETS) {
-        sum += counts.get(i);
+      if (e >= first && e <= b && e < earliest) {
+        earliest = e;
+        base = before.get(i);
       }
     }
-    long start = Math.max((b - BUCKETS + 1) * bucketNanos, createdNanos);
+    long start = Math.max(first * bucketNanos, createdNanos);
     long covered = nowNanos - start;
-    return covered <= 0 ? 0.0 : sum * 1e9 / covered;
+    return covered <= 0 ? 0.0 : Math.max(0L, completed - base) * 1e9 / covered;
   }
 }

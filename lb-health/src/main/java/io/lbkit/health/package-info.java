@@ -1,6 +1,25 @@
 /**
- * Health tracking for lbkit: {@link io.lbkit.health.HealthMonitor}, a {@link io.lbkit.LoadTracker}
- * that ejects, checks, restores and ramps servers as a {@link io.lbkit.health.HealthConfig} says.
+ * Health tracking for lbkit: {@link io.lbkit.health.HealthMonitor}, a {@link
+ * io.lbkit.HealthTracker} that ejects, checks, restores and ramps servers as a {@link
+ * io.lbkit.health.HealthConfig} says. The config is one immutable group per feature ({@link
+ * io.lbkit.health.ConsecutiveFailures}, {@link io.lbkit.health.SuccessRate}, {@link
+ * io.lbkit.health.FailurePercentage}, {@link io.lbkit.health.LatencyEjection}, {@link
+ * io.lbkit.health.EjectionLimits}, a resilience4j breaker config, {@link
+ * io.lbkit.health.ActiveChecks}, {@link io.lbkit.health.SlowStart}, {@link
+ * io.lbkit.health.Panic}); an absent group is off.
+ *
+ * <h2>Where each decision lives</h2>
+ * <ul>
+ *   <li>{@code ServerHealth}: the per-server state machine; every transition (eject, ejection
+ *       end, check passed or failed, breaker moved, ramp begun or stepped, drain seen) is a
+ *       method that says what changed.
+ *   <li>{@code Ejector}: pure ejection policy (streak threshold, interval outliers,
+ *       max-ejection-percent, ejection length); no state of its own.
+ *   <li>{@link io.lbkit.health.Panic#test} and {@code SlowStart.factor}: the panic rule and the
+ *       ramp curve, next to their settings.
+ *   <li>{@code Clockwork}: the interval's time and what falls due when; {@code Membership}: pool
+ *       membership and the grace period; {@code Breakers}: the registry and the wait ends.
+ * </ul>
  *
  * <h2>Decisions</h2>
  * <ul>
@@ -12,14 +31,19 @@
  *   <li>Latency ejection (no peer has it): a server whose min(EWMA latency now, mean latency over
  *       the interval) exceeds factor × the median of the same figure over servers with enough
  *       requests. Both must be high, so a single spike does not eject.
+ *   <li>The interval counts and the throughput are read from the cumulative counters of the core
+ *       load metrics (differences since the last evaluation, marks per time bucket), so the
+ *       outcome path writes no per-call counter of its own.
  *   <li>Availability is computed from the ticker on every read, so ejection ends are exact; the
  *       pickers follow at the next {@link io.lbkit.health.HealthMonitor#tick()}, scheduled for
  *       exactly that time (and run by outcome reports when due).
- *   <li>Circuit breakers: one resilience4j breaker per server id whose clock is the monitor's
+ *   <li>Circuit breakers: one resilience4j breaker per server id, kept in a registry (the
+ *       application's or the monitor's own, exposed for metrics binding) and on the monitor's
  *       ticker. OPEN and FORCED_OPEN servers are never candidates, not even in panic; HALF_OPEN
  *       ones are, and their probe permits are taken only by {@code tryAcquirePermission} for the
- *       server actually chosen. The tick moves OPEN breakers to HALF_OPEN when their wait is over;
- *       a breaker that closes again after its probes ramps its server up (slow start).
+ *       server actually chosen. An OPEN breaker is moved to HALF_OPEN by a tick scheduled at the
+ *       end of its wait; a breaker that closes again after its probes ramps its server up. Every
+ *       move reaches {@link io.lbkit.health.HealthListener#onBreakerStateChanged}.
  *   <li>Active checks start out healthy (no traffic is held back before the first check); fall
  *       failures in a row take a server out, rise passes in a row bring it back and also end a
  *       passive ejection early. A server whose passive ejection ends while its checks fail stays
@@ -29,7 +53,7 @@
  *   <li>Panic: available share (of servers with weight above 0) strictly below the threshold.
  *   <li>Per-server state moves to a Caffeine cache (expire after write = grace period, on the
  *       monitor's ticker) when its server leaves the pool, and comes back from it if the server
- *       returns in time; the load metrics are released with it once nothing is in flight.
+ *       returns in time; the load metrics and the breaker are released with it.
  * </ul>
  */
 package io.lbkit.health;

@@ -25,7 +25,8 @@ class BroadcastTest {
   private final ServerPool pool = ServerPool.of(servers);
 
   private LoadBalancer lb() {
-    return LoadBalancer.builder(pool).strategy(Strategies.roundRobin()).tracker(tracker)
+    return LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
+        .strategy(Strategies.roundRobin()).tracker(tracker)
         .failover(Failover.broadcast()).ticker(ticker).random(RandomSource.seeded(1))
         .scheduler(new ManualScheduler(ticker)).executor(Runnable::run).build();
   }

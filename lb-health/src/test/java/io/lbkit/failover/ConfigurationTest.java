@@ -45,14 +45,15 @@ class ConfigurationTest {
 
   @Test
   void buildWithoutStrategyNamesTheField() {
-    assertThatThrownBy(() -> LoadBalancer.builder(pool).build())
+    assertThatThrownBy(() -> LoadBalancer.builder(pool).rebuildExecutor(Runnable::run).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("strategy: null (expected: set before build()");
   }
 
   @Test
   void healthAndTrackerTogetherAreRejected() {
-    assertThatThrownBy(() -> LoadBalancer.builder(pool).strategy(Strategies.roundRobin())
+    assertThatThrownBy(() -> LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
+        .strategy(Strategies.roundRobin())
         .health(HealthConfig.defaults()).tracker(LoadTracker.create()).build())
         .hasMessageContaining("tracker:")
         .hasMessageContaining("either health(...) or tracker(...), not both");
@@ -60,7 +61,8 @@ class ConfigurationTest {
 
   @Test
   void closedBalancerChoosesNothing() throws Exception {
-    LoadBalancer lb = LoadBalancer.builder(pool).strategy(Strategies.roundRobin()).build();
+    LoadBalancer lb = LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
+        .strategy(Strategies.roundRobin()).build();
     assertThat(lb.execute(Server::id)).isEqualTo("10.0.0.1:80");
     lb.close();
     assertThatThrownBy(() -> lb.execute(Server::id))

@@ -22,7 +22,8 @@ class FailBackTest {
       Server.of("10.0.0.2", 80));
 
   private LoadBalancer lb(Failover failover) {
-    return LoadBalancer.builder(pool).strategy(Strategies.roundRobin()).tracker(tracker)
+    return LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
+        .strategy(Strategies.roundRobin()).tracker(tracker)
         .failover(failover).budget(RetryBudget.unlimited()).ticker(ticker)
         .random(RandomSource.seeded(11)).scheduler(scheduler).executor(Runnable::run).build();
   }

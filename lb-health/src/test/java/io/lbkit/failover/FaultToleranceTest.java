@@ -64,7 +64,7 @@ class FaultToleranceTest {
 
   @Test
   void anAsyncRetryWhoseSchedulerWasShutDownEndsWithTheCallsError() {
-    scheduler.executor().shutdown();
+    scheduler.shutdown();
     try (LoadBalancer lb = builder(Failover.retry(3)).build()) {
       CompletableFuture<String> c = lb.executeAsync(FaultToleranceTest::failing);
       assertThat(c).isCompletedExceptionally();
@@ -74,7 +74,7 @@ class FaultToleranceTest {
 
   @Test
   void aHedgeTheSchedulerRefusesLeavesTheFirstCopyToAnswer() {
-    scheduler.executor().shutdown();
+    scheduler.shutdown();
     List<CompletableFuture<String>> copies = new ArrayList<>();
     try (LoadBalancer lb = builder(Failover.hedged(Duration.ofMillis(10))).build()) {
       CompletableFuture<String> c = lb.executeAsync(s -> {
@@ -90,7 +90,7 @@ class FaultToleranceTest {
 
   @Test
   void failBackWhoseSchedulerRefusesReturnsTheFallbackAndQueuesNothing() throws Exception {
-    scheduler.executor().shutdown();
+    scheduler.shutdown();
     try (LoadBalancer lb = builder(Failover.failBack(e -> "fallback")).build()) {
       String r = lb.execute(s -> {
         throw new IOException("down");

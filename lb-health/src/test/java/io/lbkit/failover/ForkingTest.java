@@ -30,7 +30,8 @@ class ForkingTest {
   private final Map<Server, CompletableFuture<String>> calls = new LinkedHashMap<>();
 
   private LoadBalancer lb(Failover failover) {
-    return LoadBalancer.builder(pool).strategy(Strategies.roundRobin()).tracker(tracker)
+    return LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
+        .strategy(Strategies.roundRobin()).tracker(tracker)
         .failover(failover).budget(RetryBudget.unlimited()).ticker(ticker)
         .random(RandomSource.seeded(7)).scheduler(new ManualScheduler(ticker))
         .executor(Runnable::run).build();

@@ -27,7 +27,8 @@ class HedgedTest {
   private final List<Long> sentAt = new ArrayList<>();
 
   private LoadBalancer lb(Failover failover) {
-    return LoadBalancer.builder(pool).strategy(Strategies.roundRobin()).tracker(tracker)
+    return LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
+        .strategy(Strategies.roundRobin()).tracker(tracker)
         .failover(failover).budget(RetryBudget.unlimited()).ticker(ticker)
         .random(RandomSource.seeded(3)).scheduler(scheduler).executor(Runnable::run).build();
   }

@@ -39,7 +39,7 @@ class RetryTest {
   }
 
   private LoadBalancer.Builder builder(Failover failover) {
-    return LoadBalancer.builder(pool)
+    return LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
         .strategy(Strategies.roundRobin())
         .tracker(tracker)
         .failover(failover)

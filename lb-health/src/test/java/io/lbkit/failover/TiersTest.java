@@ -39,7 +39,8 @@ class TiersTest {
   }
 
   private LoadBalancer lb(Failover failover) {
-    return LoadBalancer.builder(pool).strategy(Strategies.random()).tracker(tracker)
+    return LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
+        .strategy(Strategies.random()).tracker(tracker)
         .failover(failover).budget(RetryBudget.unlimited()).ticker(ticker)
         .random(RandomSource.seeded(5)).scheduler(new ManualScheduler(ticker))
         .executor(Runnable::run).build();

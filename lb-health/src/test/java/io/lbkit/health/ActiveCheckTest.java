@@ -3,6 +3,7 @@ package io.lbkit.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lbkit.testing.ManualTicker;
+import io.lbkit.RandomSource;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.ServerState;
@@ -37,13 +38,15 @@ class ActiveCheckTest {
 
   private HealthMonitor monitor(HealthCheck check) {
     HealthConfig config = HealthConfig.builder()
-        .healthCheck(check)
-        .checkInterval(Duration.ofSeconds(2))
-        .checkTimeout(Duration.ofSeconds(1))
-        .checkJitter(Duration.ZERO)
-        .scheduler(scheduler.executor())
-        .autoTick(false)
-        .slowStartWindow(Duration.ZERO)
+        .activeChecks(ActiveChecks.builder(check)
+            .interval(Duration.ofSeconds(2))
+            .timeout(Duration.ofSeconds(1))
+            .jitter(Duration.ZERO)
+            .build())
+        .noSlowStart()
+        .build();
+    monitor = HealthMonitor.builder(pool).config(config).ticker(ticker)
+        .random(RandomSource.seeded(7)).scheduler(scheduler)
         .listener(new HealthListener() {
           @Override
           public void onCheckFailed(Server s, Throwable cause) {
@@ -63,7 +66,6 @@ class ActiveCheckTest {
           }
         })
         .build();
-    monitor = Fixtures.monitor(pool, config, ticker);
     return monitor;
   }
 

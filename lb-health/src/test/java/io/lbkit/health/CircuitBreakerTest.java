@@ -51,8 +51,8 @@ class CircuitBreakerTest {
         .waitDurationInOpenState(Duration.ofSeconds(5))
         .permittedNumberOfCallsInHalfOpenState(probes)
         .build();
-    monitor = Fixtures.monitor(pool, Fixtures.manual().consecutiveFailures(0)
-        .circuitBreakerConfig(cb).build(), ticker);
+    monitor = Fixtures.monitor(pool, Fixtures.manual().noConsecutiveFailures()
+        .circuitBreaker(cb).build(), ticker);
     return monitor;
   }
 
@@ -280,7 +280,7 @@ class CircuitBreakerTest {
 
   @Test
   void breakersCanBeTurnedOff() {
-    monitor = Fixtures.monitor(pool, Fixtures.manual().circuitBreakerEnabled(false).build(),
+    monitor = Fixtures.monitor(pool, Fixtures.manual().noCircuitBreaker().build(),
         ticker);
     assertThat(monitor.circuitBreaker(a)).isNull();
     assertThat(monitor.tryAcquirePermission(a)).isEqualTo(HealthTracker.Permit.GRANTED);

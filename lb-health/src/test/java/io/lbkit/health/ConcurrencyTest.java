@@ -29,14 +29,14 @@ class ConcurrencyTest {
     List<Server> servers = Fixtures.servers(5);
     ServerPool pool = ServerPool.of(servers);
     ConcurrentLinkedQueue<Server> ejected = new ConcurrentLinkedQueue<>();
-    HealthMonitor monitor = Fixtures.monitor(pool, Fixtures.manual().maxEjectionPercent(100)
-        .circuitBreakerEnabled(false)
-        .listener(new HealthListener() {
+    HealthMonitor monitor = Fixtures.monitor(pool, Fixtures.manual()
+        .ejection(Fixtures.maxPercent(100)).noCircuitBreaker().build(), ticker,
+        new HealthListener() {
           @Override
           public void onEjected(Server s, EjectionReason r, Duration d) {
             ejected.add(s);
           }
-        }).build(), ticker);
+        });
     Selector selector = Selector.builder(pool).strategy(Strategies.random()).tracker(monitor)
         .random(RandomSource.seeded(1)).build();
     ExecutorService threads = Executors.newFixedThreadPool(9);

@@ -28,12 +28,12 @@ class ConsecutiveFailureEjectionTest {
   private HealthMonitor monitor;
 
   private HealthMonitor monitor(HealthConfig.Builder b) {
-    monitor = Fixtures.monitor(pool, b.listener(new HealthListener() {
+    monitor = Fixtures.monitor(pool, b.build(), ticker, new HealthListener() {
       @Override
       public void onEjected(Server s, EjectionReason r, Duration d) {
         ejections.add(d);
       }
-    }).build(), ticker);
+    });
     return monitor;
   }
 
@@ -67,7 +67,7 @@ class ConsecutiveFailureEjectionTest {
 
   @Test
   void stillEjectedOneMillisecondBeforeTheEndAndAvailableExactlyAtIt() {
-    HealthMonitor m = monitor(Fixtures.manual().slowStartWindow(Duration.ZERO));
+    HealthMonitor m = monitor(Fixtures.manual().noSlowStart());
     Selector selector = Selector.builder(pool).strategy(Strategies.random()).tracker(m)
         .random(RandomSource.seeded(1)).build();
     fail(m, a, 5);
@@ -146,7 +146,8 @@ class ConsecutiveFailureEjectionTest {
 
   @Test
   void jitterAddsUpToItsAmountToEachEjection() {
-    HealthMonitor m = monitor(Fixtures.manual().ejectionJitter(Duration.ofSeconds(10)));
+    HealthMonitor m = monitor(Fixtures.manual()
+        .ejection(EjectionLimits.builder().jitter(Duration.ofSeconds(10)).build()));
     for (int k = 0; k < 20; k++) {
       fail(m, a, 5);
       ticker.advance(ejections.get(ejections.size() - 1));
@@ -163,12 +164,13 @@ class ConsecutiveFailureEjectionTest {
 
   @Test
   void listenerThatThrowsDoesNotStopTheEjection() {
-    HealthMonitor m = monitor(Fixtures.manual().listener(new HealthListener() {
+    HealthMonitor m = monitor(Fixtures.manual());
+    m.addListener(new HealthListener() {
       @Override
       public void onEjected(Server s, EjectionReason r, Duration d) {
         throw new IllegalStateException("listener bug");
       }
-    }));
+    });
     fail(m, a, 5);
     assertThat(m.isAvailable(a)).isFalse();
     assertThat(ejections).hasSize(1);

@@ -31,12 +31,12 @@ class DrainAndStatsTest {
   }
 
   private void start() {
-    monitor = Fixtures.monitor(pool, Fixtures.manual().listener(new HealthListener() {
+    monitor = Fixtures.monitor(pool, Fixtures.manual().build(), ticker, new HealthListener() {
       @Override
       public void onDrained(Server s) {
         drained.add(s);
       }
-    }).build(), ticker);
+    });
   }
 
   @Test

@@ -19,13 +19,27 @@ final class Fixtures {
     return s;
   }
 
-  /** Defaults, but ticks only when the test says so. */
+  /**
+   * The defaults. On a manual ticker with no scheduler given, the monitor ticks only when the
+   * test says so (or an outcome report finds something due).
+   */
   static HealthConfig.Builder manual() {
-    return HealthConfig.builder().autoTick(false);
+    return HealthConfig.builder();
   }
 
-  static HealthMonitor monitor(ServerPool pool, HealthConfig config, ManualTicker ticker) {
-    return HealthMonitor.create(pool, config, ticker, RandomSource.seeded(7));
+  /** Default ejection limits but for the max percent. */
+  static EjectionLimits maxPercent(double percent) {
+    return EjectionLimits.builder().maxPercent(percent).build();
+  }
+
+  static HealthMonitor monitor(ServerPool pool, HealthConfig config, ManualTicker ticker,
+      HealthListener... listeners) {
+    HealthMonitor.Builder b = HealthMonitor.builder(pool).config(config).ticker(ticker)
+        .random(RandomSource.seeded(7));
+    for (HealthListener l : listeners) {
+      b.listener(l);
+    }
+    return b.build();
   }
 
   static void fail(HealthMonitor m, Server s, int times) {

@@ -12,83 +12,103 @@ class HealthConfigTest {
   @Test
   void defaultsMatchEnvoyGrpcAndHaproxy() {
     HealthConfig c = HealthConfig.defaults();
-    assertThat(c.consecutiveFailures()).isEqualTo(5);
-    assertThat(c.circuitBreakerEnabled()).isTrue();
+    assertThat(c.consecutiveFailures()).contains(new ConsecutiveFailures(5));
+    assertThat(c.circuitBreaker()).isPresent();
     assertThat(c.interval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.successRateRequestVolume()).isEqualTo(100);
-    assertThat(c.successRateMinimumHosts()).isEqualTo(5);
-    assertThat(c.successRateStdevFactor()).isEqualTo(1.9);
-    assertThat(c.failurePercentageThreshold()).isEqualTo(85.0);
-    assertThat(c.failurePercentageMinimumHosts()).isEqualTo(5);
-    assertThat(c.failurePercentageRequestVolume()).isEqualTo(50);
-    assertThat(c.latencyFactor()).isEqualTo(5.0);
-    assertThat(c.baseEjectionTime()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.maxEjectionTime()).isEqualTo(Duration.ofSeconds(300));
-    assertThat(c.maxEjectionPercent()).isEqualTo(10.0);
-    assertThat(c.alwaysAllowOneEjection()).isTrue();
-    assertThat(c.healthCheck()).isNull();
-    assertThat(c.rise()).isEqualTo(2);
-    assertThat(c.fall()).isEqualTo(3);
-    assertThat(c.slowStartWindow()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.slowStartAggression()).isEqualTo(1.0);
-    assertThat(c.slowStartMinWeightPercent()).isEqualTo(10.0);
-    assertThat(c.panicThresholdPercent()).isEqualTo(50.0);
-    assertThat(c.listeners()).isEmpty();
+    assertThat(c.successRate()).contains(new SuccessRate(100, 5, 1.9));
+    assertThat(c.failurePercentage()).contains(new FailurePercentage(85.0, 5, 50));
+    assertThat(c.latency()).contains(new LatencyEjection(5.0, 5, 50));
+    assertThat(c.ejection()).isEqualTo(new EjectionLimits(Duration.ofSeconds(30),
+        Duration.ofSeconds(300), Duration.ZERO, 10.0, true));
+    assertThat(c.activeChecks()).isEmpty();
+    assertThat(c.slowStart()).contains(new SlowStart(Duration.ofSeconds(30), 1.0, 10.0));
+    assertThat(c.panic()).contains(new Panic(50.0));
+    assertThat(c.stateGracePeriod()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void activeCheckDefaultsAreHaproxys() {
+    HealthCheck check = s -> null;
+    ActiveChecks a = ActiveChecks.of(check);
+    assertThat(a).isEqualTo(new ActiveChecks(check, Duration.ofSeconds(2), Duration.ofSeconds(1),
+        Duration.ofMillis(200), 2, 3));
+  }
+
+  @Test
+  void anAbsentGroupIsOffAndNothingElseChanges() {
+    HealthConfig c = HealthConfig.builder().noConsecutiveFailures().noSuccessRate()
+        .noFailurePercentage().noLatency().noCircuitBreaker().noSlowStart().noPanic().build();
+    assertThat(c.consecutiveFailures()).isEmpty();
+    assertThat(c.successRate()).isEmpty();
+    assertThat(c.failurePercentage()).isEmpty();
+    assertThat(c.latency()).isEmpty();
+    assertThat(c.circuitBreaker()).isEmpty();
+    assertThat(c.slowStart()).isEmpty();
+    assertThat(c.panic()).isEmpty();
+    assertThat(c.ejection()).isEqualTo(EjectionLimits.defaults());
+    assertThat(c.interval()).isEqualTo(HealthConfig.DEFAULT_INTERVAL);
   }
 
   @Test
   void toBuilderKeepsEverySetting() {
     CircuitBreakerConfig cb = CircuitBreakerConfig.custom().slidingWindowSize(7).build();
-    HealthListener l = new HealthListener() {};
-    HealthConfig c = HealthConfig.builder().consecutiveFailures(7).circuitBreakerConfig(cb)
-        .interval(Duration.ofSeconds(3)).maxEjectionPercent(40).alwaysAllowOneEjection(false)
-        .rise(4).fall(6).panicThresholdPercent(0).slowStartWindow(Duration.ZERO).listener(l)
-        .autoTick(false).build();
+    ActiveChecks checks = ActiveChecks.builder(s -> null).rise(4).fall(6).build();
+    HealthConfig c = HealthConfig.builder().consecutiveFailures(ConsecutiveFailures.of(7))
+        .circuitBreaker(cb).interval(Duration.ofSeconds(3))
+        .ejection(EjectionLimits.builder().maxPercent(40).alwaysAllowOne(false).build())
+        .activeChecks(checks).noPanic().noSlowStart().build();
     HealthConfig copy = c.toBuilder().build();
-    assertThat(copy.consecutiveFailures()).isEqualTo(7);
-    assertThat(copy.circuitBreakerConfig()).isSameAs(cb);
+    assertThat(copy.consecutiveFailures()).contains(ConsecutiveFailures.of(7));
+    assertThat(copy.circuitBreaker()).containsSame(cb);
     assertThat(copy.interval()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(copy.maxEjectionPercent()).isEqualTo(40.0);
-    assertThat(copy.alwaysAllowOneEjection()).isFalse();
-    assertThat(copy.rise()).isEqualTo(4);
-    assertThat(copy.fall()).isEqualTo(6);
-    assertThat(copy.panicThresholdPercent()).isZero();
-    assertThat(copy.slowStartWindow()).isZero();
-    assertThat(copy.listeners()).containsExactly(l);
-    assertThat(copy.autoTick()).isFalse();
+    assertThat(copy.ejection().maxPercent()).isEqualTo(40.0);
+    assertThat(copy.ejection().alwaysAllowOne()).isFalse();
+    assertThat(copy.activeChecks()).containsSame(checks);
+    assertThat(copy.panic()).isEmpty();
+    assertThat(copy.slowStart()).isEmpty();
   }
 
   @Test
-  void badValuesAreRejectedWithFieldValueAndExpectation() {
-    assertThatThrownBy(() -> HealthConfig.builder().consecutiveFailures(-1))
+  void badValuesAreRejectedAtTheSetterWithFieldValueAndExpectation() {
+    assertThatThrownBy(() -> ConsecutiveFailures.of(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("consecutiveFailures: -1 (expected: >= 0)");
-    assertThatThrownBy(() -> HealthConfig.builder().maxEjectionPercent(101))
-        .hasMessage("maxEjectionPercent: 101.0 (expected: in [0, 100])");
+        .hasMessage("threshold: 0 (expected: > 0)");
+    assertThatThrownBy(() -> EjectionLimits.builder().maxPercent(101))
+        .hasMessage("maxPercent: 101.0 (expected: in [0, 100])");
     assertThatThrownBy(() -> HealthConfig.builder().interval(Duration.ZERO))
         .hasMessage("interval: PT0S (expected: > 0)");
-    assertThatThrownBy(() -> HealthConfig.builder().rise(0))
+    assertThatThrownBy(() -> ActiveChecks.builder(s -> null).rise(0))
         .hasMessage("rise: 0 (expected: > 0)");
-    assertThatThrownBy(() -> HealthConfig.builder().latencyFactor(0.5))
-        .hasMessage("latencyFactor: 0.5 (expected: 0 (disabled) or a finite number > 1)");
-    assertThatThrownBy(() -> HealthConfig.builder().slowStartMinWeightPercent(0))
-        .hasMessage("slowStartMinWeightPercent: 0.0 (expected: in (0, 100])");
-    assertThatThrownBy(() -> HealthConfig.builder().healthCheck(null))
+    assertThatThrownBy(() -> LatencyEjection.builder().factor(0.5))
+        .hasMessage("factor: 0.5 (expected: a finite number > 1)");
+    assertThatThrownBy(() -> SlowStart.builder().minWeightPercent(0))
+        .hasMessage("minWeightPercent: 0.0 (expected: in (0, 100])");
+    assertThatThrownBy(() -> SlowStart.builder().window(Duration.ZERO))
+        .hasMessage("window: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> Panic.below(0))
+        .hasMessage("thresholdPercent: 0.0 (expected: in (0, 100])");
+    assertThatThrownBy(() -> FailurePercentage.builder().thresholdPercent(0))
+        .hasMessage("thresholdPercent: 0.0 (expected: in (0, 100])");
+    assertThatThrownBy(() -> SuccessRate.builder().minimumHosts(0))
+        .hasMessage("minimumHosts: 0 (expected: > 0)");
+    assertThatThrownBy(() -> ActiveChecks.builder(null))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("healthCheck: null (expected: non-null)");
+        .hasMessage("check: null (expected: non-null)");
+    assertThatThrownBy(() -> HealthConfig.builder().successRate(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("successRate: null (expected: non-null)");
   }
 
   @Test
-  void settingsAreCheckedAgainstEachOtherAtBuild() {
-    assertThatThrownBy(() -> HealthConfig.builder().maxEjectionTime(Duration.ofSeconds(10))
-        .build())
+  void settingsOfAGroupAreCheckedAgainstEachOtherAtBuild() {
+    assertThatThrownBy(() -> EjectionLimits.builder().maxTime(Duration.ofSeconds(10)).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxEjectionTime: PT10S (expected: >= baseEjectionTime PT30S)");
-    assertThatThrownBy(() -> HealthConfig.builder().checkInterval(Duration.ofSeconds(1))
-        .checkJitter(Duration.ofSeconds(1)).checkTimeout(Duration.ofMillis(500)).build())
-        .hasMessage("checkJitter: PT1S (expected: < checkInterval PT1S)");
-    assertThatThrownBy(() -> HealthConfig.builder().checkInterval(Duration.ofSeconds(1))
-        .checkJitter(Duration.ZERO).checkTimeout(Duration.ofSeconds(2)).build())
-        .hasMessage("checkTimeout: PT2S (expected: <= checkInterval PT1S)");
+        .hasMessage("maxTime: PT10S (expected: >= baseTime PT30S)");
+    assertThatThrownBy(() -> ActiveChecks.builder(s -> null).interval(Duration.ofSeconds(1))
+        .jitter(Duration.ofSeconds(1)).timeout(Duration.ofMillis(500)).build())
+        .hasMessage("jitter: PT1S (expected: < interval PT1S)");
+    assertThatThrownBy(() -> ActiveChecks.builder(s -> null).interval(Duration.ofSeconds(1))
+        .jitter(Duration.ZERO).timeout(Duration.ofSeconds(2)).build())
+        .hasMessage("timeout: PT2S (expected: <= interval PT1S)");
   }
 }

@@ -28,15 +28,14 @@ class IntervalEjectionTest {
 
   /** Interval ejection only: no consecutive-failure ejection, no breaker. */
   private HealthMonitor monitor(List<Server> servers, HealthConfig.Builder b) {
-    monitor = Fixtures.monitor(ServerPool.of(servers), b.consecutiveFailures(0)
-        .circuitBreakerEnabled(false)
-        .listener(new HealthListener() {
+    monitor = Fixtures.monitor(ServerPool.of(servers), b.noConsecutiveFailures()
+        .noCircuitBreaker().build(), ticker, new HealthListener() {
           @Override
           public void onEjected(Server s, EjectionReason r, Duration d) {
             ejected.add(s);
             reasons.merge(r, 1, Integer::sum);
           }
-        }).build(), ticker);
+        });
     return monitor;
   }
 
@@ -107,7 +106,7 @@ class IntervalEjectionTest {
   void failurePercentageEjectsAHostAtOrAbove85Percent() {
     List<Server> s = Fixtures.servers(5);
     // Success rate off (needs more hosts than there are), so only failure percentage acts.
-    monitor(s, Fixtures.manual().successRateMinimumHosts(6));
+    monitor(s, Fixtures.manual().successRate(SuccessRate.builder().minimumHosts(6).build()));
     for (int i = 0; i < 3; i++) {
       calls(s.get(i), 50, 0);
     }
@@ -122,7 +121,7 @@ class IntervalEjectionTest {
   @Test
   void threeBadHostsOfFiveWithMax40PercentEjectExactlyTwo() {
     List<Server> s = Fixtures.servers(5);
-    monitor(s, Fixtures.manual().maxEjectionPercent(40));
+    monitor(s, Fixtures.manual().ejection(Fixtures.maxPercent(40)));
     calls(s.get(0), 100, 0);
     calls(s.get(1), 100, 0);
     for (int i = 2; i < 5; i++) {
@@ -139,7 +138,8 @@ class IntervalEjectionTest {
   @Test
   void threeOfThreeWithMax67PercentEjectAtMostTwo() {
     List<Server> s = Fixtures.servers(3);
-    monitor(s, Fixtures.manual().maxEjectionPercent(67).failurePercentageMinimumHosts(3));
+    monitor(s, Fixtures.manual().ejection(Fixtures.maxPercent(67))
+        .failurePercentage(FailurePercentage.builder().minimumHosts(3).build()));
     for (Server x : s) {
       calls(x, 0, 100);
     }
@@ -153,7 +153,7 @@ class IntervalEjectionTest {
   void maxEjectionPercentCountsTheHostAboutToBeEjectedUnlessAlwaysAllowOne() {
     List<Server> s = Fixtures.servers(5);
     // 10% of 5 hosts: even one ejection would make 20%.
-    monitor(s, Fixtures.manual().alwaysAllowOneEjection(false));
+    monitor(s, Fixtures.manual().ejection(EjectionLimits.builder().alwaysAllowOne(false).build()));
     for (int i = 0; i < 4; i++) {
       calls(s.get(i), 200, 0);
     }

@@ -34,10 +34,13 @@ class PanicTest {
   }
 
   private void start(double panicPercent) {
-    monitor = Fixtures.monitor(pool, Fixtures.manual().maxEjectionPercent(100)
-        .slowStartWindow(Duration.ZERO)
-        .panicThresholdPercent(panicPercent)
-        .listener(new HealthListener() {
+    HealthConfig.Builder b = Fixtures.manual().ejection(Fixtures.maxPercent(100)).noSlowStart();
+    if (panicPercent > 0) {
+      b.panic(Panic.below(panicPercent));
+    } else {
+      b.noPanic();
+    }
+    monitor = Fixtures.monitor(pool, b.build(), ticker, new HealthListener() {
           @Override
           public void onPanicEntered(int available, int total) {
             events.add("entered " + available + "/" + total);
@@ -47,7 +50,7 @@ class PanicTest {
           public void onPanicLeft(int available, int total) {
             events.add("left " + available + "/" + total);
           }
-        }).build(), ticker);
+        });
     selector = Selector.builder(pool).strategy(Strategies.random()).tracker(monitor)
         .random(RandomSource.seeded(1)).build();
   }

@@ -26,13 +26,13 @@ class PoolChurnTest {
   }
 
   private void start(Duration grace) {
-    monitor = Fixtures.monitor(pool, Fixtures.manual().stateGracePeriod(grace)
-        .listener(new HealthListener() {
+    monitor = Fixtures.monitor(pool, Fixtures.manual().stateGracePeriod(grace).build(), ticker,
+        new HealthListener() {
           @Override
           public void onEjected(Server s, EjectionReason r, Duration d) {
             ejections.add(d);
           }
-        }).build(), ticker);
+        });
   }
 
   @Test

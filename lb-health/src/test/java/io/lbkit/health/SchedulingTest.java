@@ -26,9 +26,9 @@ class SchedulingTest {
 
   @Test
   void scheduledTickRestoresExactlyAtTheEndOfTheEjection() {
-    try (HealthMonitor m = HealthMonitor.create(pool, HealthConfig.builder()
-        .scheduler(scheduler.executor()).slowStartWindow(Duration.ZERO).build(), ticker,
-        RandomSource.seeded(3))) {
+    try (HealthMonitor m = HealthMonitor.builder(pool)
+        .config(HealthConfig.builder().noSlowStart().build())
+        .ticker(ticker).random(RandomSource.seeded(3)).scheduler(scheduler).build()) {
       Selector selector = Selector.builder(pool).strategy(Strategies.random()).tracker(m)
           .random(RandomSource.seeded(1)).build();
       Fixtures.fail(m, a, 5);
@@ -45,7 +45,7 @@ class SchedulingTest {
   @Test
   void outcomeReportsTickWhenSomethingIsDueAndNoSchedulerRan() {
     try (HealthMonitor m = Fixtures.monitor(pool, Fixtures.manual()
-        .slowStartWindow(Duration.ZERO).build(), ticker)) {
+        .noSlowStart().build(), ticker)) {
       Selector selector = Selector.builder(pool).strategy(Strategies.random()).tracker(m)
           .random(RandomSource.seeded(1)).build();
       Fixtures.fail(m, a, 5);
@@ -58,7 +58,7 @@ class SchedulingTest {
   @Test
   void closeStopsTheDefaultSchedulerThread() throws InterruptedException {
     HealthMonitor m = HealthMonitor.create(pool, HealthConfig.builder()
-        .healthCheck(s -> CompletableFuture.completedFuture(true)).build());
+        .activeChecks(ActiveChecks.of(s -> CompletableFuture.completedFuture(true))).build());
     Set<Thread> threads = healthThreads();
     assertThat(threads).isNotEmpty();
     m.close();

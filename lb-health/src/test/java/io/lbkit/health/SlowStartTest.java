@@ -55,7 +55,8 @@ class SlowStartTest {
 
   /** Ejects a, lets it recover, and compares its share with factor / (factor + 3) at each second. */
   private double maxDeviationOverTheWindow(Strategy strategy, double aggression) {
-    monitor = Fixtures.monitor(pool, Fixtures.manual().slowStartAggression(aggression).build(),
+    monitor = Fixtures.monitor(pool, Fixtures.manual()
+        .slowStart(SlowStart.builder().aggression(aggression).build()).build(),
         ticker);
     Selector selector = Selector.builder(pool).strategy(strategy).tracker(monitor)
         .random(RandomSource.seeded(1)).build();
@@ -89,8 +90,9 @@ class SlowStartTest {
 
   @Test
   void rampFactorsFollowEnvoysFormulaExactly() {
-    monitor = Fixtures.monitor(pool, Fixtures.manual().slowStartAggression(2.0)
-        .slowStartMinWeightPercent(20).build(), ticker);
+    monitor = Fixtures.monitor(pool, Fixtures.manual()
+        .slowStart(SlowStart.builder().aggression(2.0).minWeightPercent(20).build()).build(),
+        ticker);
     Fixtures.fail(monitor, a, 5);
     ticker.advance(Duration.ofSeconds(30));
     monitor.tick();
@@ -121,7 +123,7 @@ class SlowStartTest {
 
   @Test
   void zeroWindowDisablesSlowStart() {
-    monitor = Fixtures.monitor(pool, Fixtures.manual().slowStartWindow(Duration.ZERO).build(),
+    monitor = Fixtures.monitor(pool, Fixtures.manual().noSlowStart().build(),
         ticker);
     Fixtures.fail(monitor, a, 5);
     ticker.advance(Duration.ofSeconds(30));

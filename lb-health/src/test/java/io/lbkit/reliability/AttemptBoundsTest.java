@@ -32,7 +32,7 @@ class AttemptBoundsTest {
       Server.of("10.0.0.2", 80), Server.of("10.0.0.3", 80));
 
   private static LoadBalancer balancer(Failover failover, RetryBudget budget, ManualTicker t) {
-    return LoadBalancer.builder(ServerPool.of(SERVERS))
+    return LoadBalancer.builder(ServerPool.of(SERVERS)).rebuildExecutor(Runnable::run)
         .strategy(Strategies.roundRobin())
         .tracker(LoadTracker.create(t))
         .failover(failover)

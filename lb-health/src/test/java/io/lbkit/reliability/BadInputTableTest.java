@@ -14,7 +14,12 @@ import io.lbkit.failover.Hedged;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.failover.Retry;
 import io.lbkit.failover.RetryBudget;
+import io.lbkit.health.ActiveChecks;
+import io.lbkit.health.ConsecutiveFailures;
+import io.lbkit.health.EjectionLimits;
 import io.lbkit.health.HealthConfig;
+import io.lbkit.health.LatencyEjection;
+import io.lbkit.health.SlowStart;
 import io.lbkit.health.HealthMonitor;
 import io.lbkit.strategy.ConsistentHashConfig;
 import io.lbkit.strategy.Strategies;
@@ -183,40 +188,46 @@ class BadInputTableTest {
   }
 
   private static void health(List<Case> t) {
-    HealthConfig.Builder b = HealthConfig.builder().consecutiveFailures(7)
-        .interval(Duration.ofSeconds(5)).maxEjectionPercent(20).latencyFactor(3);
-    Supplier<Object> state = () -> b.build().toString();
-    t.add(new Case("HealthConfig", "consecutiveFailures -1", IllegalArgumentException.class,
-        "consecutiveFailures: -1 (expected: >= 0)", state, () -> b.consecutiveFailures(-1)));
+    HealthConfig.Builder b = HealthConfig.builder()
+        .consecutiveFailures(ConsecutiveFailures.of(7)).interval(Duration.ofSeconds(5))
+        .ejection(EjectionLimits.builder().maxPercent(20).build())
+        .latency(LatencyEjection.builder().factor(3).build());
+    EjectionLimits.Builder limits = EjectionLimits.builder().maxPercent(20);
+    LatencyEjection.Builder latency = LatencyEjection.builder().factor(3);
+    SlowStart.Builder ramp = SlowStart.builder();
+    Supplier<Object> state = () -> b.build() + " " + limits.build() + " " + latency.build()
+        + " " + ramp.build();
+    t.add(new Case("HealthConfig", "consecutiveFailures threshold 0",
+        IllegalArgumentException.class, "threshold: 0 (expected: > 0)", state,
+        () -> b.consecutiveFailures(ConsecutiveFailures.of(0))));
     t.add(new Case("HealthConfig", "interval 0", IllegalArgumentException.class,
         "interval: PT0S (expected: > 0)", state, () -> b.interval(Duration.ZERO)));
     t.add(new Case("HealthConfig", "interval null", NullPointerException.class,
         "interval: null (expected: non-null)", state, () -> b.interval(null)));
-    t.add(new Case("HealthConfig", "maxEjectionPercent 101", IllegalArgumentException.class,
-        "maxEjectionPercent: 101.0 (expected: in [0, 100])", state,
-        () -> b.maxEjectionPercent(101)));
-    t.add(new Case("HealthConfig", "latencyFactor 1", IllegalArgumentException.class,
-        "latencyFactor: 1.0 (expected: 0 (disabled) or a finite number > 1)", state,
-        () -> b.latencyFactor(1.0)));
-    t.add(new Case("HealthConfig", "slowStartMinWeightPercent 0",
-        IllegalArgumentException.class, "slowStartMinWeightPercent: 0.0 (expected: in (0, 100])",
-        state, () -> b.slowStartMinWeightPercent(0)));
+    t.add(new Case("HealthConfig", "ejection maxPercent 101", IllegalArgumentException.class,
+        "maxPercent: 101.0 (expected: in [0, 100])", state, () -> limits.maxPercent(101)));
+    t.add(new Case("HealthConfig", "latency factor 1", IllegalArgumentException.class,
+        "factor: 1.0 (expected: a finite number > 1)", state, () -> latency.factor(1.0)));
+    t.add(new Case("HealthConfig", "slowStart minWeightPercent 0",
+        IllegalArgumentException.class, "minWeightPercent: 0.0 (expected: in (0, 100])",
+        state, () -> ramp.minWeightPercent(0)));
     // Settings checked against each other at build(): the monitor in use keeps its config.
     ServerPool pool = ServerPool.of(A, B);
-    HealthMonitor monitor = HealthMonitor.create(pool, HealthConfig.builder().autoTick(false)
-        .build(), new ManualTicker(), RandomSource.seeded(1));
+    HealthMonitor monitor = HealthMonitor.builder(pool).ticker(new ManualTicker())
+        .random(RandomSource.seeded(1)).build();
     Supplier<Object> monitorState = () -> monitor.config() + " " + pool.snapshot().version()
         + " " + monitor.stateSize();
-    t.add(new Case("HealthConfig", "maxEjectionTime below baseEjectionTime",
+    t.add(new Case("HealthConfig", "ejection maxTime below baseTime",
         IllegalArgumentException.class,
-        "maxEjectionTime: PT10S (expected: >= baseEjectionTime PT30S)", monitorState,
-        () -> HealthConfig.builder().maxEjectionTime(Duration.ofSeconds(10)).build()));
-    t.add(new Case("HealthConfig", "checkJitter not below checkInterval",
-        IllegalArgumentException.class, "checkJitter: PT2S (expected: < checkInterval PT2S)",
-        monitorState, () -> HealthConfig.builder().checkJitter(Duration.ofSeconds(2)).build()));
+        "maxTime: PT10S (expected: >= baseTime PT30S)", monitorState,
+        () -> EjectionLimits.builder().maxTime(Duration.ofSeconds(10)).build()));
+    t.add(new Case("HealthConfig", "activeChecks jitter not below interval",
+        IllegalArgumentException.class, "jitter: PT2S (expected: < interval PT2S)",
+        monitorState, () -> ActiveChecks.builder(s -> null).jitter(Duration.ofSeconds(2))
+            .build()));
     t.add(new Case("HealthConfig", "monitor without config", NullPointerException.class,
         "config: null (expected: non-null)", monitorState,
-        () -> HealthMonitor.create(pool, null, new ManualTicker(), RandomSource.seeded(1))));
+        () -> HealthMonitor.builder(pool).config(null)));
   }
 
   private static void failover(List<Case> t) {
@@ -261,11 +272,13 @@ class BadInputTableTest {
         "readAttempts: 0 (expected: >= 1)", hedgedState, () -> Failover.readWrite(0)));
     // Modes without settings: the bad input is the call given to a balancer in that mode.
     ServerPool pool = ServerPool.of(A, B);
-    LoadBalancer failFast = LoadBalancer.builder(pool).strategy(Strategies.roundRobin())
-        .health(HealthConfig.builder().autoTick(false).build()).ticker(new ManualTicker())
+    LoadBalancer failFast = LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
+        .strategy(Strategies.roundRobin())
+        .health(HealthConfig.defaults()).ticker(new ManualTicker())
         .failover(Failover.failFast()).build();
-    LoadBalancer broadcast = LoadBalancer.builder(pool).strategy(Strategies.roundRobin())
-        .health(HealthConfig.builder().autoTick(false).build()).ticker(new ManualTicker())
+    LoadBalancer broadcast = LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
+        .strategy(Strategies.roundRobin())
+        .health(HealthConfig.defaults()).ticker(new ManualTicker())
         .failover(Failover.broadcast()).build();
     Supplier<Object> calls = () -> failFast.tracker().stats(A) + " " + failFast.tracker()
         .stats(B) + " " + broadcast.tracker().stats(A) + " " + broadcast.tracker().stats(B)

@@ -11,7 +11,10 @@ import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.Strategy;
 import io.lbkit.health.EjectionReason;
+import io.lbkit.health.ConsecutiveFailures;
+import io.lbkit.health.EjectionLimits;
 import io.lbkit.health.HealthConfig;
+import io.lbkit.health.SlowStart;
 import io.lbkit.health.HealthListener;
 import io.lbkit.health.HealthMonitor;
 import java.time.Duration;
@@ -63,13 +66,17 @@ final class Churn {
     this.name = name;
     this.exclusions = !EveryStrategy.confinesToSubset(name);
     HealthConfig config = HealthConfig.builder()
-        .autoTick(false)
-        .consecutiveFailures(CONSECUTIVE_FAILURES)
-        .baseEjectionTime(BASE_EJECTION)
-        .maxEjectionTime(MAX_EJECTION)
-        .maxEjectionPercent(50)
+        .consecutiveFailures(ConsecutiveFailures.of(CONSECUTIVE_FAILURES))
+        .ejection(EjectionLimits.builder()
+            .baseTime(BASE_EJECTION)
+            .maxTime(MAX_EJECTION)
+            .maxPercent(50)
+            .build())
         .stateGracePeriod(GRACE)
-        .slowStartWindow(Duration.ofSeconds(2))
+        .slowStart(SlowStart.over(Duration.ofSeconds(2)))
+        .build();
+    this.monitor = HealthMonitor.builder(pool).config(config).ticker(ticker)
+        .random(RandomSource.seeded(5))
         .listener(new HealthListener() {
           @Override
           public void onEjected(Server server, EjectionReason reason, Duration duration) {
@@ -82,7 +89,6 @@ final class Churn {
           }
         })
         .build();
-    this.monitor = HealthMonitor.create(pool, config, ticker, RandomSource.seeded(5));
     this.selector = Selector.builder(pool).strategy(strategy).tracker(monitor)
         .random(RandomSource.seeded(11)).build();
     List<Request> r = new ArrayList<>();

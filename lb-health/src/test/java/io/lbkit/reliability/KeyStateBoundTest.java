@@ -34,8 +34,8 @@ class KeyStateBoundTest {
     }
     ServerPool pool = ServerPool.of(servers);
     ManualTicker ticker = new ManualTicker();
-    try (HealthMonitor monitor = HealthMonitor.create(pool,
-        HealthConfig.builder().autoTick(false).build(), ticker, RandomSource.seeded(1));
+    try (HealthMonitor monitor = HealthMonitor.builder(pool).ticker(ticker)
+        .random(RandomSource.seeded(1)).build();
         Selector selector = Selector.builder(pool).strategy(strategy).tracker(monitor)
             .random(RandomSource.seeded(2)).build()) {
       for (int k = 0; k < KEYS; k++) {

@@ -45,7 +45,7 @@ class NonIdempotentSafetyTest {
 
   private static LoadBalancer balancer(Failover failover) {
     ManualTicker ticker = new ManualTicker();
-    return LoadBalancer.builder(ServerPool.of(SERVERS))
+    return LoadBalancer.builder(ServerPool.of(SERVERS)).rebuildExecutor(Runnable::run)
         .strategy(Strategies.roundRobin())
         .tracker(LoadTracker.create(ticker))
         .failover(failover)

@@ -54,13 +54,12 @@ class PermissionAccountingTest {
 
   @BeforeEach
   void halfOpenA() {
-    monitor = HealthMonitor.create(pool, HealthConfig.builder()
-        .autoTick(false)
-        .consecutiveFailures(0)
-        .circuitBreakerConfig(CircuitBreakerConfig.custom()
+    monitor = HealthMonitor.builder(pool).config(HealthConfig.builder()
+        .noConsecutiveFailures()
+        .circuitBreaker(CircuitBreakerConfig.custom()
             .permittedNumberOfCallsInHalfOpenState(HALF_OPEN_PERMITS)
             .build())
-        .build(), ticker, RandomSource.seeded(3));
+        .build()).ticker(ticker).random(RandomSource.seeded(3)).build();
     counting = new CountingTracker(monitor);
     CircuitBreaker breaker = monitor.circuitBreaker(A);
     breaker.transitionToOpenState();
@@ -74,7 +73,7 @@ class PermissionAccountingTest {
   }
 
   private LoadBalancer balancer(Failover failover) {
-    return LoadBalancer.builder(pool)
+    return LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
         .strategy(Strategies.roundRobin())
         .tracker(counting)
         .failover(failover)

@@ -18,7 +18,12 @@ import io.lbkit.Selector;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.health.EjectionReason;
+import io.lbkit.health.ConsecutiveFailures;
+import io.lbkit.health.EjectionLimits;
+import io.lbkit.health.FailurePercentage;
 import io.lbkit.health.HealthConfig;
+import io.lbkit.health.Panic;
+import io.lbkit.health.SuccessRate;
 import io.lbkit.health.HealthListener;
 import io.lbkit.health.HealthMonitor;
 import java.time.Duration;
@@ -68,27 +73,32 @@ final class PoolHarness implements AutoCloseable {
     this.maxEjectionPercent = maxEjectionPercent;
     this.allowOne = allowOne;
     this.pool = ServerPool.of(initial.servers());
-    HealthConfig config = HealthConfig.builder()
-        .autoTick(false)
-        .consecutiveFailures(3)
-        .circuitBreakerConfig(CircuitBreakerConfig.custom()
+    HealthConfig.Builder config = HealthConfig.builder()
+        .consecutiveFailures(ConsecutiveFailures.of(3))
+        .circuitBreaker(CircuitBreakerConfig.custom()
             .slidingWindowSize(4)
             .minimumNumberOfCalls(4)
             .failureRateThreshold(75)
             .waitDurationInOpenState(Duration.ofSeconds(10))
             .permittedNumberOfCallsInHalfOpenState(2)
             .build())
-        .successRateRequestVolume(5)
-        .successRateMinimumHosts(3)
-        .failurePercentageRequestVolume(5)
-        .failurePercentageMinimumHosts(3)
-        .failurePercentageThreshold(60)
-        .baseEjectionTime(BASE_EJECTION)
-        .maxEjectionTime(MAX_EJECTION)
-        .maxEjectionPercent(maxEjectionPercent)
-        .alwaysAllowOneEjection(allowOne)
-        .panicThresholdPercent(panicThreshold)
-        .stateGracePeriod(GRACE)
+        .successRate(SuccessRate.builder().requestVolume(5).minimumHosts(3).build())
+        .failurePercentage(FailurePercentage.builder()
+            .requestVolume(5).minimumHosts(3).thresholdPercent(60).build())
+        .ejection(EjectionLimits.builder()
+            .baseTime(BASE_EJECTION)
+            .maxTime(MAX_EJECTION)
+            .maxPercent(maxEjectionPercent)
+            .alwaysAllowOne(allowOne)
+            .build())
+        .stateGracePeriod(GRACE);
+    if (panicThreshold > 0) {
+      config.panic(Panic.below(panicThreshold));
+    } else {
+      config.noPanic();
+    }
+    this.monitor = HealthMonitor.builder(pool).config(config.build()).ticker(ticker)
+        .random(RandomSource.seeded(17))
         .listener(new HealthListener() {
           @Override
           public void onEjected(Server server, EjectionReason reason, Duration duration) {
@@ -96,7 +106,6 @@ final class PoolHarness implements AutoCloseable {
           }
         })
         .build();
-    this.monitor = HealthMonitor.create(pool, config, ticker, RandomSource.seeded(17));
     this.selector = Selector.builder(pool).strategy(strategy.strategy()).tracker(monitor)
         .random(RandomSource.seeded(23)).build();
   }

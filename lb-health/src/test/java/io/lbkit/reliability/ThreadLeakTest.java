@@ -9,6 +9,7 @@ import io.lbkit.ServerPool;
 import io.lbkit.failover.Failover;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.failover.RetryBudget;
+import io.lbkit.health.ActiveChecks;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.health.HealthMonitor;
 import io.lbkit.strategy.Strategies;
@@ -39,13 +40,14 @@ class ThreadLeakTest {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     AtomicInteger checks = new AtomicInteger();
     HealthConfig health = HealthConfig.builder()
-        .healthCheck(s -> {
+        .activeChecks(ActiveChecks.builder(s -> {
           checks.incrementAndGet();
           return CompletableFuture.completedFuture(true);
         })
-        .checkInterval(Duration.ofMillis(20))
-        .checkTimeout(Duration.ofMillis(20))
-        .checkJitter(Duration.ofMillis(5))
+            .interval(Duration.ofMillis(20))
+            .timeout(Duration.ofMillis(20))
+            .jitter(Duration.ofMillis(5))
+            .build())
         .interval(Duration.ofMillis(50))
         .build();
 

@@ -3,25 +3,19 @@ package io.lbkit.testing;
 import io.lbkit.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deterministic scheduler for tests, on a {@link ManualTicker}: a failover {@link Scheduler}
- * (backoff waits and timers) and, through {@link #executor()}, a {@link ScheduledExecutorService}
- * on the same queue (the health monitor's ticks and checks). (One object cannot be both: {@code
- * LoadBalancer.Builder.scheduler} is overloaded on the two types.) Nothing runs by itself: tasks
- * run on the test's
- * thread, in due-time order (ties in scheduling order), when the test calls {@link #runDue()}
+ * A deterministic {@link Scheduler} for tests, on a {@link ManualTicker}: one queue for everything
+ * lbkit schedules (a balancer's backoff waits and timers, its health monitor's ticks and checks),
+ * so one object serves both, as one scheduler serves them in production. Nothing runs by itself:
+ * tasks run on the test's thread, in due-time order (ties in scheduling order), when the test calls {@link #runDue()}
  * (what is due at the ticker's now) or {@link #advance} (moves the ticker forward, stopping at
  * each due task). {@link #sleep} advances the ticker the same way, so a blocking backoff costs no
  * wall-clock time.
@@ -34,7 +28,6 @@ public final class ManualScheduler implements Scheduler {
   private static final int RUNAWAY = 100_000;
 
   private final ManualTicker ticker;
-  private final ExecutorView executor = new ExecutorView();
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private final List<Long> sleeps = new ArrayList<>();
   private long sequence;
@@ -46,11 +39,6 @@ public final class ManualScheduler implements Scheduler {
 
   public ManualTicker ticker() {
     return ticker;
-  }
-
-  /** This scheduler as an executor service; shutting it down makes scheduling throw. */
-  public ScheduledExecutorService executor() {
-    return executor;
   }
 
   /**
@@ -125,86 +113,21 @@ public final class ManualScheduler implements Scheduler {
     advance(Duration.ofNanos(nanos));
   }
 
+  /**
+   * From now on {@link #schedule} rejects, as a shut-down executor does: for tests of code that
+   * must cope with a scheduler that refuses work. Tasks already queued stay queued.
+   */
+  public synchronized void shutdown() {
+    shutdown = true;
+  }
+
   private synchronized Task enqueue(Runnable command, long delayNanos) {
     if (shutdown) {
-      throw new RejectedExecutionException("shut down");
+      throw new RejectedExecutionException("the manual scheduler is shut down");
     }
     Task t = new Task(command, ticker.read() + Math.max(0, delayNanos), sequence++);
     queue.add(t);
     return t;
-  }
-
-  /** The {@link ScheduledExecutorService} view: one-shot tasks only, as the monitor needs. */
-  private final class ExecutorView extends AbstractExecutorService
-      implements ScheduledExecutorService {
-    @Override
-    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-      return enqueue(command, unit.toNanos(delay));
-    }
-
-    @Override
-    public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public ScheduledFuture<?> scheduleAtFixedRate(Runnable c, long i, long p, TimeUnit u) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable c, long i, long d, TimeUnit u) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void execute(Runnable command) {
-      enqueue(command, 0);
-    }
-
-    @Override
-    public void shutdown() {
-      synchronized (ManualScheduler.this) {
-        shutdown = true;
-      }
-    }
-
-    @Override
-    public List<Runnable> shutdownNow() {
-      synchronized (ManualScheduler.this) {
-        shutdown = true;
-        List<Runnable> left = new ArrayList<>();
-        for (Task t : queue) {
-          left.add(t.body);
-        }
-        queue.clear();
-        return left;
-      }
-    }
-
-    @Override
-    public boolean isShutdown() {
-      synchronized (ManualScheduler.this) {
-        return shutdown;
-      }
-    }
-
-    @Override
-    public boolean isTerminated() {
-      synchronized (ManualScheduler.this) {
-        return shutdown && queue.isEmpty();
-      }
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-      return isTerminated();
-    }
-
-    @Override
-    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) {
-      throw new UnsupportedOperationException();
-    }
   }
 
   private final class Task implements ScheduledFuture<Object> {

@@ -27,7 +27,7 @@ final class HealthTrackerFactory implements TrackerFactory {
 
   @Override
   public HealthTracker create(ServerPool pool, Ticker ticker, RandomSource random) {
-    return HealthMonitor.create(pool, config, ticker, random);
+    return HealthMonitor.builder(pool).config(config).ticker(ticker).random(random).build();
   }
 
   @Override

@@ -133,10 +133,11 @@ public final class Scenarios {
             + "everything fails (the thundering herd) and hit the cold servers at recovery."
             + " Reading the table: no variant can succeed while nothing is up, so ~66.7% (60 of 90 "
             + "s) is the ceiling. With health tracking every breaker opens during the outage; "
-            + "the monitor's panic mode moves OPEN breakers to HALF_OPEN on each tick instead "
-            + "of waiting out resilience4j's 60 s, so their probes find the servers at 60 s "
-            + "(before that change health runs reached only 33.5%). Each failed probe round "
-            + "reopens the breakers, which the ejection column counts (about a thousand).")
+            + "the monitor's panic mode moves each OPEN breaker to HALF_OPEN 100 ms after it "
+            + "opened instead of waiting out resilience4j's 60 s, so their probes find the "
+            + "servers at 60 s (before that change health runs reached only 33.5%). Each failed "
+            + "probe round reopens the breakers, which the ejection column counts (about six "
+            + "hundred).")
         .workload(Workload.openLoop(500)).durationSeconds(90)
         .chart(Scenario.Chart.ATTEMPT_RATE, "attempts per second (offered: 500)");
     for (int i = 0; i < 5; i++) {
