@@ -26,14 +26,27 @@ public class TrackedAttempt implements Attempt {
   private final Server server;
   private final HealthTracker.Permit permit;
   private final long startNanos;
+  private final boolean confined;
   @SuppressWarnings("unused") // through ENDED
   private volatile int ended;
 
   /** Starts the in-flight count of {@code server}, whose {@code permit} the caller took. */
   public TrackedAttempt(HealthTracker tracker, Server server, HealthTracker.Permit permit) {
+    this(tracker, server, permit, false);
+  }
+
+  /**
+   * As {@link #TrackedAttempt(HealthTracker, Server, HealthTracker.Permit)}; {@code confined}
+   * promises that one thread makes the call and ends it (a blocking attempt nobody else holds),
+   * so ending takes a plain write instead of a compare-and-set, and the JIT can keep such an
+   * attempt off the heap.
+   */
+  protected TrackedAttempt(HealthTracker tracker, Server server, HealthTracker.Permit permit,
+      boolean confined) {
     this.tracker = tracker;
     this.server = server;
     this.permit = permit;
+    this.confined = confined;
     this.startNanos = tracker.onStart(server);
   }
 
@@ -98,6 +111,13 @@ public class TrackedAttempt implements Attempt {
   }
 
   private boolean end() {
+    if (confined) {
+      if ((int) ENDED.get(this) != 0) {
+        return false;
+      }
+      ENDED.set(this, 1);
+      return true;
+    }
     return ENDED.compareAndSet(this, 0, 1);
   }
 

@@ -24,9 +24,9 @@ final class Broadcast extends StatelessFailover {
   /** Every server the selector gives for {@code request}, all begun at once; throws if none. */
   private static List<CallAttempt> begin(Engine engine, Request request) {
     List<CallAttempt> targets = new ArrayList<>();
-    targets.add(engine.beginFirst(request));
+    targets.add(engine.beginFirst(false, request));
     Request rest = request.excluding(targets.get(0).server());
-    for (CallAttempt a; (a = engine.tryBegin(rest)) != null; ) {
+    for (CallAttempt a; (a = engine.tryBegin(false, rest)) != null; ) {
       targets.add(a);
       rest = rest.excluding(a.server());
     }
@@ -40,7 +40,8 @@ final class Broadcast extends StatelessFailover {
     CallAttempt lastFailed = null;
     Request rest = request;
     // In turn: each server's attempt begins when the previous one ended, so its latency is its own.
-    for (CallAttempt a = engine.beginFirst(request); a != null; a = engine.tryBegin(rest)) {
+    for (CallAttempt a = engine.beginFirst(true, request); a != null;
+        a = engine.tryBegin(true, rest)) {
       rest = rest.excluding(a.server());
       engine.run(a, call);
       if (a.abandoned) {

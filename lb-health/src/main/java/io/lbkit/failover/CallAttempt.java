@@ -32,8 +32,9 @@ final class CallAttempt extends TrackedAttempt {
    */
   boolean abandoned;
 
-  CallAttempt(Engine engine, Server server, HealthTracker.Permit permit) {
-    super(engine.tracker, server, permit);
+  /** {@code blocking}: made and ended by the calling thread alone (see TrackedAttempt). */
+  CallAttempt(Engine engine, Server server, HealthTracker.Permit permit, boolean blocking) {
+    super(engine.tracker, server, permit, blocking);
     this.engine = engine;
   }
 

@@ -35,6 +35,7 @@ final class Engine {
   final RandomSource random;
   final Ticker ticker;
   private final DefaultSelector.AttemptFactory<CallAttempt> attempts;
+  private final DefaultSelector.AttemptFactory<CallAttempt> blockingAttempts;
   private final BooleanSupplier budgetGate;
   private final Set<Timer> timers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -49,7 +50,8 @@ final class Engine {
     this.executor = executor;
     this.random = random;
     this.ticker = ticker;
-    this.attempts = (s, permit) -> new CallAttempt(this, s, permit);
+    this.attempts = (s, permit) -> new CallAttempt(this, s, permit, false);
+    this.blockingAttempts = (s, permit) -> new CallAttempt(this, s, permit, true);
     this.budgetGate = budget::tryAcquire;
   }
 
@@ -60,8 +62,8 @@ final class Engine {
    *
    * @throws NoServerAvailableException when nothing can be chosen, with the reason
    */
-  CallAttempt beginFirst(Request request) {
-    CallAttempt a = tryBeginFirst(request);
+  CallAttempt beginFirst(boolean blocking, Request request) {
+    CallAttempt a = tryBeginFirst(blocking, request);
     if (a == null) {
       throw selector.refusalAfterPermits(request);
     }
@@ -69,17 +71,21 @@ final class Engine {
   }
 
   /** {@link #beginFirst}, or null when nothing can be chosen ({@link #refusal} says why). */
-  CallAttempt tryBeginFirst(Request request) {
-    CallAttempt a = selector.tryBegin(request, null, attempts);
+  CallAttempt tryBeginFirst(boolean blocking, Request request) {
+    CallAttempt a = selector.tryBegin(request, null, blocking ? blockingAttempts : attempts);
     if (a != null) {
       budget.onRequest(tracker.ticker(), a.startNanos());
     }
     return a;
   }
 
-  /** An attempt on a server {@code request} does not exclude, or null when none is left. */
-  CallAttempt tryBegin(Request request) {
-    return selector.tryBegin(request, null, attempts);
+  /**
+   * An attempt on a server {@code request} does not exclude, or null when none is left. A
+   * {@code blocking} attempt is run and ended by the calling thread alone ({@link #run}); any
+   * other may be ended from any thread (an asynchronous call, a copy that can be cancelled).
+   */
+  CallAttempt tryBegin(boolean blocking, Request request) {
+    return selector.tryBegin(request, null, blocking ? blockingAttempts : attempts);
   }
 
   /**
@@ -96,12 +102,13 @@ final class Engine {
    * only one, that one again (Dubbo's reselection). Null when nothing can be chosen: {@link
    * #refusal} says why.
    */
-  CallAttempt tryBeginRetry(Request tried, Request original, Server lastFailed) {
-    CallAttempt a = tryBegin(tried);
+  CallAttempt tryBeginRetry(boolean blocking, Request tried, Request original,
+      Server lastFailed) {
+    CallAttempt a = tryBegin(blocking, tried);
     if (a == null && lastFailed != null) {
-      a = tryBegin(original.excluding(lastFailed));
+      a = tryBegin(blocking, original.excluding(lastFailed));
     }
-    return a != null ? a : tryBegin(original);
+    return a != null ? a : tryBegin(blocking, original);
   }
 
   /**

@@ -70,7 +70,7 @@ public final class FailBack extends Failover {
     return new Mode() {
       @Override
       <T, E extends Exception> T execute(Request request, Call<T, E> call) throws E {
-        CallAttempt a = engine.tryBeginFirst(request);
+        CallAttempt a = engine.tryBeginFirst(true, request);
         if (a == null) {
           return fallback(engine.refusal(request)); // nothing was chosen: nothing to retry
         }
@@ -84,7 +84,7 @@ public final class FailBack extends Failover {
 
       @Override
       <T> CompletableFuture<T> executeAsync(Request request, AsyncCall<T> call) {
-        CallAttempt first = engine.tryBeginFirst(request);
+        CallAttempt first = engine.tryBeginFirst(false, request);
         if (first == null) {
           try {
             return CompletableFuture.completedFuture(fallback(engine.refusal(request)));

@@ -114,7 +114,7 @@ final class FailBackQueue implements AutoCloseable {
         scheduleNext();
         return;
       }
-      CallAttempt a = engine.tryBeginRetry(tried, request, last);
+      CallAttempt a = engine.tryBeginRetry(false, tried, request, last);
       if (a == null) {
         scheduleNext();
         return;

@@ -12,7 +12,7 @@ final class FailFast extends StatelessFailover {
   @Override
   <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
       throws E {
-    CallAttempt a = engine.beginFirst(request);
+    CallAttempt a = engine.beginFirst(true, request);
     engine.run(a, call);
     return Engine.outcomeOf(a);
   }

@@ -24,7 +24,7 @@ final class FailSafe extends StatelessFailover {
   @Override
   <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
       throws E {
-    CallAttempt a = engine.tryBeginFirst(request);
+    CallAttempt a = engine.tryBeginFirst(true, request);
     if (a == null) {
       return fallback(request, engine.refusal(request));
     }
@@ -37,7 +37,7 @@ final class FailSafe extends StatelessFailover {
 
   @Override
   <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
-    CallAttempt first = engine.tryBeginFirst(request);
+    CallAttempt first = engine.tryBeginFirst(false, request);
     if (first == null) {
       try {
         return CompletableFuture.completedFuture(fallback(request, engine.refusal(request)));

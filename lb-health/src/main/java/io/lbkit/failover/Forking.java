@@ -28,7 +28,7 @@ final class Forking extends StatelessFailover {
   <T> CompletableFuture<T> executeAsync(Engine engine, Request request, AsyncCall<T> call) {
     CallAttempt first;
     try {
-      first = engine.beginFirst(request);
+      first = engine.beginFirst(false, request);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -65,7 +65,7 @@ public final class Hedged extends Failover {
       <T> CompletableFuture<T> executeAsync(Request request, AsyncCall<T> call) {
         CallAttempt first;
         try {
-          first = engine.beginFirst(request);
+          first = engine.beginFirst(false, request);
         } catch (RuntimeException e) {
           return CompletableFuture.failedFuture(e);
         }

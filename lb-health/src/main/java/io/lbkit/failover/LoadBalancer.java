@@ -166,7 +166,7 @@ public final class LoadBalancer implements Selector, AutoCloseable {
    */
   @Override
   public Attempt begin(Request request) {
-    return engine.beginFirst(Checks.notNull(request, "request"));
+    return engine.beginFirst(false, Checks.notNull(request, "request"));
   }
 
   @Override

@@ -115,7 +115,7 @@ public final class Retry extends StatelessFailover {
    */
   static <T, E extends Exception> T runSync(Engine engine, Request request, Call<T, E> call,
       Retry policy) throws E {
-    CallAttempt a = engine.beginFirst(request);
+    CallAttempt a = engine.beginFirst(true, request);
     Request tried = request;
     for (int attempt = 1; ; attempt++) {
       engine.run(a, call);
@@ -132,7 +132,7 @@ public final class Retry extends StatelessFailover {
           return Engine.outcomeOf(a);
         }
       }
-      CallAttempt next = engine.tryBeginRetry(tried, request, a.server());
+      CallAttempt next = engine.tryBeginRetry(true, tried, request, a.server());
       if (next == null) {
         return Engine.outcomeOf(a); // nothing left to retry on: the last outcome stands
       }
@@ -145,7 +145,7 @@ public final class Retry extends StatelessFailover {
       Retry policy) {
     CallAttempt first;
     try {
-      first = engine.beginFirst(request);
+      first = engine.beginFirst(false, request);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -208,7 +208,7 @@ public final class Retry extends StatelessFailover {
       if (promise.isDone()) {
         return;
       }
-      CallAttempt next = engine.tryBeginRetry(tried, request, failed.server());
+      CallAttempt next = engine.tryBeginRetry(false, tried, request, failed.server());
       if (next == null) {
         complete(failed); // nothing left to retry on: the last outcome stands
         return;
