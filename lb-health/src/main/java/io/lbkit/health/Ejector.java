@@ -43,13 +43,15 @@ final class Ejector {
   }
 
   /**
-   * The consecutive-failure rule: a streak ejects when it reaches the threshold, once per streak
-   * (as Envoy: a streak refused by the max-ejection-percent is left to the interval evaluation
-   * rather than retried, under the lock, on every further failure).
+   * The consecutive-failure rule: a streak ejects when it reaches the threshold, and while the
+   * max-ejection-percent refuses, every further failure of the same streak asks again (an
+   * ejection resets the streak). Envoy asks once per streak and leaves the rest to the interval
+   * detectors, but those need 5 hosts: in a pool of three whose one allowed ejection is taken, a
+   * dead server would stay in rotation until its streak broke.
    */
   boolean streakEjects(int streak) {
     ConsecutiveFailures cf = config.consecutiveFailures;
-    return cf != null && streak == cf.threshold();
+    return cf != null && streak >= cf.threshold();
   }
 
   /** Whether the max-ejection-percent allows one more passive ejection among {@code members}. */

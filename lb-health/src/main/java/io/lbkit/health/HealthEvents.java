@@ -95,8 +95,8 @@ final class HealthEvents {
     for (HealthListener l : listeners) {
       try {
         call.accept(l);
-      } catch (RuntimeException e) {
-        log.warn("health listener {} failed", l, e);
+      } catch (Throwable e) { // an Error too: the monitor's own bookkeeping must go on
+        log.error("health listener {} failed", l, e);
       }
     }
   }

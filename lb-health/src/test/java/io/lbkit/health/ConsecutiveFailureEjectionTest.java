@@ -55,6 +55,40 @@ class ConsecutiveFailureEjectionTest {
   }
 
   @Test
+  void inAPoolOfThreeAStreakRefusedByTheEjectionLimitEjectsOnceTheLimitAllows() {
+    // Breakers off, so only the streak rule acts; 10% of 3 allows one ejection at a time.
+    HealthMonitor m = monitor(Fixtures.manual().noCircuitBreaker().noSlowStart());
+    Server b = servers.get(1);
+    fail(m, a, 5);
+    assertThat(m.isAvailable(a)).isFalse();
+    fail(m, b, 5); // refused: a is out, and a second ejection would exceed the limit
+    assertThat(m.isAvailable(b)).isTrue();
+    ticker.advance(Duration.ofSeconds(30)); // a's ejection ends
+    m.tick();
+    assertThat(m.isAvailable(a)).isTrue();
+    fail(m, b, 1); // the same streak goes on: asked again, and now allowed
+    assertThat(m.isAvailable(b)).isFalse();
+    assertThat(ejections).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aListenerThrowingAnErrorDoesNotStopTheEjection() {
+    monitor = Fixtures.monitor(pool, Fixtures.manual().build(), ticker, new HealthListener() {
+      @Override
+      public void onEjected(Server s, EjectionReason r, Duration d) {
+        throw new AssertionError("listener bug");
+      }
+    });
+    Selector selector = Selector.builder(pool).strategy(Strategies.roundRobin()).tracker(monitor)
+        .random(RandomSource.seeded(3)).build();
+    fail(monitor, a, 5);
+    for (int i = 0; i < 300; i++) {
+      assertThat(selector.choose()).isNotEqualTo(a);
+    }
+    selector.close();
+  }
+
+  @Test
   void aSuccessResetsTheConsecutiveCount() {
     HealthMonitor m = monitor(Fixtures.manual());
     fail(m, a, 4);

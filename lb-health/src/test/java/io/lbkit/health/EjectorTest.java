@@ -43,11 +43,11 @@ class EjectorTest {
   }
 
   @Test
-  void aStreakEjectsExactlyWhenItReachesFiveAndOncePerStreak() {
+  void aStreakEjectsFromFiveOnUntilAnEjectionResetsIt() {
     Ejector e = ejector(HealthConfig.defaults());
     assertThat(e.streakEjects(4)).isFalse();
     assertThat(e.streakEjects(5)).isTrue();
-    assertThat(e.streakEjects(6)).isFalse(); // refused at 5: left to the interval evaluation
+    assertThat(e.streakEjects(6)).isTrue(); // refused at 5 by max-ejection-percent: asked again
     assertThat(ejector(HealthConfig.builder().noConsecutiveFailures().build()).streakEjects(5))
         .isFalse();
   }
