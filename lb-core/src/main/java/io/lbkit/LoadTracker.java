@@ -35,10 +35,7 @@ public class LoadTracker implements HealthTracker {
 
   protected LoadTracker(Ticker ticker, Duration ewmaDecay) {
     this.ticker = Checks.notNull(ticker, "ticker");
-    Checks.notNull(ewmaDecay, "ewmaDecay");
-    Checks.argument(!ewmaDecay.isNegative() && !ewmaDecay.isZero(), "ewmaDecay", ewmaDecay,
-        "> 0");
-    this.decayNanos = ewmaDecay.toNanos();
+    this.decayNanos = Checks.positive(ewmaDecay, "ewmaDecay").toNanos();
   }
 
   /** A tracker on the system ticker with the default EWMA decay (10 s). */

@@ -1,5 +1,7 @@
 package io.lbkit.internal;
 
+import java.time.Duration;
+
 /**
  * Argument checks whose messages name the field, the value and what was expected, in the shape
  * {@code "weight: -1 (expected: >= 0)"}. Every public entry point validates through these.
@@ -27,6 +29,32 @@ public final class Checks {
     if (!valid) {
       throw new IllegalStateException(describe(name, value, expectation));
     }
+  }
+
+  /**
+   * The one rule for every duration setting in lbkit: at most 365 days. No setting means anything
+   * beyond that, and the bound keeps every sum of a clock reading and a setting, and every
+   * conversion to nanoseconds, far from overflowing a {@code long}.
+   */
+  public static final Duration MAX_DURATION = Duration.ofDays(365);
+
+  /** A duration in (0, {@link #MAX_DURATION}]. */
+  public static Duration positive(Duration d, String name) {
+    notNull(d, name);
+    argument(!d.isNegative() && !d.isZero(), name, d, "> 0");
+    return atMostMax(d, name);
+  }
+
+  /** A duration in [0, {@link #MAX_DURATION}]. */
+  public static Duration nonNegative(Duration d, String name) {
+    notNull(d, name);
+    argument(!d.isNegative(), name, d, ">= 0");
+    return atMostMax(d, name);
+  }
+
+  private static Duration atMostMax(Duration d, String name) {
+    argument(d.compareTo(MAX_DURATION) <= 0, name, d, "<= " + MAX_DURATION + " (365 days)");
+    return d;
   }
 
   public static int nonNegative(int value, String name) {

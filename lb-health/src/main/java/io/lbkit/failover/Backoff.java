@@ -35,9 +35,8 @@ final class Backoff {
 
   /** Validates and builds; field names are those of the mode's settings. */
   static Backoff of(Duration initial, double multiplier, Duration max, double jitter) {
-    Checks.notNull(initial, "backoff.initial");
-    Checks.notNull(max, "backoff.max");
-    Checks.argument(!initial.isNegative(), "backoff.initial", initial, ">= 0");
+    Checks.nonNegative(initial, "backoff.initial");
+    Checks.nonNegative(max, "backoff.max");
     Checks.argument(initial.isZero() || initial.toMillis() >= 1, "backoff.initial", initial,
         "0 or >= 1ms");
     Checks.argument(max.compareTo(initial) >= 0, "backoff.max", max, ">= backoff.initial "

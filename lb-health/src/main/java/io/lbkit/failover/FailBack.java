@@ -58,9 +58,7 @@ public final class FailBack extends Failover {
 
   /** Backoff between background retries: from {@code initial} (>= 1 ms), doubling, to max. */
   public FailBack backoff(Duration initial, Duration max) {
-    Checks.notNull(initial, "backoff.initial");
-    Checks.argument(!initial.isZero() && !initial.isNegative(), "backoff.initial", initial,
-        "> 0");
+    Checks.positive(initial, "backoff.initial");
     return new FailBack(fallback, maxRetries, Backoff.of(initial, 2.0, max, 0.5), maxPending);
   }
 

@@ -33,16 +33,14 @@ public final class Hedged extends Failover {
   }
 
   static Hedged fixed(Duration delay) {
-    Checks.notNull(delay, "delay");
-    Checks.argument(!delay.isNegative(), "delay", delay, ">= 0");
-    return new Hedged(delay.toNanos(), Double.NaN, DEFAULT_MAX_ATTEMPTS);
+    return new Hedged(Checks.nonNegative(delay, "delay").toNanos(), Double.NaN,
+        DEFAULT_MAX_ATTEMPTS);
   }
 
   static Hedged percentile(double percentile, Duration initialDelay) {
     Checks.argument(percentile > 0 && percentile < 1, "percentile", percentile, "in (0, 1)");
-    Checks.notNull(initialDelay, "initialDelay");
-    Checks.argument(!initialDelay.isNegative(), "initialDelay", initialDelay, ">= 0");
-    return new Hedged(initialDelay.toNanos(), percentile, DEFAULT_MAX_ATTEMPTS);
+    return new Hedged(Checks.nonNegative(initialDelay, "initialDelay").toNanos(), percentile,
+        DEFAULT_MAX_ATTEMPTS);
   }
 
   /** Copies in all, the first included; >= 1 (1 disables hedging). */

@@ -28,9 +28,9 @@ public record ActiveChecks(HealthCheck check, Duration interval, Duration timeou
 
   public ActiveChecks {
     Checks.notNull(check, "check");
-    ConfigChecks.positive(interval, "interval");
-    ConfigChecks.positive(timeout, "timeout");
-    ConfigChecks.nonNegative(jitter, "jitter");
+    Checks.positive(interval, "interval");
+    Checks.positive(timeout, "timeout");
+    Checks.nonNegative(jitter, "jitter");
     Checks.positive(rise, "rise");
     Checks.positive(fall, "fall");
     Checks.argument(jitter.compareTo(interval) < 0, "jitter", jitter, "< interval " + interval);
@@ -61,17 +61,17 @@ public record ActiveChecks(HealthCheck check, Duration interval, Duration timeou
     }
 
     public Builder interval(Duration d) {
-      interval = ConfigChecks.positive(d, "interval");
+      interval = Checks.positive(d, "interval");
       return this;
     }
 
     public Builder timeout(Duration d) {
-      timeout = ConfigChecks.positive(d, "timeout");
+      timeout = Checks.positive(d, "timeout");
       return this;
     }
 
     public Builder jitter(Duration d) {
-      jitter = ConfigChecks.nonNegative(d, "jitter");
+      jitter = Checks.nonNegative(d, "jitter");
       return this;
     }
 

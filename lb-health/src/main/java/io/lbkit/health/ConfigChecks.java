@@ -11,18 +11,6 @@ import java.time.Duration;
 final class ConfigChecks {
   private ConfigChecks() {}
 
-  static Duration positive(Duration d, String name) {
-    Checks.notNull(d, name);
-    Checks.argument(!d.isNegative() && !d.isZero(), name, d, "> 0");
-    return d;
-  }
-
-  static Duration nonNegative(Duration d, String name) {
-    Checks.notNull(d, name);
-    Checks.argument(!d.isNegative(), name, d, ">= 0");
-    return d;
-  }
-
   /** A percentage in [0, 100]. */
   static double percent(double p, String name) {
     Checks.argument(p >= 0.0 && p <= 100.0, name, p, "in [0, 100]");
@@ -44,7 +32,7 @@ final class ConfigChecks {
 
   /** The throughput window splits into {@link ThroughputWindow#BUCKETS} non-empty buckets. */
   static Duration throughputWindow(Duration window) {
-    positive(window, "throughputWindow");
+    Checks.positive(window, "throughputWindow");
     Checks.argument(window.toNanos() >= ThroughputWindow.BUCKETS, "throughputWindow", window,
         ">= " + ThroughputWindow.BUCKETS + " ns");
     return window;

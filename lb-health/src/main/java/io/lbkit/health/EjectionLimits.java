@@ -34,9 +34,9 @@ public record EjectionLimits(Duration baseTime, Duration maxTime, Duration jitte
   private static final EjectionLimits DEFAULTS = builder().build();
 
   public EjectionLimits {
-    ConfigChecks.positive(baseTime, "baseTime");
-    ConfigChecks.positive(maxTime, "maxTime");
-    ConfigChecks.nonNegative(jitter, "jitter");
+    Checks.positive(baseTime, "baseTime");
+    Checks.positive(maxTime, "maxTime");
+    Checks.nonNegative(jitter, "jitter");
     ConfigChecks.percent(maxPercent, "maxPercent");
     Checks.argument(maxTime.compareTo(baseTime) >= 0, "maxTime", maxTime,
         ">= baseTime " + baseTime);
@@ -61,17 +61,17 @@ public record EjectionLimits(Duration baseTime, Duration maxTime, Duration jitte
     private Builder() {}
 
     public Builder baseTime(Duration d) {
-      baseTime = ConfigChecks.positive(d, "baseTime");
+      baseTime = Checks.positive(d, "baseTime");
       return this;
     }
 
     public Builder maxTime(Duration d) {
-      maxTime = ConfigChecks.positive(d, "maxTime");
+      maxTime = Checks.positive(d, "maxTime");
       return this;
     }
 
     public Builder jitter(Duration d) {
-      jitter = ConfigChecks.nonNegative(d, "jitter");
+      jitter = Checks.nonNegative(d, "jitter");
       return this;
     }
 

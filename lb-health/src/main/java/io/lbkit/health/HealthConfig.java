@@ -285,13 +285,13 @@ public final class HealthConfig {
 
     /** How often success rate, failure percentage and latency are evaluated (default 10 s). */
     public Builder interval(Duration interval) {
-      this.interval = ConfigChecks.positive(interval, "interval");
+      this.interval = Checks.positive(interval, "interval");
       return this;
     }
 
     /** How long a removed server's state is kept in case it comes back (default 5 min). */
     public Builder stateGracePeriod(Duration d) {
-      stateGracePeriod = ConfigChecks.nonNegative(d, "stateGracePeriod");
+      stateGracePeriod = Checks.nonNegative(d, "stateGracePeriod");
       return this;
     }
 
@@ -303,7 +303,7 @@ public final class HealthConfig {
 
     /** The peak-EWMA latency time constant (default 10 s). */
     public Builder ewmaDecay(Duration d) {
-      ewmaDecay = ConfigChecks.positive(d, "ewmaDecay");
+      ewmaDecay = Checks.positive(d, "ewmaDecay");
       return this;
     }
 

@@ -30,7 +30,7 @@ public record SlowStart(Duration window, double aggression, double minWeightPerc
   private static final SlowStart DEFAULTS = builder().build();
 
   public SlowStart {
-    ConfigChecks.positive(window, "window");
+    Checks.positive(window, "window");
     Checks.positive(aggression, "aggression");
     ConfigChecks.percentAboveZero(minWeightPercent, "minWeightPercent");
   }
@@ -72,7 +72,7 @@ public record SlowStart(Duration window, double aggression, double minWeightPerc
     private Builder() {}
 
     public Builder window(Duration d) {
-      window = ConfigChecks.positive(d, "window");
+      window = Checks.positive(d, "window");
       return this;
     }
 

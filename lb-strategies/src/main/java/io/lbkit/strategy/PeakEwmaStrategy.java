@@ -43,10 +43,7 @@ final class PeakEwmaStrategy implements Strategy {
   private final long defaultRttNanos;
 
   PeakEwmaStrategy(Duration defaultRtt) {
-    Checks.notNull(defaultRtt, "defaultRtt");
-    Checks.argument(!defaultRtt.isNegative() && !defaultRtt.isZero(), "defaultRtt", defaultRtt,
-        "> 0");
-    this.defaultRttNanos = defaultRtt.toNanos();
+    this.defaultRttNanos = Checks.positive(defaultRtt, "defaultRtt").toNanos();
   }
 
   @Override

@@ -27,8 +27,7 @@ public final class ManualTicker implements Ticker {
 
   /** Moves time forward by {@code delta} and returns the new reading. */
   public long advance(Duration delta) {
-    Checks.notNull(delta, "delta");
-    return advanceNanos(delta.toNanos());
+    return advanceNanos(Checks.nonNegative(delta, "delta").toNanos());
   }
 
   /** Moves time forward by {@code deltaNanos} (>= 0) and returns the new reading. */
