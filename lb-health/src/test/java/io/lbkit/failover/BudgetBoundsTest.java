@@ -31,12 +31,12 @@ class BudgetBoundsTest {
     AtomicLong samples = new AtomicLong();
     AtomicBoolean running = new AtomicBoolean(true);
     Thread sampler = new Thread(() -> {
-      while (running.get()) {
+      do { // at least one sample, however the threads are scheduled
         int t = budget.scaledTokens();
         lowest.accumulateAndGet(t, Math::min);
         highest.accumulateAndGet(t, Math::max);
         samples.incrementAndGet();
-      }
+      } while (running.get());
     }, "budget-sampler");
     sampler.start();
     // Mixed phase: failures outweigh successes two to one on some threads, the reverse on others.

@@ -41,6 +41,7 @@ class ConcurrencyTest {
         .random(RandomSource.seeded(1)).build();
     ExecutorService threads = Executors.newFixedThreadPool(9);
     CountDownLatch go = new CountDownLatch(1);
+    CountDownLatch picking = new CountDownLatch(1); // reports start once picks have begun
     AtomicBoolean reporting = new AtomicBoolean(true);
     AtomicInteger picks = new AtomicInteger();
     try {
@@ -48,7 +49,7 @@ class ConcurrencyTest {
       for (int t = 0; t < 8; t++) {
         int offset = t;
         reporters.add(threads.submit(() -> {
-          go.await();
+          picking.await();
           for (int i = 0; i < 2_000; i++) {
             Server s = servers.get((i + offset) % servers.size());
             monitor.onFailure(s, monitor.onStart(s), new RuntimeException());
@@ -59,10 +60,11 @@ class ConcurrencyTest {
       Future<?> picker = threads.submit(() -> {
         go.await();
         // Panic (50%) spreads over all once most are out, so choose() never runs dry here.
-        while (reporting.get()) {
+        do {
           selector.choose();
           picks.incrementAndGet();
-        }
+          picking.countDown();
+        } while (reporting.get());
         return null;
       });
       go.countDown();
