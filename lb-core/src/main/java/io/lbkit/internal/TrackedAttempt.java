@@ -70,11 +70,6 @@ public class TrackedAttempt implements Attempt {
     return startNanos;
   }
 
-  /** The permission this attempt holds. */
-  public final HealthTracker.Permit permit() {
-    return permit;
-  }
-
   @Override
   public final boolean success() {
     if (!end()) {
