@@ -5,11 +5,13 @@
  *
  * <p>Transitive where lbkit's API shows the other module's types: resilience4j's
  * {@code CircuitBreakerConfig} and {@code CircuitBreaker} in {@code HealthConfig} and
- * {@code HealthMonitor}, {@code java.net.http.HttpClient} in {@code HttpHealthCheck}.
+ * {@code HealthMonitor}, {@code RetryConfig} in {@code Failover.retry}, {@code
+ * java.net.http.HttpClient} in {@code HttpHealthCheck}.
  */
 module io.lbkit.health {
   requires transitive io.lbkit.core;
   requires transitive io.github.resilience4j.circuitbreaker;
+  requires transitive io.github.resilience4j.retry;
   requires transitive java.net.http;
   requires io.github.resilience4j.core;
   requires com.github.benmanes.caffeine;

@@ -78,7 +78,10 @@ public interface HealthTracker {
   /** Whether {@code server} may be chosen now (not ejected, not drained). */
   boolean isAvailable(Server server);
 
-  /** The counters and state of {@code server}; zeros for a server never seen. */
+  /**
+   * The counters and state of {@code server}; zeros for a server never seen, and {@link
+   * ServerState#NOT_IN_POOL} from a tracker that follows a pool the server is not in.
+   */
   ServerStats stats(Server server);
 
   /** The time source behind every figure this tracker keeps. */

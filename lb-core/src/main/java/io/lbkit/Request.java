@@ -19,8 +19,18 @@ public final class Request {
   // Declared before NONE: static initialisers run in text order.
   private static final Server[] NO_SERVERS = new Server[0];
 
-  /** No key, nothing excluded, idempotent read: what {@link Selector#choose()} uses. */
+  /**
+   * No key, nothing excluded, not idempotent: what {@link Selector#choose()} and a balancer's
+   * {@code execute(call)} use. A failover repeats such a call only when the failure proves it never
+   * reached a server.
+   */
   public static final Request NONE = new Builder().build();
+
+  /**
+   * No key, nothing excluded, idempotent: for calls that may safely run more than once (a read, a
+   * PUT of a whole resource), so failovers may retry, hedge and fork them.
+   */
+  public static final Request IDEMPOTENT = new Builder().idempotent(true).build();
 
   private final Object key;
   private final long keyHash;
@@ -129,7 +139,11 @@ public final class Request {
     return java.util.List.of(excluded);
   }
 
-  /** False for calls that must not run twice (a POST that places an order). Default true. */
+  /**
+   * True when the caller said the call may run more than once ({@link Builder#idempotent}).
+   * Default false, the safe choice: a call that places an order is never repeated after it may
+   * have reached a server.
+   */
   public boolean isIdempotent() {
     return idempotent;
   }
@@ -171,7 +185,7 @@ public final class Request {
     private Object key;
     private long keyHash;
     private Server[] excluded = NO_SERVERS;
-    private boolean idempotent = true;
+    private boolean idempotent;
     private boolean write;
     private final Map<String, Object> attributes = new LinkedHashMap<>();
 

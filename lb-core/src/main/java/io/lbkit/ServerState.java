@@ -11,5 +11,10 @@ public enum ServerState {
   /** Weight 0 with calls still in flight: no new calls. */
   DRAINING,
   /** Weight 0 and nothing in flight. */
-  DRAINED
+  DRAINED,
+  /**
+   * Not a member of the pool the tracker follows (never added, or removed): nothing is known of it
+   * that would make it a candidate.
+   */
+  NOT_IN_POOL
 }

@@ -1,5 +1,8 @@
 package io.lbkit;
 
+import java.time.Duration;
+import java.util.Locale;
+
 /**
  * A point-in-time view of one server's counters.
  *
@@ -25,5 +28,25 @@ public record ServerStats(
   /** failures / requests, or 0 before any call. */
   public double failureRate() {
     return requests == 0 ? 0.0 : (double) failures / requests;
+  }
+
+  /** {@link #ewmaLatencyNanos()} as a duration (to the nanosecond). */
+  public Duration ewmaLatency() {
+    return Duration.ofNanos(Math.round(ewmaLatencyNanos));
+  }
+
+  /** {@link #averageLatencyNanos()} as a duration (to the nanosecond). */
+  public Duration averageLatency() {
+    return Duration.ofNanos(Math.round(averageLatencyNanos));
+  }
+
+  /** For logs: latencies in milliseconds, the failure rate in percent. */
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT,
+        "ServerStats{%s %s inFlight=%d requests=%d failures=%d (%.1f%%) ewma=%.3f ms"
+            + " avg=%.3f ms throughput=%.1f/s}",
+        server.id(), state, inFlight, requests, failures, 100 * failureRate(),
+        ewmaLatencyNanos / 1e6, averageLatencyNanos / 1e6, throughputPerSecond);
   }
 }

@@ -8,11 +8,21 @@ import org.junit.jupiter.api.Test;
 class RequestTest {
 
   @Test
-  void noneHasNoKeyNoExclusionsAndIsAnIdempotentRead() {
+  void noneHasNoKeyNoExclusionsAndIsNotIdempotent() {
     assertThat(Request.NONE.hasKey()).isFalse();
     assertThat(Request.NONE.hasExclusions()).isFalse();
-    assertThat(Request.NONE.isIdempotent()).isTrue();
+    assertThat(Request.NONE.isIdempotent()).isFalse();
     assertThat(Request.NONE.isWrite()).isFalse();
+  }
+
+  @Test
+  void requestsAreNotIdempotentUnlessMarked() {
+    assertThat(Request.builder().build().isIdempotent()).isFalse();
+    assertThat(Request.withKey("k").isIdempotent()).isFalse();
+    assertThat(Request.IDEMPOTENT.isIdempotent()).isTrue();
+    assertThat(Request.IDEMPOTENT.hasKey()).isFalse();
+    assertThat(Request.builder().idempotent(true).build().isIdempotent()).isTrue();
+    assertThat(Request.IDEMPOTENT.excluding(Server.of("h", 1)).isIdempotent()).isTrue();
   }
 
   @Test

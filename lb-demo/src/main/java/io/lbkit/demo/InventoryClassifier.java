@@ -15,8 +15,8 @@ import java.net.http.HttpResponse;
  * service's contract, not an HTTP rule: for a service that may answer 503 after doing the work,
  * keep the defaults, under which a 503 write is not repeated.
  */
-final class InventoryClassifier implements OutcomeClassifier {
-  static final InventoryClassifier INSTANCE = new InventoryClassifier();
+public final class InventoryClassifier implements OutcomeClassifier {
+  public static final InventoryClassifier INSTANCE = new InventoryClassifier();
 
   private InventoryClassifier() {}
 

@@ -78,8 +78,10 @@ final class LiveTable {
         return "ejected";
       case DRAINING:
         return "draining";
-      default:
+      case DRAINED:
         return "drained";
+      default:
+        return "not in pool";
     }
   }
 }

@@ -21,7 +21,7 @@ import java.time.Duration;
  * <p>Threading: as thread-safe as the client and the balancer it wraps (both are).
  */
 public final class LoadBalancedHttpClient {
-  private static final Request WRITE = Request.builder().idempotent(false).write(true).build();
+  private static final Request WRITE = Request.builder().write(true).build(); // not idempotent: the default
 
   private final HttpClient http;
   private final LoadBalancer lb;
@@ -35,7 +35,7 @@ public final class LoadBalancedHttpClient {
 
   /** An idempotent GET of {@code path} ("/stock?sku=42"); may be retried on another server. */
   public HttpResponse<String> get(String path) throws Exception {
-    return lb.execute(Request.NONE, server -> http.send(
+    return lb.execute(Request.IDEMPOTENT, server -> http.send(
         to(server, path).GET().build(), HttpResponse.BodyHandlers.ofString()));
   }
 

@@ -3,6 +3,7 @@ package io.lbkit.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lbkit.testing.ManualTicker;
+import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerState;
 import io.lbkit.failover.Failover;
@@ -76,7 +77,7 @@ class BalancingEndToEndTest {
       Choices choices = new Choices();
       try (Traffic reads = new Traffic(THREADS, (t, n) -> {
         boolean afterUpdate = choices.updated; // read before choosing
-        HttpResponse<Void> r = rig.lb.execute(server -> {
+        HttpResponse<Void> r = rig.lb.execute(Request.IDEMPOTENT, server -> {
           choices.count(server, afterUpdate);
           return rig.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
               + server.port() + "/stock?sku=" + n)).timeout(Duration.ofSeconds(1)).build(),

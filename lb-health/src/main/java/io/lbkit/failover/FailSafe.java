@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One attempt; a failure (an error, or a result classified as a failure, or no server to choose)
- * is logged at WARN and the fallback's value returned instead. An error that the classifier calls
+ * is logged and the fallback's value returned instead: at WARN for the first and then at most
+ * once every 30 s with the count of those in between (an outage must not write a line per call),
+ * each one at DEBUG. An error that the classifier calls
  * a success (say, a client exception for HTTP 404) is the server's answer and still reaches the
  * caller. The outcome is classified once, by the attempt.
  */
@@ -16,6 +18,7 @@ final class FailSafe extends StatelessFailover {
   private static final Logger log = LoggerFactory.getLogger(FailSafe.class);
 
   private final Function<? super Throwable, ?> fallback;
+  private final WarnLimiter warnings = new WarnLimiter(WarnLimiter.DEFAULT_INTERVAL_NANOS);
 
   FailSafe(Function<? super Throwable, ?> fallback) {
     this.fallback = fallback;
@@ -26,13 +29,13 @@ final class FailSafe extends StatelessFailover {
       throws E {
     CallAttempt a = engine.tryBeginFirst(true, request);
     if (a == null) {
-      return fallback(request, engine.refusal(request));
+      return fallback(engine, request, engine.refusal(request));
     }
     engine.run(a, call);
     // An answer (or an error the classifier calls one) and a call its caller stopped are not
     // failures to hide behind the fallback.
     return a.outcome.isSuccess() || a.abandoned ? Engine.outcomeOf(a)
-        : fallback(request, a.failure);
+        : fallback(engine, request, a.failure);
   }
 
   @Override
@@ -40,7 +43,7 @@ final class FailSafe extends StatelessFailover {
     CallAttempt first = engine.tryBeginFirst(false, request);
     if (first == null) {
       try {
-        return CompletableFuture.completedFuture(fallback(request, engine.refusal(request)));
+        return CompletableFuture.completedFuture(fallback(engine, request, engine.refusal(request)));
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }
@@ -49,14 +52,20 @@ final class FailSafe extends StatelessFailover {
       if (a.outcome.isSuccess() || a.abandoned) {
         Engine.settle(a, promise);
       } else {
-        promise.complete(fallback(request, a.failure));
+        promise.complete(fallback(engine, request, a.failure));
       }
     });
   }
 
   @SuppressWarnings("unchecked")
-  private <T> T fallback(Request request, Throwable error) {
-    log.warn("call failed, returning the fail-safe fallback: {} ({})", error.toString(), request);
+  private <T> T fallback(Engine engine, Request request, Throwable error) {
+    long unwritten = warnings.tryWrite(engine.ticker.read());
+    if (unwritten >= 0) {
+      log.warn("call failed, returning the fail-safe fallback: {} ({}){}", error.toString(),
+          request, unwritten == 0 ? "" : "; " + unwritten + " more since the last such line");
+    } else {
+      log.debug("call failed, returning the fail-safe fallback: {} ({})", error, request);
+    }
     return (T) fallback.apply(error);
   }
 

@@ -1,5 +1,6 @@
 package io.lbkit.failover;
 
+import io.github.resilience4j.retry.RetryConfig;
 import io.lbkit.Request;
 import io.lbkit.Strategy;
 import io.lbkit.internal.Checks;
@@ -33,6 +34,20 @@ public abstract sealed class Failover permits StatelessFailover, FailBack, Hedge
    */
   public static Retry retry(int maxAttempts) {
     return new Retry(maxAttempts);
+  }
+
+  /**
+   * A retry run from a user's resilience4j {@link RetryConfig}, across servers: its {@code
+   * maxAttempts}, its interval function (given the attempt number and the last error or result),
+   * its exception predicate (retry/ignore exceptions), its result predicate with the consumer of a
+   * result about to be retried, and {@code failAfterMaxAttempts} (the call then ends with
+   * resilience4j's {@code MaxRetriesExceededException}). lbkit's safety rules still hold: a call
+   * not marked idempotent is repeated only when the failure proves it never reached the server,
+   * and every retry needs the budget. Each retry goes to a server not yet tried, as in {@link
+   * #retry(int)}.
+   */
+  public static Retry retry(RetryConfig config) {
+    return new Retry(config);
   }
 
   /** One attempt; a failure is logged and {@code null} returned instead. */

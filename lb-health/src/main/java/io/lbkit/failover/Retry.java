@@ -1,7 +1,8 @@
 package io.lbkit.failover;
 
-import io.lbkit.Scheduler;
+import io.github.resilience4j.retry.RetryConfig;
 import io.lbkit.Request;
+import io.lbkit.Scheduler;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -29,16 +30,25 @@ public final class Retry extends StatelessFailover {
   private final int maxAttempts;
   private final Backoff backoff;
   private final boolean nonIdempotent;
+  private final RetryConfigRules config; // null unless made from a resilience4j RetryConfig
 
   Retry(int maxAttempts) {
     this(checkAttempts(maxAttempts), Backoff.of(DEFAULT_INITIAL_BACKOFF, DEFAULT_MULTIPLIER,
-        DEFAULT_MAX_BACKOFF, DEFAULT_JITTER), false);
+        DEFAULT_MAX_BACKOFF, DEFAULT_JITTER), false, null);
   }
 
-  private Retry(int maxAttempts, Backoff backoff, boolean nonIdempotent) {
+  /** A user's resilience4j config: its attempts, interval function and predicates. */
+  Retry(RetryConfig config) {
+    this(checkAttempts(Checks.notNull(config, "retryConfig").getMaxAttempts()), Backoff.NONE,
+        false, RetryConfigRules.of(config));
+  }
+
+  private Retry(int maxAttempts, Backoff backoff, boolean nonIdempotent,
+      RetryConfigRules config) {
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
     this.nonIdempotent = nonIdempotent;
+    this.config = config;
   }
 
   private static int checkAttempts(int maxAttempts) {
@@ -46,24 +56,28 @@ public final class Retry extends StatelessFailover {
     return maxAttempts;
   }
 
-  /** Exponential backoff from {@code initial} (0: none), doubling, capped at {@code max}. */
+  /**
+   * Exponential backoff from {@code initial} (0: none), doubling, capped at {@code max}. On a
+   * retry made from a {@link RetryConfig}, this replaces the config's interval function.
+   */
   public Retry backoff(Duration initial, Duration max) {
     return backoff(initial, DEFAULT_MULTIPLIER, max);
   }
 
   public Retry backoff(Duration initial, double multiplier, Duration max) {
     return new Retry(maxAttempts, Backoff.of(initial, multiplier, max, DEFAULT_JITTER),
-        nonIdempotent);
+        nonIdempotent, config == null ? null : config.withoutInterval());
   }
 
   /** Each wait is the backoff × a uniform factor in [1 − jitter, 1 + jitter]; jitter in [0, 1]. */
   public Retry jitter(double jitter) {
-    return new Retry(maxAttempts, backoff.withJitter(jitter), nonIdempotent);
+    return new Retry(maxAttempts, backoff.withJitter(jitter), nonIdempotent, config);
   }
 
   /** Retries at once, without waiting. */
   public Retry noBackoff() {
-    return new Retry(maxAttempts, Backoff.NONE, nonIdempotent);
+    return new Retry(maxAttempts, Backoff.NONE, nonIdempotent,
+        config == null ? null : config.withoutInterval());
   }
 
   /**
@@ -71,7 +85,7 @@ public final class Retry extends StatelessFailover {
    * knows the server deduplicates). Timeouts of non-idempotent calls are still never retried.
    */
   public Retry retryNonIdempotent() {
-    return new Retry(maxAttempts, backoff, true);
+    return new Retry(maxAttempts, backoff, true, config);
   }
 
   public int maxAttempts() {
@@ -79,7 +93,7 @@ public final class Retry extends StatelessFailover {
   }
 
   /** A single attempt: what fail-fast's asynchronous path runs. */
-  static final Retry ONCE = new Retry(1, Backoff.NONE, false);
+  static final Retry ONCE = new Retry(1, Backoff.NONE, false, null);
 
   @Override
   <T, E extends Exception> T execute(Engine engine, Request request, Call<T, E> call)
@@ -99,14 +113,39 @@ public final class Retry extends StatelessFailover {
    * forbid repeating ends the call; otherwise the budget decides (and is spent on a yes).
    */
   boolean another(Engine engine, Request request, int attempt, CallAttempt ended) {
-    return !ended.abandoned && !ended.outcome.isSuccess() && !(ended.error instanceof Error)
-        && attempt < maxAttempts && Engine.mayRepeat(request, ended.outcome, nonIdempotent)
-        && engine.budget.tryAcquire();
+    if (ended.abandoned || ended.error instanceof Error || attempt >= maxAttempts) {
+      return false;
+    }
+    boolean safe = ended.outcome.isSuccess()
+        ? config != null && (request.isIdempotent() || nonIdempotent) // a result to retry on
+        : Engine.mayRepeat(request, ended.outcome, nonIdempotent);
+    if (!safe || (config != null && !config.wants(ended)) || !engine.budget.tryAcquire()) {
+      return false;
+    }
+    if (config != null) {
+      config.beforeRetry(attempt, ended);
+    }
+    return true;
   }
 
   /** The wait before attempt number {@code attempt + 1}. */
-  long backoffNanos(Engine engine, int attempt) {
-    return backoff.delayNanos(attempt, engine.random);
+  long backoffNanos(Engine engine, int attempt, CallAttempt ended) {
+    return config != null && config.hasInterval()
+        ? config.waitNanos(attempt, ended)
+        : backoff.delayNanos(attempt, engine.random);
+  }
+
+  /**
+   * The call's end after its last attempt: the last outcome, or, for a config with {@code
+   * failAfterMaxAttempts}, resilience4j's {@code MaxRetriesExceededException} when the last result
+   * was one the config still wanted retried.
+   */
+  <T, E extends Exception> T outcome(CallAttempt last) throws E {
+    RuntimeException exhausted = config == null ? null : config.exhausted(last);
+    if (exhausted != null) {
+      throw exhausted;
+    }
+    return Engine.outcomeOf(last);
   }
 
   /**
@@ -120,10 +159,10 @@ public final class Retry extends StatelessFailover {
     for (int attempt = 1; ; attempt++) {
       engine.run(a, call);
       if (!policy.another(engine, request, attempt, a)) {
-        return Engine.outcomeOf(a);
+        return policy.outcome(a);
       }
       tried = tried.excluding(a.server());
-      long wait = policy.backoffNanos(engine, attempt);
+      long wait = policy.backoffNanos(engine, attempt, a);
       if (wait > 0) {
         try {
           engine.scheduler.sleep(wait);
@@ -134,7 +173,7 @@ public final class Retry extends StatelessFailover {
       }
       CallAttempt next = engine.tryBeginRetry(true, tried, request, a.server());
       if (next == null) {
-        return Engine.outcomeOf(a); // nothing left to retry on: the last outcome stands
+        return policy.outcome(a); // nothing left to retry on: the last outcome stands
       }
       a = next;
     }
@@ -194,7 +233,7 @@ public final class Retry extends StatelessFailover {
         return;
       }
       tried = tried.excluding(a.server());
-      long wait = policy.backoffNanos(engine, attempt);
+      long wait = policy.backoffNanos(engine, attempt, a);
       if (wait <= 0) {
         retry(a);
       } else {
@@ -217,10 +256,10 @@ public final class Retry extends StatelessFailover {
     }
 
     private void complete(CallAttempt a) {
-      if (a.error == null) {
-        promise.complete(a.result());
-      } else {
-        promise.completeExceptionally(a.error);
+      try {
+        promise.complete(policy.outcome(a));
+      } catch (Throwable e) {
+        promise.completeExceptionally(e);
       }
     }
 
@@ -238,7 +277,9 @@ public final class Retry extends StatelessFailover {
 
   @Override
   public String toString() {
-    return "retry(" + maxAttempts + ", " + backoff + (nonIdempotent ? ", non-idempotent" : "")
-        + ")";
+    return "retry(" + maxAttempts + ", "
+        + (config != null && config.hasInterval() ? "RetryConfig interval" : backoff)
+        + (config != null ? ", RetryConfig predicates" : "")
+        + (nonIdempotent ? ", non-idempotent" : "") + ")";
   }
 }

@@ -594,8 +594,10 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     ServerHealth h = states.get(server.id());
     Server current = h != null ? h.server : server;
     ServerStats base = load.stats(current);
-    if (h == null) {
-      return base;
+    if (h == null) { // counters may outlive membership for the grace period; the state does not
+      return new ServerStats(base.server(), ServerState.NOT_IN_POOL, base.inFlight(),
+          base.requests(), base.failures(), base.ewmaLatencyNanos(), base.averageLatencyNanos(),
+          base.throughputPerSecond());
     }
     long now = ticker.read();
     ServerState state = current.isDrained() ? base.state()

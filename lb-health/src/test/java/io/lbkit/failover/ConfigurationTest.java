@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lbkit.LoadTracker;
 import io.lbkit.NoServerAvailableException;
+import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.health.HealthConfig;
@@ -63,9 +64,9 @@ class ConfigurationTest {
   void closedBalancerChoosesNothing() throws Exception {
     LoadBalancer lb = LoadBalancer.builder(pool).rebuildExecutor(Runnable::run)
         .strategy(Strategies.roundRobin()).build();
-    assertThat(lb.execute(Server::id)).isEqualTo("10.0.0.1:80");
+    assertThat(lb.execute(Request.IDEMPOTENT, Server::id)).isEqualTo("10.0.0.1:80");
     lb.close();
-    assertThatThrownBy(() -> lb.execute(Server::id))
+    assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, Server::id))
         .isInstanceOfSatisfying(NoServerAvailableException.class,
             e -> assertThat(e.reason()).isEqualTo(NoServerAvailableException.Reason.CLOSED));
   }

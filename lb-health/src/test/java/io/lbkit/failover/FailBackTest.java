@@ -2,6 +2,7 @@ package io.lbkit.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lbkit.Request;
 import io.lbkit.testing.ManualTicker;
 import io.lbkit.RandomSource;
 import io.lbkit.Server;
@@ -36,7 +37,7 @@ class FailBackTest {
     LoadBalancer lb = lb(Failover.failBack(e -> "later"));
     for (int i = 0; i < calls; i++) {
       int id = i;
-      String r = lb.execute(s -> {
+      String r = lb.execute(Request.IDEMPOTENT, s -> {
         executions[id]++;
         throw new IOException("down");
       });
@@ -66,7 +67,7 @@ class FailBackTest {
   void eachFailedCallIsRetriedAtMostMaxRetriesTimes() throws Exception {
     AtomicInteger executions = new AtomicInteger();
     try (LoadBalancer lb = lb(Failover.failBack(e -> "later"))) {
-      lb.execute(s -> {
+      lb.execute(Request.IDEMPOTENT, s -> {
         executions.incrementAndGet();
         throw new IOException("down");
       });
@@ -82,7 +83,7 @@ class FailBackTest {
     AtomicBoolean up = new AtomicBoolean();
     AtomicInteger executions = new AtomicInteger();
     try (LoadBalancer lb = lb(Failover.failBack(e -> "later"))) {
-      String r = lb.execute(s -> {
+      String r = lb.execute(Request.IDEMPOTENT, s -> {
         executions.incrementAndGet();
         if (!up.get()) {
           throw new IOException("down");
@@ -102,7 +103,7 @@ class FailBackTest {
   void failSafeReturnsTheFallbackAndRetriesNothing() throws Exception {
     AtomicInteger executions = new AtomicInteger();
     try (LoadBalancer lb = lb(Failover.failSafe(e -> "empty"))) {
-      String r = lb.execute(s -> {
+      String r = lb.execute(Request.IDEMPOTENT, s -> {
         executions.incrementAndGet();
         throw new IOException("down");
       });

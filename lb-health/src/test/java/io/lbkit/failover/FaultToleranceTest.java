@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lbkit.RandomSource;
+import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.strategy.Strategies;
@@ -51,7 +52,7 @@ class FaultToleranceTest {
         Duration.ofMillis(200)).jitter(0)).build();
     List<CompletableFuture<String>> calls = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      calls.add(lb.executeAsync(FaultToleranceTest::failing));
+      calls.add(lb.executeAsync(Request.IDEMPOTENT, FaultToleranceTest::failing));
     }
     assertThat(scheduler.pending()).isEqualTo(20); // each waits for its first retry
     lb.close();
@@ -66,7 +67,7 @@ class FaultToleranceTest {
   void anAsyncRetryWhoseSchedulerWasShutDownEndsWithTheCallsError() {
     scheduler.shutdown();
     try (LoadBalancer lb = builder(Failover.retry(3)).build()) {
-      CompletableFuture<String> c = lb.executeAsync(FaultToleranceTest::failing);
+      CompletableFuture<String> c = lb.executeAsync(Request.IDEMPOTENT, FaultToleranceTest::failing);
       assertThat(c).isCompletedExceptionally();
       assertThat(c.handle((r, e) -> e).join()).isInstanceOf(IOException.class);
     }
@@ -77,7 +78,7 @@ class FaultToleranceTest {
     scheduler.shutdown();
     List<CompletableFuture<String>> copies = new ArrayList<>();
     try (LoadBalancer lb = builder(Failover.hedged(Duration.ofMillis(10))).build()) {
-      CompletableFuture<String> c = lb.executeAsync(s -> {
+      CompletableFuture<String> c = lb.executeAsync(Request.IDEMPOTENT, s -> {
         CompletableFuture<String> f = new CompletableFuture<>();
         copies.add(f);
         return f;
@@ -92,7 +93,7 @@ class FaultToleranceTest {
   void failBackWhoseSchedulerRefusesReturnsTheFallbackAndQueuesNothing() throws Exception {
     scheduler.shutdown();
     try (LoadBalancer lb = builder(Failover.failBack(e -> "fallback")).build()) {
-      String r = lb.execute(s -> {
+      String r = lb.execute(Request.IDEMPOTENT, s -> {
         throw new IOException("down");
       });
       assertThat(r).isEqualTo("fallback");
@@ -104,7 +105,7 @@ class FaultToleranceTest {
   void anInterruptedCallerIsNotRetriedKeepsItsFlagAndChargesNoServer() {
     AtomicInteger executions = new AtomicInteger();
     try (LoadBalancer lb = builder(Failover.retry(3)).build()) {
-      assertThatThrownBy(() -> lb.execute(s -> {
+      assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
         executions.incrementAndGet();
         Thread.currentThread().interrupt(); // an upstream deadline, say
         throw new IOException("read interrupted");
@@ -120,7 +121,7 @@ class FaultToleranceTest {
   @Test
   void anInterruptedExceptionUnderFailFastChargesNoServer() {
     try (LoadBalancer lb = builder(Failover.failFast()).build()) {
-      assertThatThrownBy(() -> lb.execute(s -> {
+      assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
         throw new InterruptedException("caller stopped");
       })).isInstanceOf(InterruptedException.class);
     }
@@ -132,7 +133,7 @@ class FaultToleranceTest {
   void aCancelledFutureFromTheCallChargesNoServerAndIsNotRetried() {
     AtomicInteger executions = new AtomicInteger();
     try (LoadBalancer lb = builder(Failover.retry(3)).build()) {
-      CompletableFuture<String> c = lb.executeAsync(s -> {
+      CompletableFuture<String> c = lb.executeAsync(Request.IDEMPOTENT, s -> {
         executions.incrementAndGet();
         CompletableFuture<String> f = new CompletableFuture<>();
         f.cancel(true); // the client gave up on it
@@ -149,7 +150,7 @@ class FaultToleranceTest {
     AtomicInteger executions = new AtomicInteger();
     try (LoadBalancer lb = builder(Failover.retry(Integer.MAX_VALUE).noBackoff())
         .budget(RetryBudget.tokenBucket(10, 0.1)).build()) {
-      assertThatThrownBy(() -> lb.execute(s -> {
+      assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
         executions.incrementAndGet();
         throw new IOException("down");
       })).isInstanceOf(IOException.class);
@@ -165,7 +166,7 @@ class FaultToleranceTest {
     AtomicInteger executions = new AtomicInteger();
     try (LoadBalancer lb = builder(Failover.retry(3)).build()) {
       for (int i = 0; i < 100; i++) {
-        assertThatThrownBy(() -> lb.execute(s -> {
+        assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
           throw executions.incrementAndGet() % 3 == 0 ? shared : new IOException("earlier");
         })).isSameAs(shared);
       }
@@ -181,7 +182,7 @@ class FaultToleranceTest {
       throw bug;
     }).build()) {
       for (int i = 0; i < 10; i++) {
-        assertThatThrownBy(() -> lb.execute(s -> "ok")).isSameAs(bug);
+        assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> "ok")).isSameAs(bug);
       }
     }
     for (Server s : servers) {
@@ -203,7 +204,7 @@ class FaultToleranceTest {
         done.add(threads.submit(() -> {
           go.await();
           for (int i = 0; i < 200; i++) {
-            lb.execute(s -> {
+            lb.execute(Request.IDEMPOTENT, s -> {
               throw new IOException("down");
             });
             most.accumulateAndGet(lb.pendingRetries(), Math::max);
@@ -230,7 +231,7 @@ class FaultToleranceTest {
         .tracker(tracker).failover(Failover.hedged(Duration.ofHours(1))).build();
     ExecutorService caller = Executors.newSingleThreadExecutor();
     try {
-      Future<String> call = caller.submit(() -> lb.execute(s -> {
+      Future<String> call = caller.submit(() -> lb.execute(Request.IDEMPOTENT, s -> {
         started.countDown();
         release.await();
         return "answer";

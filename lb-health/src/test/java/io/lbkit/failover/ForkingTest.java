@@ -46,7 +46,7 @@ class ForkingTest {
   @Test
   void firstSuccessWinsAndTheLoserIsCancelledWithItsInFlightReleased() {
     try (LoadBalancer lb = lb(Failover.forking(2))) {
-      CompletableFuture<String> result = lb.executeAsync(this::record);
+      CompletableFuture<String> result = lb.executeAsync(Request.IDEMPOTENT, this::record);
       assertThat(calls).hasSize(2);
       List<Server> forked = new ArrayList<>(calls.keySet());
       assertThat(forked.get(0)).isNotEqualTo(forked.get(1));
@@ -68,7 +68,7 @@ class ForkingTest {
   @Test
   void failsOnlyWhenEveryCopyFails() {
     try (LoadBalancer lb = lb(Failover.forking(3))) {
-      CompletableFuture<String> result = lb.executeAsync(this::record);
+      CompletableFuture<String> result = lb.executeAsync(Request.IDEMPOTENT, this::record);
       List<CompletableFuture<String>> fs = new ArrayList<>(calls.values());
       assertThat(fs).hasSize(3);
       fs.get(0).completeExceptionally(new IOException("one"));
@@ -87,7 +87,7 @@ class ForkingTest {
   @Test
   void callerCancellingTheResultCancelsEveryCopy() {
     try (LoadBalancer lb = lb(Failover.forking(3))) {
-      CompletableFuture<String> result = lb.executeAsync(this::record);
+      CompletableFuture<String> result = lb.executeAsync(Request.IDEMPOTENT, this::record);
       assertThat(calls).hasSize(3);
       result.cancel(true);
       assertThat(calls.values()).allMatch(CompletableFuture::isCancelled);
@@ -107,7 +107,7 @@ class ForkingTest {
         .strategy(Strategies.roundRobin()).tracker(tracker).failover(Failover.forking(3))
         .budget(budget).ticker(ticker).scheduler(new ManualScheduler(ticker))
         .executor(Runnable::run).build()) {
-      lb.executeAsync(this::record);
+      lb.executeAsync(Request.IDEMPOTENT, this::record);
       assertThat(calls).hasSize(2); // two servers: two copies, not three
       assertThat(budget.balanceTokens()).isEqualTo(9.0); // 10 in reserve, one extra copy
       assertThat(tracker.openPermits()).isEqualTo(2);
@@ -131,7 +131,7 @@ class ForkingTest {
     try (LoadBalancer lb = LoadBalancer.builder(ServerPool.of(servers.subList(0, 2)))
         .strategy(Strategies.roundRobin()).tracker(tracker).failover(Failover.forking(2))
         .budget(RetryBudget.unlimited()).executor(pool2).build()) {
-      String r = lb.execute(s -> {
+      String r = lb.execute(Request.IDEMPOTENT, s -> {
         bothStarted.countDown();
         if (!s.equals(slow)) {
           bothStarted.await();

@@ -44,7 +44,7 @@ class HedgedTest {
   @Test
   void secondCopyGoesExactlyAtTheDelayAndTheFirstAnswerWins() {
     try (LoadBalancer lb = lb(Failover.hedged(Duration.ofMillis(100)))) {
-      CompletableFuture<String> result = lb.executeAsync(this::record);
+      CompletableFuture<String> result = lb.executeAsync(Request.IDEMPOTENT, this::record);
       scheduler.advance(Duration.ofNanos(99_999_999));
       assertThat(calls).hasSize(1);
       scheduler.advance(Duration.ofNanos(1));
@@ -65,7 +65,7 @@ class HedgedTest {
   @Test
   void noSecondCopyWhenTheFirstAnswersEarlier() {
     try (LoadBalancer lb = lb(Failover.hedged(Duration.ofMillis(100)))) {
-      CompletableFuture<String> result = lb.executeAsync(this::record);
+      CompletableFuture<String> result = lb.executeAsync(Request.IDEMPOTENT, this::record);
       scheduler.advance(Duration.ofMillis(50));
       calls.get(0).complete("first");
       scheduler.advance(Duration.ofSeconds(1));
@@ -87,7 +87,7 @@ class HedgedTest {
   @Test
   void failureWithNothingElseRunningSendsTheNextCopyAtOnce() {
     try (LoadBalancer lb = lb(Failover.hedged(Duration.ofMillis(100)))) {
-      CompletableFuture<String> result = lb.executeAsync(this::record);
+      CompletableFuture<String> result = lb.executeAsync(Request.IDEMPOTENT, this::record);
       scheduler.advance(Duration.ofMillis(10));
       calls.get(0).completeExceptionally(new IOException("reset"));
       assertThat(calls).hasSize(2);
@@ -104,13 +104,13 @@ class HedgedTest {
   void percentileDelayFollowsMeasuredLatencies() {
     try (LoadBalancer lb = lb(Failover.hedgedAtPercentile(0.95, Duration.ofMillis(500)))) {
       for (int i = 0; i < 200; i++) {
-        CompletableFuture<String> r = lb.executeAsync(this::record);
+        CompletableFuture<String> r = lb.executeAsync(Request.IDEMPOTENT, this::record);
         scheduler.advance(Duration.ofMillis(10));
         calls.get(calls.size() - 1).complete("ok");
         assertThat(r).isDone();
       }
       int before = calls.size();
-      lb.executeAsync(this::record);
+      lb.executeAsync(Request.IDEMPOTENT, this::record);
       scheduler.advance(Duration.ofMillis(9));
       assertThat(calls).hasSize(before + 1);
       // 10 ms falls in the bucket [9.44 ms, 10.49 ms]: the hedge goes at its upper bound.

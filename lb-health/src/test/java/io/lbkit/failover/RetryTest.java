@@ -60,7 +60,7 @@ class RetryTest {
       for (int call = 0; call < 10_000; call++) {
         List<Server> tried = new ArrayList<>(3);
         try {
-          lb.execute(s -> {
+          lb.execute(Request.IDEMPOTENT, s -> {
             tried.add(s);
             if (s.equals(dead)) {
               throw new ConnectException("Connection refused");
@@ -158,7 +158,7 @@ class RetryTest {
   void failureAfterAllAttemptsThrowsTheLastErrorUnchanged() {
     AtomicInteger executions = new AtomicInteger();
     try (LoadBalancer lb = builder(Failover.retry(3)).budget(RetryBudget.unlimited()).build()) {
-      assertThatThrownBy(() -> lb.execute(s -> {
+      assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
         throw new IOException("attempt " + executions.incrementAndGet());
       })).hasMessage("attempt 3").satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
     }
@@ -169,7 +169,7 @@ class RetryTest {
   @Test
   void backoffWaitsGoThroughTheSchedulerWithJitter() {
     try (LoadBalancer lb = builder(Failover.retry(3)).budget(RetryBudget.unlimited()).build()) {
-      assertThatThrownBy(() -> lb.execute(s -> {
+      assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
         throw new IOException("down");
       })).isInstanceOf(IOException.class);
     }
@@ -186,7 +186,7 @@ class RetryTest {
     List<Server> tried = new ArrayList<>();
     try (LoadBalancer lb = builder(Failover.retry(4).noBackoff())
         .budget(RetryBudget.unlimited()).build()) {
-      assertThatThrownBy(() -> lb.execute(s -> {
+      assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
         tried.add(s);
         throw new IOException("down");
       })).isInstanceOf(IOException.class);
@@ -203,7 +203,7 @@ class RetryTest {
     List<Server> tried = new ArrayList<>();
     try (LoadBalancer lb = builder(Failover.retry(2).noBackoff())
         .budget(RetryBudget.unlimited()).build()) {
-      String r = lb.execute(s -> {
+      String r = lb.execute(Request.IDEMPOTENT, s -> {
         tried.add(s);
         if (tried.size() == 1) {
           pool.update(List.of(fresh)); // the cluster is replaced while the first attempt runs
@@ -222,7 +222,7 @@ class RetryTest {
     Set<Server> used = new HashSet<>();
     try (LoadBalancer lb = builder(Failover.retry(2)).budget(RetryBudget.unlimited()).build()) {
       for (int i = 0; i < 100; i++) {
-        lb.execute(s -> used.add(s));
+        lb.execute(Request.IDEMPOTENT, s -> used.add(s));
       }
     }
     assertThat(used).containsExactlyInAnyOrderElementsOf(servers.subList(2, 5));
@@ -236,7 +236,7 @@ class RetryTest {
     try (LoadBalancer lb = builder(Failover.retry(3).noBackoff())
         .budget(RetryBudget.percentage(0.2, 0, Duration.ofSeconds(10), ticker)).build()) {
       for (int i = 0; i < 1_000; i++) {
-        assertThatThrownBy(() -> lb.execute(s -> {
+        assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
           executions.incrementAndGet();
           throw new IOException("down");
         })).isInstanceOf(IOException.class);
@@ -263,7 +263,7 @@ class RetryTest {
             .isCompletedExceptionally();
       }
       assertThat(budget.balanceTokens()).as("no call was made").isEqualTo(0.0);
-      String answer = lb.execute(s -> "ok");
+      String answer = lb.execute(Request.IDEMPOTENT, s -> "ok");
       assertThat(answer).isEqualTo("ok");
       assertThat(budget.balanceTokens()).as("one call at 100%").isEqualTo(1.0);
     }
@@ -273,7 +273,7 @@ class RetryTest {
   void asyncRetryMovesToAnotherServerAfterTheBackoff() throws Exception {
     List<Server> tried = new ArrayList<>();
     try (LoadBalancer lb = builder(Failover.retry(3)).budget(RetryBudget.unlimited()).build()) {
-      var f = lb.executeAsync(s -> {
+      var f = lb.executeAsync(Request.IDEMPOTENT, s -> {
         tried.add(s);
         return tried.size() == 1
             ? java.util.concurrent.CompletableFuture.failedFuture(new IOException("down"))
@@ -290,7 +290,7 @@ class RetryTest {
 
   /** Compiles only because execute throws what the call declares: IOException here. */
   private static String placeOrder(LoadBalancer lb, AtomicInteger executions) throws IOException {
-    return lb.execute(s -> {
+    return lb.execute(Request.IDEMPOTENT, s -> {
       if (executions.incrementAndGet() < 3) {
         throw new IOException("reset by " + s.id());
       }
@@ -300,7 +300,7 @@ class RetryTest {
 
   /** Compiles only because a call that throws nothing checked makes execute throw nothing. */
   private static String ping(LoadBalancer lb) {
-    return lb.execute(s -> "pong from " + s.id());
+    return lb.execute(Request.IDEMPOTENT, s -> "pong from " + s.id());
   }
 
   @Test

@@ -76,7 +76,7 @@ class TiersTest {
   void primaryBackupRetryLeavesATierWhoseServersAllFailed() throws Exception {
     pool.update(List.of(primaries.get(0), backups.get(0)));
     try (LoadBalancer lb = lb(Failover.primaryBackup())) {
-      Server s = lb.execute(server -> {
+      Server s = lb.execute(Request.IDEMPOTENT, server -> {
         if (server.priority() == 0) {
           throw new IOException("primary down");
         }
@@ -108,7 +108,7 @@ class TiersTest {
   void readsFailOverFromReplicasToPrimariesButWritesAreNotRetried() throws Exception {
     List<Server> called = new ArrayList<>();
     try (LoadBalancer lb = lb(Failover.readWrite(3))) {
-      Server s = lb.execute(server -> {
+      Server s = lb.execute(Request.IDEMPOTENT, server -> {
         called.add(server);
         if (server.priority() > 0) {
           throw new IOException("replica down");

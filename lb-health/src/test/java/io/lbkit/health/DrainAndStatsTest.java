@@ -98,11 +98,29 @@ class DrainAndStatsTest {
   }
 
   @Test
-  void statsOfAnUnknownServerAreZeros() {
+  void statsOfAServerNotInThePoolSaySo() {
     start();
     ServerStats s = monitor.stats(Server.of("10.1.1.1", 1));
     assertThat(s.requests()).isZero();
     assertThat(s.throughputPerSecond()).isZero();
-    assertThat(s.state()).isEqualTo(ServerState.HEALTHY);
+    assertThat(s.state()).isEqualTo(ServerState.NOT_IN_POOL);
+    // A member that left is no longer reported as a candidate either.
+    Server b = servers.get(1);
+    monitor.onSuccess(b, monitor.onStart(b));
+    pool.remove(b);
+    assertThat(monitor.stats(b).state()).isEqualTo(ServerState.NOT_IN_POOL);
+    assertThat(monitor.stats(b).requests()).isEqualTo(1);
+  }
+
+  @Test
+  void statsPrintLatenciesInMilliseconds() {
+    start();
+    long t = monitor.onStart(a);
+    ticker.advance(Duration.ofMillis(12));
+    monitor.onSuccess(a, t);
+    ServerStats s = monitor.stats(a);
+    assertThat(s.averageLatency()).isEqualTo(Duration.ofMillis(12));
+    assertThat(s.toString()).contains(a.id(), "HEALTHY", "requests=1", "failures=0 (0.0%)",
+        "avg=12.000 ms");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lbkit.LoadTracker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.RandomSource;
+import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.failover.Failover;
@@ -57,7 +58,7 @@ class AsyncCloseStressTest {
         threads.add(callers.submit(() -> {
           for (int i = 0; i < CALLS_PER_THREAD; i++) {
             int n = made.incrementAndGet();
-            calls.add(lb.executeAsync(s -> {
+            calls.add(lb.executeAsync(Request.IDEMPOTENT, s -> {
               CompletableFuture<String> f = new CompletableFuture<>();
               // Every other attempt fails, answered later on another thread.
               answers.schedule(() -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lbkit.LoadTracker;
+import io.lbkit.Request;
 import io.lbkit.testing.ManualTicker;
 import io.lbkit.RandomSource;
 import io.lbkit.Server;
@@ -49,7 +50,7 @@ class AttemptBoundsTest {
         RetryBudget.unlimited(), new ManualTicker())) {
       for (int call = 0; call < 20; call++) {
         AtomicInteger attempts = new AtomicInteger();
-        assertThatThrownBy(() -> lb.execute(s -> {
+        assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
           attempts.incrementAndGet();
           throw new IOException("reset by " + s.id());
         })).isInstanceOf(IOException.class);
@@ -70,7 +71,7 @@ class AttemptBoundsTest {
         RetryBudget.tokenBucket(10, 0.1), new ManualTicker())) {
       AtomicInteger attempts = new AtomicInteger();
       for (int call = 0; call < 100; call++) {
-        assertThatThrownBy(() -> lb.execute(s -> {
+        assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
           attempts.incrementAndGet();
           throw new IOException("down");
         })).isInstanceOf(IOException.class);
@@ -91,7 +92,7 @@ class AttemptBoundsTest {
         RetryBudget.percentage(0.2, 0, Duration.ofSeconds(10), ticker), ticker)) {
       AtomicInteger attempts = new AtomicInteger();
       for (int call = 0; call < 100; call++) {
-        assertThatThrownBy(() -> lb.execute(s -> {
+        assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
           attempts.incrementAndGet();
           throw new IOException("down");
         })).isInstanceOf(IOException.class);
@@ -121,7 +122,7 @@ class AttemptBoundsTest {
           for (int c = 0; c < callsPerThread; c++) {
             AtomicInteger mine = new AtomicInteger();
             try {
-              lb.execute(s -> {
+              lb.execute(Request.IDEMPOTENT, s -> {
                 mine.incrementAndGet();
                 throw new IOException("down");
               });

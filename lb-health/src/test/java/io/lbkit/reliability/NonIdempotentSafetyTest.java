@@ -41,7 +41,7 @@ class NonIdempotentSafetyTest {
       Server.builder("10.0.0.2", 80).priority(1).build(),
       Server.builder("10.0.0.3", 80).priority(1).build());
   private static final Request POST = Request.builder().idempotent(false).build();
-  private static final Request WRITE = Request.builder().write(true).build();
+  private static final Request WRITE = Request.builder().write(true).idempotent(true).build();
 
   private static LoadBalancer balancer(Failover failover) {
     ManualTicker ticker = new ManualTicker();
@@ -67,8 +67,12 @@ class NonIdempotentSafetyTest {
         Arguments.of("retry opted in, failure", optIn, POST, new IOException("reset"), 3),
         Arguments.of("retry opted in, timeout", optIn, POST,
             new SocketTimeoutException("read timed out"), 1),
-        Arguments.of("retry, idempotent, failure (control)", retry, Request.NONE,
+        Arguments.of("retry, idempotent, failure (control)", retry, Request.IDEMPOTENT,
             new IOException("reset"), 3),
+        Arguments.of("retry, default request, failure", retry, Request.NONE,
+            new IOException("reset"), 1),
+        Arguments.of("retry, default request, refused", retry, Request.NONE,
+            new ConnectException("refused"), 3),
         Arguments.of("primaryBackup, non-idempotent, failure", Failover.primaryBackup(3), POST,
             new IOException("reset"), 1),
         Arguments.of("readWrite, idempotent write, failure", Failover.readWrite(3), WRITE,

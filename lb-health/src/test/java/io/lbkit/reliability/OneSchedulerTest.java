@@ -2,6 +2,7 @@ package io.lbkit.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.failover.Failover;
@@ -60,11 +61,11 @@ class OneSchedulerTest {
       List<CompletableFuture<String>> async = new java.util.ArrayList<>();
       for (int i = 0; i < 20; i++) {
         // its retry's backoff waits on the manual scheduler, advanced below
-        async.add(lb.executeAsync(s -> s.equals(a)
+        async.add(lb.executeAsync(Request.IDEMPOTENT, s -> s.equals(a)
             ? CompletableFuture.<String>failedFuture(new java.io.IOException("down"))
             : CompletableFuture.completedFuture("ok")));
         try {
-          lb.execute(s -> {
+          lb.execute(Request.IDEMPOTENT, s -> {
             if (s.equals(a)) {
               throw new java.io.IOException("down");
             }

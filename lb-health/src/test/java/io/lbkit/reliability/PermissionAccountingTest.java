@@ -1,6 +1,7 @@
 package io.lbkit.reliability;
 
 import io.lbkit.Attempt;
+import io.lbkit.Request;
 import io.lbkit.internal.TrackedAttempt;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,7 +98,7 @@ class PermissionAccountingTest {
   void hedgesThatLoseGiveBackTheirPermissionAndInFlight() throws Exception {
     try (LoadBalancer lb = balancer(Failover.hedged(Duration.ZERO).maxAttempts(3))) {
       for (int i = 0; i < 60; i++) {
-        assertThat(lb.<String, Exception>execute(this::slowOnA)).isEqualTo("ok");
+        assertThat(lb.<String, Exception>execute(Request.IDEMPOTENT, this::slowOnA)).isEqualTo("ok");
       }
     }
     assertEveryPermissionEnded(HALF_OPEN_PERMITS + 1);
@@ -107,7 +108,7 @@ class PermissionAccountingTest {
   void forksThatLoseGiveBackTheirPermissionAndInFlight() throws Exception {
     try (LoadBalancer lb = balancer(Failover.forking(3))) {
       for (int i = 0; i < 60; i++) {
-        assertThat(lb.<String, Exception>execute(this::slowOnA)).isEqualTo("ok");
+        assertThat(lb.<String, Exception>execute(Request.IDEMPOTENT, this::slowOnA)).isEqualTo("ok");
       }
     }
     assertEveryPermissionEnded(HALF_OPEN_PERMITS + 1);
@@ -118,7 +119,7 @@ class PermissionAccountingTest {
     try (LoadBalancer lb = balancer(Failover.hedged(Duration.ZERO).maxAttempts(3))) {
       for (int i = 0; i < 30; i++) {
         AtomicInteger started = new AtomicInteger();
-        CompletableFuture<String> f = lb.executeAsync(s -> {
+        CompletableFuture<String> f = lb.executeAsync(Request.IDEMPOTENT, s -> {
           if (s.equals(A)) {
             callsOnA.incrementAndGet();
           }
@@ -141,7 +142,7 @@ class PermissionAccountingTest {
         threads.add(new Thread(() -> {
           for (int i = 0; i < 200; i++) {
             try {
-              lb.execute(s -> {
+              lb.execute(Request.IDEMPOTENT, s -> {
                 if (s.equals(A)) {
                   callsOnA.incrementAndGet();
                   throw new IOException("A resets");

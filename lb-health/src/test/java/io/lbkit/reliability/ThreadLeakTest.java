@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lbkit.NoServerAvailableException;
+import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.failover.Failover;
@@ -69,13 +70,13 @@ class ThreadLeakTest {
     CountDownLatch never = new CountDownLatch(1);
     List<Thread> started = new ArrayList<>();
     try {
-      assertThat(failBack.<String, Exception>execute(s -> {
+      assertThat(failBack.<String, Exception>execute(Request.IDEMPOTENT, s -> {
         throw new IOException("down");
       })).isEqualTo("later");
       assertThat(failBack.pendingRetries()).isEqualTo(1);
       AtomicInteger firstCopies = new AtomicInteger();
       for (int i = 0; i < 5; i++) {
-        assertThat(hedged.<String, Exception>execute(s -> {
+        assertThat(hedged.<String, Exception>execute(Request.IDEMPOTENT, s -> {
           if (firstCopies.getAndIncrement() % 3 == 0) {
             never.await(20, TimeUnit.SECONDS); // loses the race, interrupted when cancelled
           }

@@ -43,6 +43,33 @@ class MaglevStrategyTest {
     assertThat(m.movedFromOthers()).isEqualTo(259);
   }
 
+  /**
+   * The figures documented at {@link Strategies#maglev()}: keys moved by removing one server, over
+   * the keys it owned (1.0 is minimal), with a million keys. Maglev trades disruption for balance:
+   * near minimal with few servers, several times minimal at 1000 servers on the default table,
+   * less on a larger one. Exact, because tables and keys are deterministic.
+   */
+  @Test
+  void removalDisruptionGrowsWithServersPerSlot() {
+    Request[] keys = keys(1_000_000);
+    assertThat(removalDisruption(10, 65_537, keys)).isEqualTo(1.03);
+    assertThat(removalDisruption(100, 65_537, keys)).isEqualTo(1.57);
+    assertThat(removalDisruption(1000, 65_537, keys)).isEqualTo(6.23);
+    assertThat(removalDisruption(100, 655_373, keys)).isEqualTo(1.14);
+    assertThat(removalDisruption(1000, 1_000_003, keys)).isEqualTo(3.01);
+  }
+
+  /** Keys moved by removing one server, over the keys that server owned, to two decimals. */
+  private static double removalDisruption(int n, int tableSize, Request[] keySet) {
+    ServerPool pool = ServerPool.of(servers(n));
+    Selector selector = selector(Strategies.maglev(tableSize), pool);
+    String[] before = owners(selector, keySet);
+    Server removed = pool.servers().get(n / 3);
+    pool.remove(removed);
+    HashFixtures.Moves m = moves(before, owners(selector, keySet), removed.id());
+    return Math.round(100.0 * m.moved() / m.ownedByRemoved()) / 100.0;
+  }
+
   @Test
   void tableSlotsAreSharedEquallyBetweenEqualServers() {
     int[] table = MaglevStrategy.populate(candidates(ServerPool.of(servers(10))), 65_537);

@@ -101,7 +101,7 @@ public final class Simulation {
   private static Request[] keyRequests(Keys keys) {
     Request[] r = new Request[keys.count() + 1]; // by rank, 1-based
     for (int k = 1; k <= keys.count(); k++) {
-      r[k] = Request.withKey("key-" + k);
+      r[k] = Request.builder().key("key-" + k).idempotent(true).build(); // reads
     }
     return r;
   }
@@ -185,7 +185,7 @@ public final class Simulation {
 
   private void issue() {
     Request request = keyRequests == null
-        ? Request.NONE
+        ? Request.IDEMPOTENT // the simulated calls are reads
         : keyRequests[scenario.workload().keys().sample(keyDraws)];
     policy.start(new SimCall(request, events.now()));
   }

@@ -1,0 +1,58 @@
+package io.lbkit.demo;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.lbkit.Scheduler;
+import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import io.lbkit.health.HealthListener;
+import io.lbkit.testing.ManualScheduler;
+import io.lbkit.testing.ManualTicker;
+import java.net.http.HttpClient;
+import java.util.List;
+
+/**
+ * What the README's snippets take as given (the reader's own clients, a pool, a scheduler...):
+ * {@link ReadmeSnippetsTest} compiles each snippet as the body of a subclass of this one.
+ */
+public abstract class ReadmeContext {
+  /** The reader's domain types and clients, standing in for their own. */
+  public static final class Order {}
+
+  public static final class Stock {}
+
+  public static final class InventoryClient {
+    public int calls;
+
+    public void reserve(Server server, Order order) throws java.io.IOException {
+      calls++;
+    }
+  }
+
+  public static final class StockClient {
+    public Stock read(Server server, String sku) {
+      return new Stock();
+    }
+  }
+
+  public static final class OrderClient {
+    public Order place(Server server, Order order) {
+      return order;
+    }
+  }
+
+  public final InventoryClient inventoryClient = new InventoryClient();
+  public final StockClient stockClient = new StockClient();
+  public final OrderClient orderClient = new OrderClient();
+  public final Order order = new Order();
+  public final String sku = "sku-42";
+  public final Scheduler scheduler = new ManualScheduler(new ManualTicker());
+  public final HealthListener listener = new HealthListener() {};
+  public final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+  public HttpClient client;
+  public HttpClient http;
+  public List<Server> servers;
+  public ServerPool pool;
+
+  /** The snippet, run once. */
+  public abstract void run() throws Exception;
+}
