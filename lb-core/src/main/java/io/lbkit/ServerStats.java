@@ -22,7 +22,7 @@ public record ServerStats(
     double averageLatencyNanos,
     double throughputPerSecond) {
 
-  /** failures / requests, or 0 before any call. */
+  /** {@return failures / requests, or 0 before any call ended} */
   public double failureRate() {
     return requests == 0 ? 0.0 : (double) failures / requests;
   }
