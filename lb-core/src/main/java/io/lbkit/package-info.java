@@ -11,8 +11,9 @@
  *       immutable, versioned {@link PoolSnapshot} and told to the pool's {@link PoolListener}s.
  *   <li>{@link Selector} chooses a server per call: {@link Selector#choose(Request) choose} for a
  *       bare pick, {@link Selector#begin(Request) begin} for a call whose outcome is reported
- *       through the {@link Attempt} it returns, ended exactly once. {@link Selector#builder} puts
- *       one together from a pool, a {@link Strategy} and a {@link HealthTracker}.
+ *       through the {@link Attempt} it returns, ended exactly once. {@link Selector#builder
+ *       Selector.builder} puts one together from a pool, a {@link Strategy} and a {@link
+ *       HealthTracker}.
  *   <li>{@link Strategy} is a selection algorithm: a factory of immutable pickers (the SPI in
  *       {@code io.lbkit.spi}). The algorithms themselves are in lb-strategies, behind {@code
  *       io.lbkit.strategy.Strategies}.
@@ -50,7 +51,7 @@
  *
  * <p>A rebuild asks the tracker for the {@code Candidates} (the snapshot with health applied) and
  * the strategy for a picker over them, handing it the previous picker so that a rotation carries
- * on. Candidates that would choose as the current ones do publish nothing.
+ * on. When the new candidates would choose as the current ones do, nothing is published.
  *
  * <h2>Threading</h2>
  *

@@ -10,7 +10,8 @@
  *       servers already left out), with each one's load and slow-start ramp, the selector's
  *       random source and the tracker's ticker. Immutable.
  *   <li>{@link Picker}: an immutable decision procedure over one {@code Candidates}, built by
- *       {@link io.lbkit.Strategy#newPicker} and read by the selector through one volatile field.
+ *       {@link io.lbkit.Strategy#newPicker Strategy.newPicker} and read by the selector through
+ *       one volatile field.
  *   <li>{@link ServerLoad}: the read-only view of one server's load that pickers compare
  *       (in-flight count, peak-EWMA latency).
  *   <li>{@link ServerMetrics}: the counters behind that view, one instance per server id, written
@@ -26,11 +27,11 @@
  * {@code previous}. A strategy that throws makes the selector fail closed ({@code
  * STRATEGY_FAILED}) rather than keep a stale picker.
  *
- * <p><b>Read path.</b> {@link Picker#pick} runs on every {@code choose()}, from any number of
- * threads at once. It must not lock, allocate, block or throw; it may update atomic counters it
- * owns and read {@code ServerLoad}. It returns a candidate the request does not exclude, or null,
- * after which the selector throws what {@link Picker#refusal} returns: an instance made on the
- * write path.
+ * <p><b>Read path.</b> {@link Picker#pick pick} runs on every {@code choose()}, from any number
+ * of threads at once. It must not lock, allocate, block or throw; it may update atomic counters
+ * it owns and read {@code ServerLoad}. It returns a candidate the request does not exclude, or
+ * null, after which the selector throws what {@link Picker#refusal refusal} returns: an instance
+ * made on the write path.
  *
  * <p><b>Tracker side.</b> {@code HealthTracker.candidates} compiles the candidates, {@code
  * metrics} hands out the {@code ServerMetrics}, and {@code addChangeListener} tells the selector
