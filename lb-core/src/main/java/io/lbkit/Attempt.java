@@ -24,26 +24,41 @@ package io.lbkit;
  */
 public interface Attempt extends AutoCloseable {
 
-  /** The server this attempt goes to. */
+  /** {@return the server this attempt goes to} */
   Server server();
 
-  /** The tracker's reading when the attempt started, for latencies measured outside lbkit. */
+  /**
+   * {@return the tracker's ticker reading when the attempt started} Subtract it from a later
+   * reading of the same ticker for a latency measured outside lbkit.
+   */
   long startNanos();
 
-  /** The call succeeded. Returns whether this was the attempt's end (false if it had ended). */
+  /**
+   * Ends the attempt as a success, counted for the server.
+   *
+   * @return true if this call ended the attempt, false if it had already ended (nothing recorded)
+   */
   boolean success();
 
-  /** The call failed with {@code error} (may be null). Returns whether this was the end. */
+  /**
+   * Ends the attempt as a failure, counted against the server (by a health monitor: its failure
+   * streak, its breaker).
+   *
+   * @param error what the call failed with; may be null
+   * @return true if this call ended the attempt, false if it had already ended (nothing recorded)
+   */
   boolean failure(Throwable error);
 
   /**
    * The call was abandoned without an outcome (a hedge that lost, a caller that gave up): the
    * in-flight count and any probe slot are released, nothing is counted for or against the
-   * server. Returns whether this was the end.
+   * server.
+   *
+   * @return true if this call ended the attempt, false if it had already ended
    */
   boolean cancel();
 
-  /** Whether one of the end methods has run. */
+  /** {@return whether one of the end methods has run} */
   boolean isEnded();
 
   /** Ends the attempt as a {@link #cancel()} if nothing ended it yet. */

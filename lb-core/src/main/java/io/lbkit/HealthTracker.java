@@ -39,62 +39,134 @@ public interface HealthTracker {
    * #onStart}: a half-open circuit breaker admits only its probe calls. Anything but {@link
    * Permit#REFUSED} must be handed to the call's end. Never called on candidates while picking.
    * The default admits every call.
+   *
+   * @param server the server just chosen
+   * @return {@link Permit#REFUSED} to choose again without it, else the permit the call holds
    */
   default Permit tryAcquirePermission(Server server) {
     return Permit.GRANTED;
   }
 
-  /** A call to {@code server} starts; returns the start time to pass to the matching end call. */
+  /**
+   * A call to {@code server} starts: its in-flight count goes up by one.
+   *
+   * @param server the server the call goes to
+   * @return the ticker reading at the start, to pass to the matching end call
+   */
   long onStart(Server server);
 
-  /** The call that started at {@code startNanos} with {@code permit} succeeded. */
+  /**
+   * The call that started at {@code startNanos} with {@code permit} succeeded.
+   *
+   * @param server the server the call went to
+   * @param startNanos what {@link #onStart} returned for the call
+   * @param permit what {@link #tryAcquirePermission} granted the call
+   */
   void onSuccess(Server server, long startNanos, Permit permit);
 
-  /** The call that started at {@code startNanos} with {@code permit} failed with {@code error}. */
+  /**
+   * The call that started at {@code startNanos} with {@code permit} failed with {@code error}.
+   *
+   * @param server the server the call went to
+   * @param startNanos what {@link #onStart} returned for the call
+   * @param permit what {@link #tryAcquirePermission} granted the call
+   * @param error what the call failed with; may be null
+   */
   void onFailure(Server server, long startNanos, Permit permit, Throwable error);
 
   /**
    * The call was abandoned without an outcome (a hedge or fork that lost, a caller that gave up):
    * its in-flight count and, for a {@link Permit#PROBE}, its probe slot are released, and nothing
    * is counted for or against the server.
+   *
+   * @param server the server the call went to
+   * @param startNanos what {@link #onStart} returned for the call
+   * @param permit what {@link #tryAcquirePermission} granted the call
    */
   void onCancel(Server server, long startNanos, Permit permit);
 
-  /** {@link #onSuccess(Server, long, Permit)} for a call that took no permission. */
+  /**
+   * {@link #onSuccess(Server, long, Permit)} for a call that took no permission.
+   *
+   * @param server the server the call went to
+   * @param startNanos what {@link #onStart} returned for the call
+   */
   default void onSuccess(Server server, long startNanos) {
     onSuccess(server, startNanos, Permit.GRANTED);
   }
 
-  /** {@link #onFailure(Server, long, Permit, Throwable)} for a call that took no permission. */
+  /**
+   * {@link #onFailure(Server, long, Permit, Throwable)} for a call that took no permission.
+   *
+   * @param server the server the call went to
+   * @param startNanos what {@link #onStart} returned for the call
+   * @param error what the call failed with; may be null
+   */
   default void onFailure(Server server, long startNanos, Throwable error) {
     onFailure(server, startNanos, Permit.GRANTED, error);
   }
 
-  /** {@link #onCancel(Server, long, Permit)} for a call that took no permission. */
+  /**
+   * {@link #onCancel(Server, long, Permit)} for a call that took no permission.
+   *
+   * @param server the server the call went to
+   * @param startNanos what {@link #onStart} returned for the call
+   */
   default void onCancel(Server server, long startNanos) {
     onCancel(server, startNanos, Permit.GRANTED);
   }
 
-  /** Whether {@code server} may be chosen now (not ejected, not drained). */
+  /**
+   * Whether {@code server} may be chosen now: not ejected, not drained.
+   *
+   * @param server the server asked about
+   * @return true when it is available now
+   */
   boolean isAvailable(Server server);
 
   /**
-   * The counters and state of {@code server}; zeros for a server never seen, and {@link
-   * ServerState#NOT_IN_POOL} from a tracker that follows a pool the server is not in.
+   * The counters and state of {@code server} now.
+   *
+   * @param server the server asked about
+   * @return a snapshot of its figures; zeros for a server never seen, and {@link
+   *     ServerState#NOT_IN_POOL} from a tracker that follows a pool the server is not in
    */
   ServerStats stats(Server server);
 
-  /** The time source behind every figure this tracker keeps. */
+  /** {@return the time source behind every figure this tracker keeps} */
   Ticker ticker();
 
-  /** SPI: the per-server metrics for {@code server}, created on first use. */
+  /**
+   * SPI: the per-server metrics for {@code server}, created on first use and shared by every
+   * picker that sees the server.
+   *
+   * @param server the server asked about
+   * @return its metrics, never null
+   */
   ServerMetrics metrics(Server server);
 
-  /** SPI: compiles {@code pool} and the current health state into what a picker chooses from. */
+  /**
+   * SPI: compiles {@code pool} and the current health state into what a picker chooses from.
+   * Called by selectors on their write path, never while picking.
+   *
+   * @param pool the membership to compile
+   * @param random the selector's random source, handed to the pickers through the result
+   * @return the candidates; empty, with the reason, when nothing may be chosen
+   */
   Candidates candidates(PoolSnapshot pool, RandomSource random);
 
-  /** SPI: {@code listener} runs after every state change that affects {@link #candidates}. */
+  /**
+   * SPI: {@code listener} runs after every state change that affects {@link #candidates}, on the
+   * thread that made the change; selectors register one to rebuild their pickers.
+   *
+   * @param listener the callback; it must not block
+   */
   void addChangeListener(Runnable listener);
 
+  /**
+   * SPI: stops calling a listener given to {@link #addChangeListener}; unknown ones are ignored.
+   *
+   * @param listener the callback to remove
+   */
   void removeChangeListener(Runnable listener);
 }

@@ -33,20 +33,48 @@ public class LoadTracker implements HealthTracker {
   private final ConcurrentHashMap<String, ServerMetrics> metrics = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
+  /**
+   * A tracker on {@code ticker}, for subclasses; others use the {@code create} methods.
+   *
+   * @param ticker the time source of every latency and EWMA figure
+   * @param ewmaDecay the peak-EWMA time constant, in (0, 365 days]
+   * @throws NullPointerException if {@code ticker} or {@code ewmaDecay} is null
+   * @throws IllegalArgumentException if {@code ewmaDecay} is out of range
+   */
   protected LoadTracker(Ticker ticker, Duration ewmaDecay) {
     this.ticker = Checks.notNull(ticker, "ticker");
     this.decayNanos = Checks.positive(ewmaDecay, "ewmaDecay").toNanos();
   }
 
-  /** A tracker on the system ticker with the default EWMA decay (10 s). */
+  /**
+   * A tracker on the system ticker with the default EWMA decay (10 s).
+   *
+   * @return a new tracker
+   */
   public static LoadTracker create() {
     return new LoadTracker(Ticker.system(), DEFAULT_EWMA_DECAY);
   }
 
+  /**
+   * A tracker on {@code ticker} with the default EWMA decay (10 s).
+   *
+   * @param ticker the time source of every latency and EWMA figure
+   * @return a new tracker
+   * @throws NullPointerException if {@code ticker} is null
+   */
   public static LoadTracker create(Ticker ticker) {
     return new LoadTracker(ticker, DEFAULT_EWMA_DECAY);
   }
 
+  /**
+   * A tracker on {@code ticker} with the given EWMA decay.
+   *
+   * @param ticker the time source of every latency and EWMA figure
+   * @param ewmaDecay the peak-EWMA time constant, in (0, 365 days]
+   * @return a new tracker
+   * @throws NullPointerException if {@code ticker} or {@code ewmaDecay} is null
+   * @throws IllegalArgumentException if {@code ewmaDecay} is out of range
+   */
   public static LoadTracker create(Ticker ticker, Duration ewmaDecay) {
     return new LoadTracker(ticker, ewmaDecay);
   }
@@ -84,7 +112,14 @@ public class LoadTracker implements HealthTracker {
     }
   }
 
-  /** Records an outcome; returns the server's metrics, or null if it was never seen. */
+  /**
+   * Records an outcome in the server's metrics: in-flight down by one, totals and latency up.
+   *
+   * @param server the server the call went to
+   * @param startNanos what {@link #onStart} returned for the call
+   * @param success whether the call succeeded
+   * @return the server's metrics, or null if none are held (nothing recorded)
+   */
   protected ServerMetrics complete(Server server, long startNanos, boolean success) {
     ServerMetrics m = metrics.get(server.id());
     if (m != null) {
@@ -113,7 +148,14 @@ public class LoadTracker implements HealthTracker {
         m.ewmaLatencyNanos(now), m.averageLatencyNanos(), throughput);
   }
 
-  /** The state {@link #stats} reports; subclasses add ejection and slow start. */
+  /**
+   * The state {@link #stats} reports: drained or draining by weight, else healthy. Subclasses add
+   * ejection and slow start.
+   *
+   * @param server the server asked about
+   * @param m its metrics, or null when none are held
+   * @return its state
+   */
   protected ServerState stateOf(Server server, ServerMetrics m) {
     if (server.isDrained()) {
       return m != null && m.inFlight() > 0 ? ServerState.DRAINING : ServerState.DRAINED;
@@ -128,12 +170,17 @@ public class LoadTracker implements HealthTracker {
         id -> new ServerMetrics(id, ticker.read(), decayNanos));
   }
 
-  /** The metrics for this id if any are held, else null; never creates. */
+  /**
+   * The metrics held for a server id; never creates an entry.
+   *
+   * @param serverId the server's {@link Server#id()}
+   * @return its metrics, or null when none are held
+   */
   protected ServerMetrics metricsIfPresent(String serverId) {
     return metrics.get(serverId);
   }
 
-  /** How many per-server entries are held (for bounds checks and tests). */
+  /** {@return how many per-server entries are held} For bounds checks and tests. */
   public int stateSize() {
     return metrics.size();
   }
@@ -164,6 +211,8 @@ public class LoadTracker implements HealthTracker {
   /**
    * Drops state of servers no longer in {@code pool} once nothing is in flight on them. Called on
    * the write path with every snapshot; lb-health overrides it to keep state for a grace period.
+   *
+   * @param pool the membership being compiled
    */
   protected void retain(PoolSnapshot pool) {
     dropMetricsIf(m -> pool.byId(m.serverId()) == null && m.inFlight() == 0);
@@ -172,6 +221,8 @@ public class LoadTracker implements HealthTracker {
   /**
    * Drops every held metrics entry that {@code drop} accepts. For subclasses whose {@link #retain}
    * keeps state past the pool (lb-health's grace period) and must still release it later.
+   *
+   * @param drop accepts the entries to drop
    */
   protected final void dropMetricsIf(Predicate<ServerMetrics> drop) {
     metrics.values().removeIf(drop);

@@ -15,9 +15,16 @@ public class NoServerAvailableException extends RuntimeException {
 
   /** Why nothing could be chosen. */
   public enum Reason {
+    /** The pool has no members. */
     EMPTY_POOL("the pool is empty"),
+    /** Every member has weight 0. */
     ALL_DRAINED("all servers are drained (weight 0)"),
+    /**
+     * No member with weight above 0 may be chosen: all are ejected or otherwise unavailable (in
+     * panic, all have an open breaker).
+     */
     ALL_EJECTED("all servers are ejected or unavailable and panic mode is disabled"),
+    /** Servers are available, but the request excludes every one of them. */
     ALL_EXCLUDED("every available server is excluded by the request"),
     /** Every server left to choose has a half-open breaker whose probe slots are all taken. */
     NO_PROBE_SLOT("every server left is half-open with no probe slot free"),
@@ -25,6 +32,7 @@ public class NoServerAvailableException extends RuntimeException {
     NO_SERVER_IN_TIER("no server of the tier this request needs is available"),
     /** The strategy failed to build a picker; the cause says why. */
     STRATEGY_FAILED("the strategy failed to build a picker"),
+    /** The selector (or the balancer) was closed. */
     CLOSED("the selector is closed");
 
     private final String description;
@@ -33,6 +41,7 @@ public class NoServerAvailableException extends RuntimeException {
       this.description = description;
     }
 
+    /** {@return the reason in words, the message of the shared instance} */
     public String description() {
       return description;
     }
@@ -47,12 +56,25 @@ public class NoServerAvailableException extends RuntimeException {
     }
   }
 
+  /** Why nothing could be chosen; part of the serialized form. */
   private final Reason reason;
 
+  /**
+   * A new exception, with a stack trace, whose message is the reason's description.
+   *
+   * @param reason why nothing could be chosen
+   * @throws NullPointerException if {@code reason} is null
+   */
   public NoServerAvailableException(Reason reason) {
     this(reason, reason.description());
   }
 
+  /**
+   * A new exception, with a stack trace.
+   *
+   * @param reason why nothing could be chosen
+   * @param message the detail, after {@code "no server available: "}
+   */
   public NoServerAvailableException(Reason reason, String message) {
     super("no server available: " + message);
     this.reason = reason;
@@ -65,18 +87,30 @@ public class NoServerAvailableException extends RuntimeException {
 
   /**
    * A new instance without stack trace or suppressed exceptions, to be made once and thrown by
-   * every call it refuses (see the class comment); {@code cause} may be null.
+   * every call it refuses (see the class comment).
+   *
+   * @param reason why nothing could be chosen
+   * @param message the detail, after {@code "no server available: "}
+   * @param cause the failure behind it (a strategy's), or null
+   * @return the new instance
    */
   public static NoServerAvailableException shared(Reason reason, String message,
       Throwable cause) {
     return new NoServerAvailableException(reason, message, cause);
   }
 
-  /** The shared instance for {@code reason}, with the reason's description as its message. */
+  /**
+   * The shared instance for {@code reason}, with the reason's description as its message.
+   *
+   * @param reason why nothing could be chosen
+   * @return the one instance for that reason, without stack trace
+   * @throws NullPointerException if {@code reason} is null
+   */
   public static NoServerAvailableException shared(Reason reason) {
     return SHARED[reason.ordinal()];
   }
 
+  /** {@return why nothing could be chosen} */
   public Reason reason() {
     return reason;
   }

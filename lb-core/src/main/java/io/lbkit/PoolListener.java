@@ -7,5 +7,11 @@ package io.lbkit;
  */
 @FunctionalInterface
 public interface PoolListener {
+  /**
+   * The pool moved from {@code previous} to {@code current}.
+   *
+   * @param previous the membership before the change
+   * @param current the membership now published; its version is one more than {@code previous}'s
+   */
   void onPoolChange(PoolSnapshot previous, PoolSnapshot current);
 }

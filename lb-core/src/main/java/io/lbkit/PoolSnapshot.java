@@ -29,33 +29,54 @@ public final class PoolSnapshot {
     this.byId = m;
   }
 
+  /** {@return the version: 0 for the empty start, one more with every change} */
   public long version() {
     return version;
   }
 
-  /** The servers in the order they were given; unmodifiable. */
+  /** {@return the servers in the order they were given, unmodifiable} */
   public List<Server> servers() {
     return list;
   }
 
+  /** {@return how many servers are members, drained ones included} */
   public int size() {
     return servers.length;
   }
 
+  /** {@return true when the pool has no members} */
   public boolean isEmpty() {
     return servers.length == 0;
   }
 
+  /**
+   * The member at {@code index}, in the order given.
+   *
+   * @param index 0 to {@code size() - 1}
+   * @return the member there
+   * @throws IndexOutOfBoundsException if {@code index} is out of range
+   */
   public Server get(int index) {
     return servers[index];
   }
 
-  /** The member with this id, or null. */
+  /**
+   * The member with this id.
+   *
+   * @param id a {@link Server#id()}
+   * @return the member, or null when none has that id
+   */
   public Server byId(String id) {
     return byId.get(id);
   }
 
-  /** True when a server with this id is a member. */
+  /**
+   * Whether a server with this server's id is a member, whatever its other fields.
+   *
+   * @param server the server asked about
+   * @return true when its id is a member's
+   * @throws NullPointerException if {@code server} is null
+   */
   public boolean contains(Server server) {
     return byId.containsKey(server.id());
   }

@@ -10,16 +10,26 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public interface RandomSource {
 
-  /** A uniform int in {@code [0, bound)}; {@code bound > 0}. */
+  /**
+   * A uniform int in {@code [0, bound)}.
+   *
+   * @param bound the exclusive upper bound, {@code > 0}
+   * @return the value
+   * @throws IllegalArgumentException if {@code bound <= 0}
+   */
   int nextInt(int bound);
 
-  /** A uniform long over all 2^64 values. */
+  /** {@return a uniform long over all 2^64 values} */
   long nextLong();
 
-  /** A uniform double in {@code [0, 1)}. */
+  /** {@return a uniform double in {@code [0, 1)}} */
   double nextDouble();
 
-  /** Backed by {@link ThreadLocalRandom}: fast and contention-free, not repeatable. */
+  /**
+   * The source backed by {@link ThreadLocalRandom}: fast and contention-free, not repeatable.
+   *
+   * @return the shared instance
+   */
   static RandomSource threadLocal() {
     return ThreadLocalSource.INSTANCE;
   }
@@ -27,6 +37,9 @@ public interface RandomSource {
   /**
    * A repeatable source: the same seed and the same order of calls give the same values.
    * Thread-safe (one atomic state), so concurrent callers still get distinct values.
+   *
+   * @param seed the start of the sequence
+   * @return a new source
    */
   static RandomSource seeded(long seed) {
     return new SeededRandom(seed);

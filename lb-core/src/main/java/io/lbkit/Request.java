@@ -50,21 +50,42 @@ public final class Request {
         : Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
   }
 
-  /** A request whose hash key is this non-empty string. */
+  /**
+   * A request whose hash key is this string; otherwise as {@link #NONE}.
+   *
+   * @param key the key, non-empty; its hash is computed here, once
+   * @return the request, reusable for every call with that key
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code key} is empty
+   */
   public static Request withKey(String key) {
     return builder().key(key).build();
   }
 
-  /** A request whose hash key is this number (for example a user id). */
+  /**
+   * A request whose hash key is this number (for example a user id); otherwise as {@link #NONE}.
+   *
+   * @param key the key; its hash is computed here, once
+   * @return the request, reusable for every call with that key
+   */
   public static Request withKey(long key) {
     return builder().key(key).build();
   }
 
+  /**
+   * A builder starting from {@link #NONE}'s fields: no key, no exclusions, idempotent, a read.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder that starts from this request's fields. */
+  /**
+   * A builder that starts from this request's fields, exclusions included.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.key = key;
@@ -76,7 +97,13 @@ public final class Request {
     return b;
   }
 
-  /** This request with one more server excluded (a failover step); this one is unchanged. */
+  /**
+   * This request with one more server excluded (a failover step); this one is unchanged.
+   *
+   * @param server the server not to choose
+   * @return a new request, or this one when {@code server}'s id is already excluded
+   * @throws NullPointerException if {@code server} is null
+   */
   public Request excluding(Server server) {
     Checks.notNull(server, "server");
     if (excludes(server)) {
@@ -88,7 +115,7 @@ public final class Request {
     return b.build();
   }
 
-  /** This request with no exclusions. */
+  /** {@return this request with no exclusions} This one if it has none. */
   public Request withoutExclusions() {
     if (excluded.length == 0) {
       return this;
@@ -98,24 +125,27 @@ public final class Request {
     return b.build();
   }
 
+  /** {@return true when the request has a hash key} */
   public boolean hasKey() {
     return key != null;
   }
 
-  /** The key as given (a String or a Long), or null. */
+  /** {@return the key as given (a String or a Long), or null when there is none} */
   public Object key() {
     return key;
   }
 
-  /** The key's 64-bit hash; meaningful only when {@link #hasKey()}. */
+  /** {@return the key's 64-bit hash} Meaningful only when {@link #hasKey()}. */
   public long keyHash() {
     return keyHash;
   }
 
+  /** {@return true when at least one server is excluded} */
   public boolean hasExclusions() {
     return excluded.length != 0;
   }
 
+  /** {@return how many servers are excluded} */
   public int exclusionCount() {
     return excluded.length;
   }
@@ -123,6 +153,9 @@ public final class Request {
   /**
    * True when a server with this id is excluded. Exclusion lists are short (one entry per failed
    * attempt), so a scan beats a hash set and allocates nothing.
+   *
+   * @param server the server asked about
+   * @return true when it, or a server with its id, is excluded
    */
   public boolean excludes(Server server) {
     Server[] ex = excluded;
@@ -134,29 +167,39 @@ public final class Request {
     return false;
   }
 
-  /** The excluded servers, as an unmodifiable list. */
+  /** {@return the excluded servers, in the order excluded, as an unmodifiable list} */
   public java.util.List<Server> excluded() {
     return java.util.List.of(excluded);
   }
 
   /**
-   * True when the caller said the call may run more than once ({@link Builder#idempotent}).
-   * Default false, the safe choice: a call that places an order is never repeated after it may
-   * have reached a server.
+   * {@return true when the caller said the call may run more than once} Default false, the safe
+   * choice: failover modes repeat a call not marked idempotent only when the failure proves it
+   * never reached a server, so a call that places an order is not placed twice.
    */
   public boolean isIdempotent() {
     return idempotent;
   }
 
-  /** True for calls that change state; read/write splitting sends them to the primary tier. */
+  /**
+   * {@return true for calls that change state} Read/write splitting sends them to the primary
+   * tier. Default false.
+   */
   public boolean isWrite() {
     return write;
   }
 
+  /** {@return the free attributes, unmodifiable, in insertion order} */
   public Map<String, Object> attributes() {
     return attributes;
   }
 
+  /**
+   * One free attribute.
+   *
+   * @param name the attribute's name
+   * @return its value, or null when it is not set
+   */
   public Object attribute(String name) {
     return attributes.get(name);
   }
@@ -191,6 +234,14 @@ public final class Request {
 
     private Builder() {}
 
+    /**
+     * Sets a string hash key, replacing any earlier key; its 64-bit hash is computed here.
+     *
+     * @param key the key, non-empty
+     * @return this builder
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty
+     */
     public Builder key(String key) {
       Checks.notNull(key, "key");
       Checks.argument(!key.isEmpty(), "key", "\"\"", "a non-empty string");
@@ -199,12 +250,25 @@ public final class Request {
       return this;
     }
 
+    /**
+     * Sets a numeric hash key, replacing any earlier key; its 64-bit hash is computed here.
+     *
+     * @param key the key
+     * @return this builder
+     */
     public Builder key(long key) {
       this.key = key;
       this.keyHash = Hashing.hash64(key, Hashing.DEFAULT_SEED);
       return this;
     }
 
+    /**
+     * Excludes one more server: pickers never choose it, or a server with its id, for this request.
+     *
+     * @param server the server not to choose
+     * @return this builder
+     * @throws NullPointerException if {@code server} is null
+     */
     public Builder exclude(Server server) {
       Checks.notNull(server, "server");
       excluded = Arrays.copyOf(excluded, excluded.length + 1);
@@ -212,16 +276,37 @@ public final class Request {
       return this;
     }
 
+    /**
+     * Sets whether the call may safely run more than once (default true).
+     *
+     * @param idempotent false for a call that must run at most once
+     * @return this builder
+     */
     public Builder idempotent(boolean idempotent) {
       this.idempotent = idempotent;
       return this;
     }
 
+    /**
+     * Sets whether the call changes state (default false), for read/write splitting.
+     *
+     * @param write true for a write
+     * @return this builder
+     */
     public Builder write(boolean write) {
       this.write = write;
       return this;
     }
 
+    /**
+     * Sets one free attribute, replacing any earlier value of {@code name}; lbkit does not read
+     * attributes.
+     *
+     * @param name the attribute's name
+     * @param value its value
+     * @return this builder
+     * @throws NullPointerException if {@code name} or {@code value} is null
+     */
     public Builder attribute(String name, Object value) {
       Checks.notNull(name, "attribute name");
       Checks.notNull(value, "attribute[" + name + "]");
@@ -229,6 +314,11 @@ public final class Request {
       return this;
     }
 
+    /**
+     * Builds the request.
+     *
+     * @return a new immutable request
+     */
     public Request build() {
       return new Request(this);
     }

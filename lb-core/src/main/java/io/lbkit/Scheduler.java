@@ -15,13 +15,32 @@ import java.util.concurrent.TimeUnit;
  */
 public interface Scheduler {
 
-  /** Runs {@code task} once after {@code delayNanos} (>= 0); the future cancels it. */
+  /**
+   * Runs {@code task} once after {@code delayNanos}, on the scheduler's thread.
+   *
+   * @param task the work; cheap and non-blocking
+   * @param delayNanos the delay, {@code >= 0}
+   * @return a future whose {@code cancel} stops the task if it has not run yet
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler takes no more tasks
+   *     (shut down); lbkit then treats the timer as one that never fires
+   */
   Future<?> schedule(Runnable task, long delayNanos);
 
-  /** Blocks the calling thread for {@code nanos} (>= 0). */
+  /**
+   * Blocks the calling thread for {@code nanos}: a blocking retry's backoff.
+   *
+   * @param nanos how long, {@code >= 0}
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
   void sleep(long nanos) throws InterruptedException;
 
-  /** A scheduler over {@code executor}, sleeping with {@link Thread#sleep}. */
+  /**
+   * A scheduler whose timers run on {@code executor} and whose sleeps are real ones.
+   *
+   * @param executor runs the timers; the scheduler never shuts it down
+   * @return the scheduler
+   * @throws NullPointerException if {@code executor} is null
+   */
   static Scheduler of(ScheduledExecutorService executor) {
     Checks.notNull(executor, "executor");
     return new Scheduler() {

@@ -21,6 +21,7 @@ import java.util.Objects;
  * </ul>
  */
 public final class Server {
+  /** The weight of a server built without one. */
   public static final int DEFAULT_WEIGHT = 1;
 
   private final String id;
@@ -45,51 +46,82 @@ public final class Server {
     this.hash = Objects.hash(id, host, port, weight, zone, priority, metadata);
   }
 
-  /** A server with weight 1, priority 0, no zone and id {@code host:port}. */
+  /**
+   * A server with weight 1, priority 0, no zone, no metadata and id {@code host:port}.
+   *
+   * @param host a host name or IP literal
+   * @param port 1 to 65535
+   * @return the server
+   * @throws NullPointerException if {@code host} is null
+   * @throws IllegalArgumentException if {@code host} is blank, longer than 253 characters or has
+   *     a character no resolver accepts, or {@code port} is out of range
+   */
   public static Server of(String host, int port) {
     return builder(host, port).build();
   }
 
+  /**
+   * A builder of a server at {@code host:port}, for the optional fields.
+   *
+   * @param host a host name or IP literal
+   * @param port 1 to 65535
+   * @return a new builder
+   * @throws NullPointerException if {@code host} is null
+   * @throws IllegalArgumentException if {@code host} is blank, longer than 253 characters or has
+   *     a character no resolver accepts, or {@code port} is out of range
+   */
   public static Builder builder(String host, int port) {
     return new Builder(host, port);
   }
 
-  /** A builder that starts from this server's fields, for example to change its weight. */
+  /**
+   * A builder that starts from this server's fields, id included, for example to change its
+   * weight.
+   *
+   * @return a new builder holding this server's fields
+   */
   public Builder toBuilder() {
     Builder b = new Builder(host, port).id(id).weight(weight).zone(zone).priority(priority);
     b.metadata.putAll(metadata);
     return b;
   }
 
+  /** {@return the identity that per-server state follows; {@code host:port} unless set} */
   public String id() {
     return id;
   }
 
+  /** {@return the host name or IP literal calls go to} */
   public String host() {
     return host;
   }
 
+  /** {@return the port calls go to, 1 to 65535} */
   public int port() {
     return port;
   }
 
+  /** {@return the weight, {@code >= 0}; 0 means drained} */
   public int weight() {
     return weight;
   }
 
+  /** {@return the zone, or the empty string when unknown} */
   public String zone() {
     return zone;
   }
 
+  /** {@return the priority tier, {@code >= 0}; 0 is the primary tier} */
   public int priority() {
     return priority;
   }
 
+  /** {@return the free-form metadata, unmodifiable, in insertion order} */
   public Map<String, String> metadata() {
     return metadata;
   }
 
-  /** True when the weight is 0: the server takes no new calls. */
+  /** {@return true when the weight is 0: the server takes no new calls} */
   public boolean isDrained() {
     return weight == 0;
   }
@@ -174,27 +206,63 @@ public final class Server {
       this.port = port;
     }
 
-    /** Overrides the default id {@code host:port}. */
+    /**
+     * Overrides the default id {@code host:port}.
+     *
+     * @param id the identity per-server state follows across pool updates
+     * @return this builder
+     * @throws NullPointerException if {@code id} is null
+     * @throws IllegalArgumentException if {@code id} is blank
+     */
     public Builder id(String id) {
       this.id = Checks.notBlank(id, "id");
       return this;
     }
 
+    /**
+     * Sets the weight (default 1); weighted strategies share calls in proportion to it.
+     *
+     * @param weight {@code >= 0}; 0 drains the server
+     * @return this builder
+     * @throws IllegalArgumentException if {@code weight} is negative
+     */
     public Builder weight(int weight) {
       this.weight = Checks.nonNegative(weight, "weight");
       return this;
     }
 
+    /**
+     * Sets the zone (default empty), which zone-aware strategies compare.
+     *
+     * @param zone free text such as {@code "eu-1"}; empty when unknown
+     * @return this builder
+     * @throws NullPointerException if {@code zone} is null
+     */
     public Builder zone(String zone) {
       this.zone = Checks.notNull(zone, "zone");
       return this;
     }
 
+    /**
+     * Sets the priority tier (default 0), which tiered failover modes read.
+     *
+     * @param priority {@code >= 0}; 0 is the primary tier, higher numbers are backups
+     * @return this builder
+     * @throws IllegalArgumentException if {@code priority} is negative
+     */
     public Builder priority(int priority) {
       this.priority = Checks.nonNegative(priority, "priority");
       return this;
     }
 
+    /**
+     * Adds one metadata entry, replacing any earlier value of {@code key}.
+     *
+     * @param key the entry's name
+     * @param value the entry's value
+     * @return this builder
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     */
     public Builder metadata(String key, String value) {
       Checks.notNull(key, "metadata key");
       Checks.notNull(value, "metadata[" + key + "]");
@@ -202,6 +270,11 @@ public final class Server {
       return this;
     }
 
+    /**
+     * Builds the server.
+     *
+     * @return a new immutable server
+     */
     public Server build() {
       return new Server(this);
     }

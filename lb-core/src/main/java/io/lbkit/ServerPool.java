@@ -30,28 +30,49 @@ public final class ServerPool {
 
   private ServerPool() {}
 
+  /**
+   * A pool whose first membership is {@code servers}, in that order.
+   *
+   * @param servers the members; ids must be unique
+   * @return the new pool
+   * @throws NullPointerException if {@code servers} or one of its elements is null
+   * @throws IllegalArgumentException if two servers have the same id
+   */
   public static ServerPool of(Server... servers) {
     Checks.notNull(servers, "servers");
     return of(Arrays.asList(servers));
   }
 
+  /**
+   * A pool whose first membership is {@code servers}, in iteration order.
+   *
+   * @param servers the members; ids must be unique
+   * @return the new pool
+   * @throws NullPointerException if {@code servers} or one of its elements is null
+   * @throws IllegalArgumentException if two servers have the same id
+   */
   public static ServerPool of(Collection<Server> servers) {
     ServerPool pool = new ServerPool();
     pool.update(servers);
     return pool;
   }
 
-  /** An empty pool; {@code choose()} on it throws {@link NoServerAvailableException}. */
+  /**
+   * An empty pool, to be filled later; {@code choose()} on it throws {@link
+   * NoServerAvailableException} ({@code EMPTY_POOL}).
+   *
+   * @return the new pool
+   */
   public static ServerPool empty() {
     return new ServerPool();
   }
 
-  /** The current membership, unmodifiable. */
+  /** {@return the current membership, unmodifiable} Lock-free: one volatile read. */
   public List<Server> servers() {
     return snapshot.servers();
   }
 
-  /** The current immutable version of the membership. */
+  /** {@return the current immutable version of the membership} Lock-free: one volatile read. */
   public PoolSnapshot snapshot() {
     return snapshot;
   }
@@ -59,6 +80,10 @@ public final class ServerPool {
   /**
    * Replaces the membership atomically. Rejects null elements and duplicate ids, in which case
    * nothing changes. Publishing the same servers again is a no-op.
+   *
+   * @param servers the new members, in order; ids must be unique
+   * @throws NullPointerException if {@code servers} or one of its elements is null
+   * @throws IllegalArgumentException if two servers have the same id
    */
   public void update(Collection<Server> servers) {
     Checks.notNull(servers, "servers");
@@ -68,7 +93,13 @@ public final class ServerPool {
     }
   }
 
-  /** Adds a server; rejects one whose id is already a member. */
+  /**
+   * Adds a server at the end of the membership.
+   *
+   * @param server the new member
+   * @throws NullPointerException if {@code server} is null
+   * @throws IllegalArgumentException if a member already has its id
+   */
   public void add(Server server) {
     Checks.notNull(server, "server");
     synchronized (writeLock) {
@@ -84,7 +115,13 @@ public final class ServerPool {
     }
   }
 
-  /** Removes the member with this server's id; returns false if there was none. */
+  /**
+   * Removes the member with this server's id, whatever its other fields.
+   *
+   * @param server the server to remove
+   * @return true if a member was removed, false if none had that id
+   * @throws NullPointerException if {@code server} is null
+   */
   public boolean remove(Server server) {
     Checks.notNull(server, "server");
     synchronized (writeLock) {
@@ -105,7 +142,11 @@ public final class ServerPool {
 
   /**
    * Drains the member with this server's id: it stays in the pool with weight 0, so it takes no
-   * new calls while the calls in flight finish. Returns false if there was no such member.
+   * new calls while the calls in flight finish. Draining a drained member changes nothing.
+   *
+   * @param server the server to drain
+   * @return true if a member has that id (drained now or already), false if none has
+   * @throws NullPointerException if {@code server} is null
    */
   public boolean drain(Server server) {
     Checks.notNull(server, "server");
@@ -129,11 +170,21 @@ public final class ServerPool {
     }
   }
 
-  /** Registers a listener; it is first told nothing, only later changes. */
+  /**
+   * Registers a listener; it is told nothing about the current membership, only later changes.
+   *
+   * @param listener called on the changing thread for every change from now on
+   * @throws NullPointerException if {@code listener} is null
+   */
   public void addListener(PoolListener listener) {
     listeners.add(Checks.notNull(listener, "listener"));
   }
 
+  /**
+   * Stops telling {@code listener} about changes; an unknown listener is ignored.
+   *
+   * @param listener the listener to remove
+   */
   public void removeListener(PoolListener listener) {
     listeners.remove(listener);
   }

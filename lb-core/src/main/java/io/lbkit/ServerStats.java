@@ -25,17 +25,17 @@ public record ServerStats(
     double averageLatencyNanos,
     double throughputPerSecond) {
 
-  /** failures / requests, or 0 before any call. */
+  /** {@return failures / requests, or 0 before any call ended} */
   public double failureRate() {
     return requests == 0 ? 0.0 : (double) failures / requests;
   }
 
-  /** {@link #ewmaLatencyNanos()} as a duration (to the nanosecond). */
+  /** {@return {@link #ewmaLatencyNanos()} as a duration, to the nanosecond} */
   public Duration ewmaLatency() {
     return Duration.ofNanos(Math.round(ewmaLatencyNanos));
   }
 
-  /** {@link #averageLatencyNanos()} as a duration (to the nanosecond). */
+  /** {@return {@link #averageLatencyNanos()} as a duration, to the nanosecond} */
   public Duration averageLatency() {
     return Duration.ofNanos(Math.round(averageLatencyNanos));
   }

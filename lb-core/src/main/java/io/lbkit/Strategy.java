@@ -14,24 +14,49 @@ import io.lbkit.spi.Picker;
  */
 public interface Strategy {
 
-  /** Builds a picker over non-empty {@code candidates}. */
+  /**
+   * Builds a picker over {@code candidates}. A strategy that throws here makes the selector fail
+   * closed: it refuses every call ({@link NoServerAvailableException.Reason#STRATEGY_FAILED})
+   * until the candidates change and a build succeeds.
+   *
+   * @param candidates the servers to choose from, never empty
+   * @param previous the picker being replaced (possibly of another strategy), or null
+   * @return the new picker, immutable except for atomic counters it owns
+   */
   Picker newPicker(Candidates candidates, Picker previous);
 
   /**
    * Whether pickers of this strategy read the slow-start ramp ({@link Candidates#ramp}). A
    * strategy that does not (key-affinity ones: hash, ring, Maglev) gets no new picker for a ramp
    * step, so a server ramping up costs no table rebuilds. Wrappers answer for what they wrap.
+   *
+   * @return true (the default) when pickers read the ramp
    */
   default boolean usesRamp() {
     return true;
   }
 
-  /** A selector over {@code pool} with a load-recording tracker and thread-local randomness. */
+  /**
+   * A selector over {@code pool} with this strategy, a new {@link LoadTracker} and thread-local
+   * randomness.
+   *
+   * @param pool the servers to choose from
+   * @return the new selector
+   * @throws NullPointerException if {@code pool} is null
+   */
   default Selector newSelector(ServerPool pool) {
     return Selector.builder(pool).strategy(this).build();
   }
 
-  /** A selector over {@code pool} whose health and load come from {@code tracker}. */
+  /**
+   * A selector over {@code pool} with this strategy, whose health and load come from {@code
+   * tracker}.
+   *
+   * @param pool the servers to choose from
+   * @param tracker the tracker the selector's attempts report to
+   * @return the new selector
+   * @throws NullPointerException if {@code pool} or {@code tracker} is null
+   */
   default Selector newSelector(ServerPool pool, HealthTracker tracker) {
     return Selector.builder(pool).strategy(this).tracker(tracker).build();
   }

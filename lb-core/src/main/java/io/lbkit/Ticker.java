@@ -8,10 +8,14 @@ package io.lbkit;
 @FunctionalInterface
 public interface Ticker {
 
-  /** Nanoseconds since an arbitrary origin; only differences are meaningful. */
+  /** {@return nanoseconds since an arbitrary origin} Only differences are meaningful. */
   long read();
 
-  /** The ticker backed by {@link System#nanoTime()}. */
+  /**
+   * The ticker backed by {@link System#nanoTime()}.
+   *
+   * @return the shared instance
+   */
   static Ticker system() {
     return SystemTicker.INSTANCE;
   }

@@ -38,9 +38,20 @@ public final class DefaultSelector implements Selector {
   private static final NoServerAvailableException NO_PROBE_SLOT =
       NoServerAvailableException.shared(NoServerAvailableException.Reason.NO_PROBE_SLOT);
 
-  /** Makes the attempt {@link #tryBegin} returns, once the server and its permit are known. */
+  /**
+   * Makes the attempt {@link #tryBegin} returns, once the server and its permit are known.
+   *
+   * @param <A> the attempt type
+   */
   @FunctionalInterface
   public interface AttemptFactory<A extends Attempt> {
+    /**
+     * Starts the attempt: its constructor calls the tracker's {@code onStart}.
+     *
+     * @param server the chosen server
+     * @param permit the permit taken for it, never {@code REFUSED}
+     * @return the started attempt
+     */
     A start(Server server, HealthTracker.Permit permit);
   }
 
@@ -61,6 +72,17 @@ public final class DefaultSelector implements Selector {
   private long publications; // guarded by rebuildLock
   private volatile boolean closed;
 
+  /**
+   * Builds the first picker and starts following {@code pool} and {@code tracker}. Arguments are
+   * not checked here: {@link Selector.Builder} and the balancer check them.
+   *
+   * @param pool the servers to choose from
+   * @param strategy builds the pickers
+   * @param tracker the tracker attempts report to and candidates come from
+   * @param random handed to the pickers through the candidates
+   * @param rebuildExecutor runs rebuilds after health changes, or null to rebuild on the notifying
+   *     thread
+   */
   public DefaultSelector(ServerPool pool, Strategy strategy, HealthTracker tracker,
       RandomSource random, Executor rebuildExecutor) {
     this.pool = pool;
@@ -100,6 +122,12 @@ public final class DefaultSelector implements Selector {
    * can be chosen, for whatever reason ({@link #refusalAfterPermits} says which), or when {@code
    * gate} (if not null) says no: it is asked once, after a server was found and before any
    * permission is taken, so that a budget is spent only when there is a server to spend it on.
+   *
+   * @param <A> the attempt type
+   * @param request the call's key, exclusions and kind
+   * @param gate asked once before the first permission, or null for none
+   * @param attempts makes the attempt once a permission is granted
+   * @return the started attempt, or null
    */
   public <A extends Attempt> A tryBegin(Request request, BooleanSupplier gate,
       AttemptFactory<A> attempts) {
@@ -128,6 +156,9 @@ public final class DefaultSelector implements Selector {
    * Why {@link #tryBegin} found nothing for {@code request}: the picker's reason (closed, empty
    * pool, all ejected, all excluded by the request), or, when the request alone leaves a server
    * to choose, that the servers left refused a permission.
+   *
+   * @param request the request {@link #tryBegin} found nothing for
+   * @return the shared exception to throw
    */
   public NoServerAvailableException refusalAfterPermits(Request request) {
     Picker p = picker;
@@ -217,7 +248,7 @@ public final class DefaultSelector implements Selector {
     publications++;
   }
 
-  /** How many pickers this selector has published (for tests of write-path work). */
+  /** {@return how many pickers this selector has published} For tests of write-path work. */
   public long publications() {
     rebuildLock.lock();
     try {

@@ -15,19 +15,36 @@ public final class Hashing {
 
   private Hashing() {}
 
-  /** A bijective 64-bit mixer (the SplitMix64 / murmur3 fmix64 family): every input bit avalanches. */
+  /**
+   * A bijective 64-bit mixer (the SplitMix64 / murmur3 fmix64 family): every input bit
+   * avalanches.
+   *
+   * @param z the input
+   * @return the mixed value
+   */
   public static long mix64(long z) {
     z = (z ^ (z >>> 30)) * M1;
     z = (z ^ (z >>> 27)) * M2;
     return z ^ (z >>> 31);
   }
 
-  /** Hashes a long key with a seed. */
+  /**
+   * Hashes a long key with a seed.
+   *
+   * @param key the key
+   * @param seed the seed; {@link #DEFAULT_SEED} for request keys
+   * @return the 64-bit hash
+   */
   public static long hash64(long key, long seed) {
     return mix64(key * K + seed);
   }
 
-  /** Hashes a string with {@link #DEFAULT_SEED}. */
+  /**
+   * Hashes a string with {@link #DEFAULT_SEED}: what {@code Request.withKey(String)} uses.
+   *
+   * @param s the string
+   * @return the 64-bit hash
+   */
   public static long hash64(CharSequence s) {
     return hash64(s, DEFAULT_SEED);
   }
@@ -35,6 +52,10 @@ public final class Hashing {
   /**
    * Hashes a string's UTF-16 chars, four at a time into 64-bit words, each word mixed into the
    * state with a multiply-rotate step and the length folded in at the end. No allocation.
+   *
+   * @param s the string
+   * @param seed the seed
+   * @return the 64-bit hash
    */
   public static long hash64(CharSequence s, long seed) {
     int n = s.length();

@@ -34,13 +34,20 @@ public final class Overprovisioning {
     this.scaled = Math.round(Math.min(factor, MAX_FACTOR) * SCALE);
   }
 
-  /** The rule with {@code factor} (>= 1 and finite). */
+  /**
+   * The rule with {@code factor}.
+   *
+   * @param factor {@code >= 1} and finite; 1 keeps a group only while all of it is available
+   * @return the rule
+   * @throws IllegalArgumentException if {@code factor} is below 1, infinite or NaN
+   */
   public static Overprovisioning of(double factor) {
     Checks.argument(factor >= 1.0 && Double.isFinite(factor), "overprovisioningFactor", factor,
         ">= 1 and finite");
     return new Overprovisioning(factor);
   }
 
+  /** {@return the overprovisioning factor as given} */
   public double factor() {
     return factor;
   }
@@ -49,6 +56,11 @@ public final class Overprovisioning {
    * Whether {@code available} of a group's {@code total} members are enough to keep using it:
    * {@code available x factor >= total}. Both counts are >= 0; an empty group (total 0) is
    * trivially enough, so callers that need a server check {@code available > 0} themselves.
+   *
+   * @param available the group's members available now, {@code >= 0}
+   * @param total the group's members, {@code >= 0}
+   * @return true when the group keeps its traffic
+   * @throws IllegalArgumentException if a count is negative
    */
   public boolean enough(int available, int total) {
     Checks.argument(available >= 0, "available", available, ">= 0");

@@ -11,6 +11,11 @@ public final class SeededRandom implements RandomSource {
   private static final long GAMMA = 0x9E3779B97F4A7C15L;
   private final AtomicLong state;
 
+  /**
+   * A source whose sequence is fixed by {@code seed}.
+   *
+   * @param seed the start of the sequence
+   */
   public SeededRandom(long seed) {
     this.state = new AtomicLong(seed);
   }

@@ -30,7 +30,13 @@ public class TrackedAttempt implements Attempt {
   @SuppressWarnings("unused") // through ENDED
   private volatile int ended;
 
-  /** Starts the in-flight count of {@code server}, whose {@code permit} the caller took. */
+  /**
+   * Starts the in-flight count of {@code server}, whose {@code permit} the caller took.
+   *
+   * @param tracker the tracker the attempt reports to
+   * @param server the chosen server
+   * @param permit the permit taken for it, never {@code REFUSED}
+   */
   public TrackedAttempt(HealthTracker tracker, Server server, HealthTracker.Permit permit) {
     this(tracker, server, permit, false);
   }
@@ -40,6 +46,11 @@ public class TrackedAttempt implements Attempt {
    * promises that one thread makes the call and ends it (a blocking attempt nobody else holds),
    * so ending takes a plain write instead of a compare-and-set, and the JIT can keep such an
    * attempt off the heap.
+   *
+   * @param tracker the tracker the attempt reports to
+   * @param server the chosen server
+   * @param permit the permit taken for it, never {@code REFUSED}
+   * @param confined true only when one thread makes the call and ends the attempt
    */
   protected TrackedAttempt(HealthTracker tracker, Server server, HealthTracker.Permit permit,
       boolean confined) {
@@ -53,6 +64,10 @@ public class TrackedAttempt implements Attempt {
   /**
    * An attempt on {@code server}, chosen by the caller: its permission taken and the call
    * started; null when the tracker refuses the permission.
+   *
+   * @param tracker the tracker to take the permission from and report to
+   * @param server the server the caller chose
+   * @return the started attempt, or null
    */
   public static TrackedAttempt tryStart(HealthTracker tracker, Server server) {
     HealthTracker.Permit permit = tracker.tryAcquirePermission(server);
@@ -116,7 +131,11 @@ public class TrackedAttempt implements Attempt {
     return ENDED.compareAndSet(this, 0, 1);
   }
 
-  /** After the tracker heard a success or failure (not a cancel): for subclasses. */
+  /**
+   * After the tracker heard a success or failure (not a cancel): for subclasses.
+   *
+   * @param success true for a success, false for a failure
+   */
   protected void ended(boolean success) {}
 
   /** After the tracker heard a cancel: for subclasses (stopping the call itself). */

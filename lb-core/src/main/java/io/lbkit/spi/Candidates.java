@@ -41,11 +41,20 @@ public final class Candidates {
   }
 
   /**
+   * Compiles the candidates a tracker offers; the arrays are copied. A ramp whose factors are all 1
+   * is dropped, so {@link #isRamping()} is true only while something ramps.
+   *
+   * @param pool the snapshot the candidates were compiled from
    * @param servers the selectable servers (weight > 0), in pool order
    * @param loads their per-server load (a tracker passes its {@link ServerMetrics}), same order
    *     and length
    * @param ramp slow-start factors in (0, 1], same length, or null when none is ramping
    * @param reasonIfEmpty why nothing is selectable, used when {@code servers} is empty
+   * @param random the selector's random source, for the pickers
+   * @param ticker the tracker's ticker, for the pickers
+   * @return the candidates
+   * @throws NullPointerException if {@code servers} or {@code loads} is null
+   * @throws IllegalArgumentException if the lengths differ or a ramp factor is outside (0, 1]
    */
   public static Candidates of(PoolSnapshot pool, Server[] servers, ServerLoad[] loads,
       double[] ramp, NoServerAvailableException.Reason reasonIfEmpty, RandomSource random,
@@ -68,7 +77,14 @@ public final class Candidates {
     return new Candidates(pool, servers.clone(), loads.clone(), r, reasonIfEmpty, random, ticker);
   }
 
-  /** A subset of these candidates (on the write path), keeping pool, random and ticker. */
+  /**
+   * A subset of these candidates (on the write path), keeping pool, random, ticker, the empty
+   * reason and each kept server's load and ramp. Wrapping strategies (zones, tiers, subsets) use
+   * it.
+   *
+   * @param keep accepts the indexes to keep
+   * @return the subset, possibly empty
+   */
   public Candidates filter(IntPredicate keep) {
     int n = 0;
     int[] idx = new int[servers.length];
@@ -90,66 +106,104 @@ public final class Candidates {
     return of(pool, s, m, r, reasonIfEmpty, random, ticker);
   }
 
+  /** {@return the snapshot these candidates were compiled from} */
   public PoolSnapshot pool() {
     return pool;
   }
 
+  /** {@return how many candidates there are} */
   public int size() {
     return servers.length;
   }
 
+  /** {@return true when there is no candidate} */
   public boolean isEmpty() {
     return servers.length == 0;
   }
 
+  /**
+   * Candidate {@code i}.
+   *
+   * @param i 0 to {@code size() - 1}
+   * @return the server
+   */
   public Server server(int i) {
     return servers[i];
   }
 
-  /** The candidates as an unmodifiable list (write path). */
+  /** {@return the candidates as an unmodifiable list} It allocates: write path only. */
   public List<Server> servers() {
     return List.of(servers);
   }
 
-  /** The load of candidate {@code i}, read-only: what load-aware pickers compare. */
+  /**
+   * The load of candidate {@code i}, read-only: what load-aware pickers compare.
+   *
+   * @param i 0 to {@code size() - 1}
+   * @return the live view of its counters
+   */
   public ServerLoad load(int i) {
     return loads[i];
   }
 
-  /** The configured weight of candidate {@code i} (> 0). */
+  /**
+   * The configured weight of candidate {@code i}.
+   *
+   * @param i 0 to {@code size() - 1}
+   * @return its weight, {@code > 0}
+   */
   public int weight(int i) {
     return servers[i].weight();
   }
 
+  /** {@return true when some candidate is in slow start (its ramp is below 1)} */
   public boolean isRamping() {
     return ramp != null;
   }
 
-  /** The slow-start factor of candidate {@code i}, in (0, 1]. */
+  /**
+   * The slow-start factor of candidate {@code i}.
+   *
+   * @param i 0 to {@code size() - 1}
+   * @return its factor, in (0, 1]; 1 when it is not ramping
+   */
   public double ramp(int i) {
     return ramp == null ? 1.0 : ramp[i];
   }
 
-  /** weight × ramp: what weighted strategies should honour. */
+  /**
+   * weight × ramp: what weighted strategies should honour.
+   *
+   * @param i 0 to {@code size() - 1}
+   * @return the effective weight, {@code > 0}
+   */
   public double effectiveWeight(int i) {
     return ramp == null ? servers[i].weight() : servers[i].weight() * ramp[i];
   }
 
+  /** {@return why nothing is selectable, when these candidates are empty} */
   public NoServerAvailableException.Reason reasonIfEmpty() {
     return reasonIfEmpty;
   }
 
+  /** {@return the selector's random source, for pickers that draw} */
   public RandomSource random() {
     return random;
   }
 
+  /** {@return the tracker's ticker, for pickers that read the time (peak EWMA)} */
   public Ticker ticker() {
     return ticker;
   }
 
   /**
    * Whether a picker built from {@code other} chooses as one built from these would: {@link
-   * #equals}, with the ramp compared only when the strategy reads it.
+   * #equals}, with the ramp compared only when the strategy reads it. Selectors use it to skip a
+   * rebuild that would change nothing.
+   *
+   * @param other the candidates to compare with
+   * @param rampMatters whether the strategy reads the ramp ({@link io.lbkit.Strategy#usesRamp()})
+   * @return true when a new picker would choose as the current one does
    */
   public boolean choosesLike(Candidates other, boolean rampMatters) {
     if (rampMatters || ramp == null && other.ramp == null) {

@@ -16,12 +16,21 @@ import io.lbkit.Server;
  */
 @FunctionalInterface
 public interface Picker {
+  /**
+   * Chooses a candidate for {@code request}; see the class comment for the contract.
+   *
+   * @param request the call's key and exclusions
+   * @return a candidate the request does not exclude, or null when there is none
+   */
   Server pick(Request request);
 
   /**
    * Why {@link #pick} returned null for {@code request}; asked only then, off the fast path, and
    * thrown to the caller as it is, so return an instance made on the write path ({@link
    * NoServerAvailableException#shared}). The default: every candidate is excluded by the request.
+   *
+   * @param request the request {@link #pick} found nothing for
+   * @return the exception the selector throws, made on the write path
    */
   default NoServerAvailableException refusal(Request request) {
     return NoServerAvailableException.shared(NoServerAvailableException.Reason.ALL_EXCLUDED);

@@ -9,25 +9,32 @@ package io.lbkit.spi;
  * from any thread on the pick path. Values may be a moment stale, as any concurrent counter is.
  */
 public interface ServerLoad {
-  /** Calls started and not yet ended. */
+  /** {@return how many calls were started and have not ended yet} */
   int inFlight();
 
-  /** Whether any latency has been observed yet. */
+  /** {@return whether any latency has been observed yet} */
   boolean hasLatency();
 
-  /** The peak EWMA latency decayed to {@code nowNanos}; 0 before any observation. */
+  /**
+   * The peak EWMA latency decayed to {@code nowNanos}.
+   *
+   * @param nowNanos a reading of the tracker's ticker
+   * @return the latency in nanoseconds; 0 before any observation
+   */
   double ewmaLatencyNanos(long nowNanos);
 
   /**
    * The peak EWMA as of its last update, not decayed: with {@link #ewmaStampNanos()} and {@link
    * #decayNanos()} it gives the decayed value at any time without reading a clock, so a picker can
    * compare two servers' costs with the common "now" cancelled out.
+   *
+   * @return the undecayed cost in nanoseconds; 0 before any observation
    */
   double ewmaCostNanos();
 
-  /** The ticker reading of the last EWMA update (the creation time before any). */
+  /** {@return the ticker reading of the last EWMA update (the creation time before any)} */
   long ewmaStampNanos();
 
-  /** The EWMA time constant tau, in nanoseconds. */
+  /** {@return the EWMA time constant tau, in nanoseconds} */
   double decayNanos();
 }

@@ -54,6 +54,8 @@ public final class ServerMetrics implements ServerLoad {
   private volatile boolean hasLatency;
 
   /**
+   * Fresh counters: nothing in flight, no outcome, no latency.
+   *
    * @param serverId the id this state belongs to
    * @param nowNanos the tracker's ticker reading at creation
    * @param decayNanos the EWMA time constant tau, in nanoseconds (> 0)
@@ -65,15 +67,17 @@ public final class ServerMetrics implements ServerLoad {
     this.ewmaStampNanos = nowNanos;
   }
 
+  /** {@return the id of the server these counters belong to} */
   public String serverId() {
     return serverId;
   }
 
+  /** {@return the tracker's ticker reading when these counters were created} */
   public long createdNanos() {
     return createdNanos;
   }
 
-  /** A call started. */
+  /** A call started: in-flight +1. */
   public void onStart() {
     IN_FLIGHT.getAndAdd(this, 1);
   }
@@ -112,7 +116,13 @@ public final class ServerMetrics implements ServerLoad {
     } while (!IN_FLIGHT.compareAndSet(this, n, n - 1));
   }
 
-  /** Feeds one latency observation to the peak EWMA. */
+  /**
+   * Feeds one latency observation to the peak EWMA (see the class comment), under this object's
+   * monitor; {@link #onComplete} calls it.
+   *
+   * @param latencyNanos the observed latency
+   * @param nowNanos the ticker reading of the observation
+   */
   public synchronized void observeLatency(long latencyNanos, long nowNanos) {
     double rtt = latencyNanos;
     if (!hasLatency) {
@@ -138,14 +148,17 @@ public final class ServerMetrics implements ServerLoad {
     return inFlight;
   }
 
+  /** {@return how many calls ended with an outcome (success or failure)} */
   public long requests() {
     return requests;
   }
 
+  /** {@return how many calls ended with a failure} */
   public long failures() {
     return failures;
   }
 
+  /** {@return the sum of the latencies of every call that ended with an outcome} */
   public long latencySumNanos() {
     return latencySumNanos;
   }
@@ -177,7 +190,7 @@ public final class ServerMetrics implements ServerLoad {
     return decayNanos;
   }
 
-  /** Total latency / completed calls; 0 before any completion. */
+  /** {@return total latency / completed calls, in nanoseconds; 0 before any completion} */
   public double averageLatencyNanos() {
     long n = requests;
     return n == 0 ? 0.0 : (double) latencySumNanos / n;

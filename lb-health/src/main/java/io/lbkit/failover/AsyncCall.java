@@ -13,5 +13,12 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface AsyncCall<T> {
+  /**
+   * Starts one attempt on {@code server} and returns without waiting for its answer.
+   *
+   * @param server the server chosen for this attempt
+   * @return the attempt's future; its value or failure is classified as the attempt's outcome
+   * @throws Exception when the attempt fails before a future exists; treated as a failed future
+   */
   CompletableFuture<T> call(Server server) throws Exception;
 }

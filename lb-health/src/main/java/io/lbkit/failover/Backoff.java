@@ -61,6 +61,15 @@ final class Backoff {
     return of(initial, multiplier, max, j);
   }
 
+  /** No waits, keeping the jitter for a later {@code backoff(...)}. */
+  Backoff withoutWaits() {
+    return new Backoff(Duration.ZERO, 1.0, Duration.ZERO, jitter);
+  }
+
+  double jitter() {
+    return jitter;
+  }
+
   @Override
   public String toString() {
     return base == null ? "no backoff"

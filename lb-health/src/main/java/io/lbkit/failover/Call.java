@@ -16,5 +16,12 @@ import io.lbkit.Server;
  */
 @FunctionalInterface
 public interface Call<T, E extends Exception> {
+  /**
+   * Makes one attempt on {@code server}, blocking until it has an answer.
+   *
+   * @param server the server chosen for this attempt
+   * @return the answer, which the classifier may still judge a failure (an HTTP 503)
+   * @throws E when the attempt fails; classified, and maybe retried, by the failover mode
+   */
   T call(Server server) throws E;
 }

@@ -24,9 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class FailBack extends Failover {
   private static final Logger log = LoggerFactory.getLogger(FailBack.class);
 
+  /** Background retries per failed call, by default. */
   public static final int DEFAULT_MAX_RETRIES = 3;
+  /** Calls that may wait for a background retry at once, by default. */
   public static final int DEFAULT_MAX_PENDING = 100;
+  /** The wait before the first background retry, by default (before jitter). */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(5);
+  /** The cap on the wait between background retries, by default (before jitter). */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
   static final Backoff DEFAULT_BACKOFF =
       Backoff.of(DEFAULT_INITIAL_BACKOFF, 2.0, DEFAULT_MAX_BACKOFF, 0.5);
@@ -44,19 +48,42 @@ public final class FailBack extends Failover {
     this.maxPending = maxPending;
   }
 
-  /** Background retries per failed call, >= 1. */
+  /**
+   * This mode with another number of background retries per failed call (default 3).
+   *
+   * @param maxRetries {@code >= 1}
+   * @return a new mode; this one is unchanged
+   * @throws IllegalArgumentException if {@code maxRetries} is below 1
+   */
   public FailBack maxRetries(int maxRetries) {
     Checks.argument(maxRetries >= 1, "maxRetries", maxRetries, ">= 1");
     return new FailBack(fallback, maxRetries, backoff, maxPending);
   }
 
-  /** Calls waiting for a background retry, >= 1; beyond it the oldest is dropped. */
+  /**
+   * This mode with another bound on the calls waiting for a background retry (default 100);
+   * beyond it the oldest is dropped.
+   *
+   * @param maxPending {@code >= 1}
+   * @return a new mode; this one is unchanged
+   * @throws IllegalArgumentException if {@code maxPending} is below 1
+   */
   public FailBack maxPending(int maxPending) {
     Checks.argument(maxPending >= 1, "maxPending", maxPending, ">= 1");
     return new FailBack(fallback, maxRetries, backoff, maxPending);
   }
 
-  /** Backoff between background retries: from {@code initial} (>= 1 ms), doubling, to max. */
+  /**
+   * This mode with another backoff between background retries: from {@code initial}, doubling,
+   * capped at {@code max}, ±50% jitter.
+   *
+   * @param initial the first wait, in [1 ms, 365 days]
+   * @param max the cap, in [{@code initial}, 365 days]
+   * @return a new mode; this one is unchanged
+   * @throws NullPointerException if {@code initial} or {@code max} is null
+   * @throws IllegalArgumentException if {@code initial} is below 1 ms or {@code max} is below
+   *     {@code initial} or a duration is above 365 days
+   */
   public FailBack backoff(Duration initial, Duration max) {
     Checks.positive(initial, "backoff.initial");
     return new FailBack(fallback, maxRetries, Backoff.of(initial, 2.0, max, 0.5), maxPending);

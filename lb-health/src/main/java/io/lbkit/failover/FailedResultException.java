@@ -12,12 +12,17 @@ public final class FailedResultException extends RuntimeException {
 
   private final transient Object result;
 
+  /**
+   * Stands for {@code result}; made without a stack trace, as it marks a result, not a place.
+   *
+   * @param result the result the classifier judged a failure; may be null
+   */
   public FailedResultException(Object result) {
     super("result classified as a failure: " + result, null, false, false);
     this.result = result;
   }
 
-  /** The result the attempt returned. */
+  /** {@return the result the attempt returned; null once deserialized (it is not serialized)} */
   public Object result() {
     return result;
   }

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * Scheduler}; blocking calls on its executor. Immutable.
  */
 public final class Hedged extends Failover {
+  /** Copies in all, the first included, by default: one hedge. */
   public static final int DEFAULT_MAX_ATTEMPTS = 2;
 
   private final long delayNanos;
@@ -43,7 +44,13 @@ public final class Hedged extends Failover {
         DEFAULT_MAX_ATTEMPTS);
   }
 
-  /** Copies in all, the first included; >= 1 (1 disables hedging). */
+  /**
+   * This mode with another number of copies in all, the first included (default 2).
+   *
+   * @param maxAttempts {@code >= 1}; 1 disables hedging
+   * @return a new mode; this one is unchanged
+   * @throws IllegalArgumentException if {@code maxAttempts} is below 1
+   */
   public Hedged maxAttempts(int maxAttempts) {
     Checks.argument(maxAttempts >= 1, "maxAttempts", maxAttempts, ">= 1");
     return new Hedged(delayNanos, percentile, maxAttempts);

@@ -110,6 +110,13 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     this.mode = failover.bind(engine);
   }
 
+  /**
+   * Starts a balancer over {@code pool}; a strategy must be set before {@link Builder#build()}.
+   *
+   * @param pool the servers to balance over; the balancer follows its changes until closed
+   * @return a new builder
+   * @throws NullPointerException if {@code pool} is null
+   */
   public static Builder builder(ServerPool pool) {
     return new Builder(pool);
   }
@@ -117,28 +124,64 @@ public final class LoadBalancer implements Selector, AutoCloseable {
   /**
    * Runs {@code call} under the failover mode, with {@link Request#NONE}.
    *
+   * @param <T> the result type
+   * @param <E> the checked exception {@code call} may throw
+   * @param call one attempt against a chosen server; may run more than once
    * @return the successful result, or the last result if the last attempt returned one that the
    *     classifier judged a failure (fail-safe and fail-back modes: the fallback)
-   * @throws E the last attempt's error, as thrown; or {@code NoServerAvailableException} when no
-   *     server could be chosen
+   * @throws E the last attempt's error, as thrown (an unchecked one passes through likewise)
+   * @throws io.lbkit.NoServerAvailableException when no server could be chosen, or the balancer
+   *     is closed (fail-safe and fail-back modes: the fallback instead)
+   * @throws NullPointerException if {@code call} is null
    */
   public <T, E extends Exception> T execute(Call<T, E> call) throws E {
     return execute(Request.NONE, call);
   }
 
-  /** As {@link #execute(Call)}, for {@code request} (hash key, idempotency, read or write). */
+  /**
+   * As {@link #execute(Call)}, for {@code request} (hash key, idempotency, read or write).
+   *
+   * @param <T> the result type
+   * @param <E> the checked exception {@code call} may throw
+   * @param request the call's key, exclusions and kind; its exclusions are never chosen
+   * @param call one attempt against a chosen server; may run more than once
+   * @return the successful result, or the last result if the last attempt returned one that the
+   *     classifier judged a failure (fail-safe and fail-back modes: the fallback)
+   * @throws E the last attempt's error, as thrown (an unchecked one passes through likewise)
+   * @throws io.lbkit.NoServerAvailableException when no server could be chosen, or the balancer
+   *     is closed (fail-safe and fail-back modes: the fallback instead)
+   * @throws NullPointerException if {@code request} or {@code call} is null
+   */
   public <T, E extends Exception> T execute(Request request, Call<T, E> call) throws E {
     Checks.notNull(request, "request");
     Checks.notNull(call, "call");
     return mode.execute(request, call);
   }
 
-  /** Runs {@code call} under the failover mode without blocking; cancelling the result cancels
-   * every attempt in flight. Failures complete the future exceptionally, as {@link #execute}. */
+  /**
+   * Runs {@code call} under the failover mode without blocking, with {@link Request#NONE};
+   * cancelling the result cancels every attempt in flight. Failures complete the future
+   * exceptionally, as {@link #execute} would throw them, {@code NoServerAvailableException}
+   * included.
+   *
+   * @param <T> the result type
+   * @param call starts one attempt against a chosen server; may run more than once
+   * @return the call's future, which always completes, also across {@link #close()}
+   * @throws NullPointerException if {@code call} is null
+   */
   public <T> CompletableFuture<T> executeAsync(AsyncCall<T> call) {
     return executeAsync(Request.NONE, call);
   }
 
+  /**
+   * As {@link #executeAsync(AsyncCall)}, for {@code request}.
+   *
+   * @param <T> the result type
+   * @param request the call's key, exclusions and kind; its exclusions are never chosen
+   * @param call starts one attempt against a chosen server; may run more than once
+   * @return the call's future, which always completes, also across {@link #close()}
+   * @throws NullPointerException if {@code request} or {@code call} is null
+   */
   public <T> CompletableFuture<T> executeAsync(Request request, AsyncCall<T> call) {
     Checks.notNull(request, "request");
     Checks.notNull(call, "call");
@@ -162,7 +205,10 @@ public final class LoadBalancer implements Selector, AutoCloseable {
    * }
    * }</pre>
    *
+   * @param request the call's key, exclusions and kind
+   * @return the started attempt, to be ended exactly once
    * @throws io.lbkit.NoServerAvailableException when nothing can be chosen, with the reason
+   * @throws NullPointerException if {@code request} is null
    */
   @Override
   public Attempt begin(Request request) {
@@ -174,19 +220,25 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     return engine.tracker;
   }
 
+  /** {@return the failover mode every {@code execute} runs under} */
   public Failover failover() {
     return failover;
   }
 
+  /** {@return the budget every extra attempt draws on} */
   public RetryBudget budget() {
     return engine.budget;
   }
 
-  /** Calls waiting for a background fail-back retry; 0 in other modes. */
+  /** {@return how many calls wait for, or run, a background fail-back retry; 0 in other modes} */
   public int pendingRetries() {
     return mode.pendingRetries();
   }
 
+  /**
+   * Closes the balancer; see the class comment for what stops. Idempotent; a second call does
+   * nothing.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -238,61 +290,128 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     /**
      * Required: the selection algorithm, e.g. {@code Strategies.peakEwma()} from lb-strategies.
      * (lb-health does not depend on lb-strategies, so there is no default to fall back on.)
+     *
+     * @param strategy the algorithm; tiered failover modes wrap it
+     * @return this builder
+     * @throws NullPointerException if {@code strategy} is null
      */
     public Builder strategy(Strategy strategy) {
       this.strategy = Checks.notNull(strategy, "strategy");
       return this;
     }
 
-    /** Health tracking settings for the {@link HealthMonitor} the balancer creates and owns;
-     * {@link HealthConfig#defaults()} when neither this nor {@link #tracker} is set. */
+    /**
+     * Health tracking settings for the {@link HealthMonitor} the balancer creates and owns;
+     * {@link HealthConfig#defaults()} when neither this nor {@link #tracker} is set.
+     *
+     * @param health the settings
+     * @return this builder
+     * @throws NullPointerException if {@code health} is null
+     */
     public Builder health(HealthConfig health) {
       this.health = Checks.notNull(health, "health");
       return this;
     }
 
-    /** A tracker of the caller's (for example a plain {@code LoadTracker}), instead of {@link
-     * #health}; the balancer does not close it. */
+    /**
+     * A tracker of the caller's (for example a plain {@code LoadTracker}), instead of {@link
+     * #health}; the balancer does not close it.
+     *
+     * @param tracker the tracker attempts report to and candidates come from
+     * @return this builder
+     * @throws NullPointerException if {@code tracker} is null
+     */
     public Builder tracker(HealthTracker tracker) {
       this.tracker = Checks.notNull(tracker, "tracker");
       return this;
     }
 
-    /** Default {@link Failover#failFast()}: nothing is repeated unless asked for. */
+    /**
+     * Sets the failover mode (default {@link Failover#failFast()}: nothing is repeated unless
+     * asked for).
+     *
+     * @param failover the mode
+     * @return this builder
+     * @throws NullPointerException if {@code failover} is null
+     */
     public Builder failover(Failover failover) {
       this.failover = Checks.notNull(failover, "failover");
       return this;
     }
 
-    /** Default {@link RetryBudget#defaults}: 20% of calls + 10/s over 10 s, on the ticker. */
+    /**
+     * Sets the budget of extra attempts (default {@link RetryBudget#defaults}: 20% of calls +
+     * 10/s over 10 s, on the balancer's ticker). One budget may be shared by several balancers.
+     *
+     * @param budget the budget
+     * @return this builder
+     * @throws NullPointerException if {@code budget} is null
+     */
     public Builder budget(RetryBudget budget) {
       this.budget = Checks.notNull(budget, "budget");
       return this;
     }
 
+    /**
+     * Sets the clock of the balancer and of the monitor it creates (default {@link
+     * Ticker#system()}). On another ticker the balancer's own timer thread does not tick the
+     * monitor: give a scheduler that follows that clock.
+     *
+     * @param ticker the time source
+     * @return this builder
+     * @throws NullPointerException if {@code ticker} is null
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Checks.notNull(ticker, "ticker");
       return this;
     }
 
+    /**
+     * Sets the source of every random choice: picks, backoff jitter, the monitor's jitter (default
+     * {@link RandomSource#threadLocal()}).
+     *
+     * @param random the source
+     * @return this builder
+     * @throws NullPointerException if {@code random} is null
+     */
     public Builder random(RandomSource random) {
       this.random = Checks.notNull(random, "random");
       return this;
     }
 
-    /** Timers and backoff waits; default a daemon timer thread the balancer owns. */
+    /**
+     * Sets where timers run and backoff waits happen, for the balancer and the monitor it creates;
+     * default a daemon timer thread the balancer owns.
+     *
+     * @param scheduler the scheduler; the balancer does not shut it down
+     * @return this builder
+     * @throws NullPointerException if {@code scheduler} is null
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Checks.notNull(scheduler, "scheduler");
       return this;
     }
 
-    /** Timers on {@code executor}, which the balancer does not shut down. */
+    /**
+     * Timers on {@code executor}, which the balancer does not shut down: {@code
+     * scheduler(Scheduler.of(executor))}.
+     *
+     * @param executor runs the timers
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is null
+     */
     public Builder scheduler(ScheduledExecutorService executor) {
       return scheduler(Scheduler.of(executor));
     }
 
-    /** Where blocking copies (forks, hedges, fail-back retries) run; default a daemon cached
-     * pool the balancer owns. */
+    /**
+     * Where blocking copies (forks, hedges, fail-back retries) and, by default, picker rebuilds
+     * run; default a daemon cached pool the balancer owns.
+     *
+     * @param executor the executor; the balancer does not shut it down
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is null
+     */
     public Builder executor(Executor executor) {
       this.executor = Checks.notNull(executor, "executor");
       return this;
@@ -301,6 +420,10 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     /**
      * One pool for both roles: blocking copies run on {@code executor} and, unless {@link
      * #scheduler} is set, timers too. The balancer does not shut it down.
+     *
+     * @param executor the executor
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is null
      */
     public Builder executor(ScheduledExecutorService executor) {
       this.executor = Checks.notNull(executor, "executor");
@@ -316,13 +439,24 @@ public final class LoadBalancer implements Selector, AutoCloseable {
      * the balancer's {@link #executor}. Tests that check picks right after an ejection pass
      * {@code Runnable::run}, which rebuilds on the reporting thread before it returns. Pool
      * updates rebuild before {@code update()} returns whatever this is.
+     *
+     * @param executor runs the rebuilds; a burst of changes queues one
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is null
      */
     public Builder rebuildExecutor(Executor executor) {
       this.rebuildExecutor = Checks.notNull(executor, "rebuildExecutor");
       return this;
     }
 
-    /** Told of the health events of the monitor the balancer creates (not with {@link #tracker}). */
+    /**
+     * Adds a listener of the health events of the monitor the balancer creates (not with {@link
+     * #tracker}).
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
     public Builder healthListener(HealthListener listener) {
       healthListeners.add(Checks.notNull(listener, "healthListener"));
       return this;
@@ -330,19 +464,39 @@ public final class LoadBalancer implements Selector, AutoCloseable {
 
     /**
      * The registry the created monitor keeps its per-server breakers in (for
-     * resilience4j-micrometer); default one of the monitor's own.
+     * resilience4j-micrometer); default one of the monitor's own. Not with {@link #tracker}.
+     *
+     * @param registry the registry
+     * @return this builder
+     * @throws NullPointerException if {@code registry} is null
      */
     public Builder breakerRegistry(CircuitBreakerRegistry registry) {
       this.breakerRegistry = Checks.notNull(registry, "breakerRegistry");
       return this;
     }
 
-    /** Default {@link OutcomeClassifier#defaults()}; a {@code null} answer defers to those. */
+    /**
+     * Sets what decides each attempt's outcome (default {@link OutcomeClassifier#defaults()}); a
+     * {@code null} answer defers to the defaults.
+     *
+     * @param classifier the classifier
+     * @return this builder
+     * @throws NullPointerException if {@code classifier} is null
+     */
     public Builder classifier(OutcomeClassifier classifier) {
       this.classifier = Checks.notNull(classifier, "classifier");
       return this;
     }
 
+    /**
+     * Builds the balancer: creates its health monitor unless a tracker was given, builds the first
+     * picker, and follows the pool from then on.
+     *
+     * @return the new balancer; {@link LoadBalancer#close()} it when done
+     * @throws IllegalStateException if no strategy was set, both {@code health} and {@code tracker}
+     *     were set, a health listener or breaker registry was given with a tracker, or active
+     *     checks run on a ticker other than the system one without a scheduler
+     */
     public LoadBalancer build() {
       Checks.state(strategy != null, "strategy", null,
           "set before build(), e.g. Strategies.roundRobin() from lb-strategies");

@@ -21,15 +21,20 @@ public enum Outcome {
    */
   TIMEOUT;
 
+  /** {@return true only for {@link #SUCCESS}} */
   public boolean isSuccess() {
     return this == SUCCESS;
   }
 
-  /** True only for {@link #NOT_SENT}. */
+  /**
+   * {@return true only for {@link #NOT_SENT}} The request never left, so even a non-idempotent
+   * call may be repeated.
+   */
   public boolean neverLeft() {
     return this == NOT_SENT;
   }
 
+  /** {@return true only for {@link #TIMEOUT}} */
   public boolean isTimeout() {
     return this == TIMEOUT;
   }

@@ -17,6 +17,13 @@ package io.lbkit.failover;
 @FunctionalInterface
 public interface OutcomeClassifier {
 
+  /**
+   * Classifies one attempt.
+   *
+   * @param result what the attempt returned, or null when it threw
+   * @param error what the attempt threw, or null when it returned
+   * @return the outcome, or null to let the {@linkplain #defaults() defaults} decide
+   */
   Outcome classify(Object result, Throwable error);
 
   /**
@@ -36,6 +43,8 @@ public interface OutcomeClassifier {
    *       java.util.concurrent.TimeoutException} and {@code InterruptedIOException} are {@link
    *       Outcome#TIMEOUT}. Everything else is a {@link Outcome#FAILURE}.
    * </ul>
+   *
+   * @return the shared built-in classifier; it never answers null
    */
   static OutcomeClassifier defaults() {
     return DefaultClassifier.INSTANCE;

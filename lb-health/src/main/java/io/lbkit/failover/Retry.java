@@ -22,9 +22,13 @@ import java.util.concurrent.CompletableFuture;
  * one classified as a failure. Immutable: the {@code with} methods return a new instance.
  */
 public final class Retry extends StatelessFailover {
+  /** The wait before the first retry, by default (before jitter). */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(25);
+  /** The cap on the wait between retries, by default (before jitter). */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMillis(250);
+  /** The factor from one wait to the next, by default. */
   public static final double DEFAULT_MULTIPLIER = 2.0;
+  /** The jitter, by default: each wait is the backoff × a uniform factor in [0.5, 1.5]. */
   public static final double DEFAULT_JITTER = 0.5;
 
   private final int maxAttempts;
@@ -57,37 +61,71 @@ public final class Retry extends StatelessFailover {
   }
 
   /**
-   * Exponential backoff from {@code initial} (0: none), doubling, capped at {@code max}. On a
-   * retry made from a {@link RetryConfig}, this replaces the config's interval function.
+   * This mode with exponential backoff from {@code initial}, doubling, capped at {@code max}, and
+   * the same jitter. On a retry made from a {@link RetryConfig}, this replaces the config's
+   * interval function.
+   *
+   * @param initial the first wait: 0 for none, else in [1 ms, 365 days]
+   * @param max the cap, in [{@code initial}, 365 days]
+   * @return a new mode; this one is unchanged
+   * @throws NullPointerException if {@code initial} or {@code max} is null
+   * @throws IllegalArgumentException if {@code initial} is between 0 and 1 ms, {@code max} is
+   *     below {@code initial}, or a duration is negative or above 365 days
    */
   public Retry backoff(Duration initial, Duration max) {
     return backoff(initial, DEFAULT_MULTIPLIER, max);
   }
 
+  /**
+   * This mode with exponential backoff from {@code initial}, times {@code multiplier} per retry,
+   * capped at {@code max}, and the same jitter.
+   *
+   * @param initial the first wait: 0 for none, else in [1 ms, 365 days]
+   * @param multiplier the factor from one wait to the next, {@code >= 1} and finite
+   * @param max the cap, in [{@code initial}, 365 days]
+   * @return a new mode; this one is unchanged
+   * @throws NullPointerException if {@code initial} or {@code max} is null
+   * @throws IllegalArgumentException if a setting is out of range or {@code max} is below {@code
+   *     initial}
+   */
   public Retry backoff(Duration initial, double multiplier, Duration max) {
-    return new Retry(maxAttempts, Backoff.of(initial, multiplier, max, DEFAULT_JITTER),
+    return new Retry(maxAttempts, Backoff.of(initial, multiplier, max, backoff.jitter()),
         nonIdempotent, config == null ? null : config.withoutInterval());
   }
 
-  /** Each wait is the backoff × a uniform factor in [1 − jitter, 1 + jitter]; jitter in [0, 1]. */
+  /**
+   * This mode with another jitter: each wait is the backoff × a uniform factor in [1 − jitter,
+   * 1 + jitter].
+   *
+   * @param jitter in [0, 1]; 0 waits exactly the backoff
+   * @return a new mode; this one is unchanged
+   * @throws IllegalArgumentException if {@code jitter} is outside [0, 1]
+   */
   public Retry jitter(double jitter) {
     return new Retry(maxAttempts, backoff.withJitter(jitter), nonIdempotent, config);
   }
 
-  /** Retries at once, without waiting. */
+  /**
+   * This mode retrying at once, without waiting.
+   *
+   * @return a new mode; this one is unchanged
+   */
   public Retry noBackoff() {
-    return new Retry(maxAttempts, Backoff.NONE, nonIdempotent,
+    return new Retry(maxAttempts, backoff.withoutWaits(), nonIdempotent,
         config == null ? null : config.withoutInterval());
   }
 
   /**
    * Opts in to retrying non-idempotent calls after failures other than timeouts (the caller
    * knows the server deduplicates). Timeouts of non-idempotent calls are still never retried.
+   *
+   * @return a new mode; this one is unchanged
    */
   public Retry retryNonIdempotent() {
     return new Retry(maxAttempts, backoff, true, config);
   }
 
+  /** {@return the attempts per call in all, the first included} */
   public int maxAttempts() {
     return maxAttempts;
   }

@@ -36,6 +36,8 @@ public abstract sealed class RetryBudget
    *
    * @param maxTokens in [0.001, 1000]: tokens are kept to three decimals, so less is nothing
    * @param tokenRatio in [0.001, maxTokens]; gRPC allows (0, 1]
+   * @return a new budget, full
+   * @throws IllegalArgumentException if a setting is out of range
    */
   public static RetryBudget tokenBucket(double maxTokens, double tokenRatio) {
     Checks.argument(maxTokens >= 0.001 && maxTokens <= 1000, "maxTokens", maxTokens,
@@ -48,12 +50,33 @@ public abstract sealed class RetryBudget
   /**
    * Finagle's retry budget on the system ticker: extra attempts may add {@code percent} of the
    * calls made in the last {@code ttl}, plus {@code minRetriesPerSecond} per second of it.
+   *
+   * @param percent the share of calls that may be repeated, as a fraction (0.2 for 20%), in [0,
+   *     1000]
+   * @param minRetriesPerSecond the floor, {@code >= 0}; with {@code percent} 0 it must be above 0
+   * @param ttl the window, in [1 s, 60 s]
+   * @return a new budget
+   * @throws NullPointerException if {@code ttl} is null
+   * @throws IllegalArgumentException if a setting is out of range, or both {@code percent} and
+   *     {@code minRetriesPerSecond} are 0
    */
   public static RetryBudget percentage(double percent, int minRetriesPerSecond, Duration ttl) {
     return percentage(percent, minRetriesPerSecond, ttl, Ticker.system());
   }
 
-  /** As {@link #percentage(double, int, Duration)}, on {@code ticker}. */
+  /**
+   * As {@link #percentage(double, int, Duration)}, on {@code ticker}.
+   *
+   * @param percent the share of calls that may be repeated, as a fraction (0.2 for 20%), in [0,
+   *     1000]
+   * @param minRetriesPerSecond the floor, {@code >= 0}; with {@code percent} 0 it must be above 0
+   * @param ttl the window, in [1 s, 60 s]
+   * @param ticker the clock of the window
+   * @return a new budget
+   * @throws NullPointerException if {@code ttl} or {@code ticker} is null
+   * @throws IllegalArgumentException if a setting is out of range, or both {@code percent} and
+   *     {@code minRetriesPerSecond} are 0
+   */
   public static RetryBudget percentage(double percent, int minRetriesPerSecond, Duration ttl,
       Ticker ticker) {
     Checks.argument(percent >= 0 && percent <= 1000, "percent", percent, "in [0, 1000]");
@@ -67,12 +90,22 @@ public abstract sealed class RetryBudget
         "ticker"));
   }
 
-  /** The default budget: {@code percentage(0.2, 10, 10 s)} on {@code ticker}. */
+  /**
+   * The default budget: {@code percentage(0.2, 10, 10 s)} on {@code ticker}.
+   *
+   * @param ticker the clock of the window
+   * @return a new budget
+   * @throws NullPointerException if {@code ticker} is null
+   */
   public static RetryBudget defaults(Ticker ticker) {
     return percentage(DEFAULT_PERCENT, DEFAULT_MIN_RETRIES_PER_SECOND, DEFAULT_TTL, ticker);
   }
 
-  /** No limit at all; for tests and for callers that bound retries elsewhere. */
+  /**
+   * No limit at all; for tests and for callers that bound retries elsewhere.
+   *
+   * @return the shared unlimited budget
+   */
   public static RetryBudget unlimited() {
     return UnlimitedBudget.INSTANCE;
   }
@@ -94,6 +127,10 @@ public abstract sealed class RetryBudget
   /** An attempt failed. */
   public abstract void onFailure();
 
-  /** Whether one extra attempt may be made now; a true answer may spend part of the budget. */
+  /**
+   * Asks for one extra attempt now; a true answer may spend part of the budget.
+   *
+   * @return true when the extra attempt may be made
+   */
   public abstract boolean tryAcquire();
 }

@@ -1,6 +1,52 @@
 /**
  * Failover modes and the {@link io.lbkit.failover.LoadBalancer} facade.
  *
+ * <h2>Overview</h2>
+ *
+ * <ul>
+ *   <li>{@link io.lbkit.failover.LoadBalancer}: a pool, a strategy, health tracking (a {@code
+ *       HealthMonitor} it builds and owns, or a tracker of the caller's) and a failover mode in one
+ *       object. {@code execute} and {@code executeAsync} run a {@link io.lbkit.failover.Call} or
+ *       {@link io.lbkit.failover.AsyncCall} under the mode; as a {@link io.lbkit.Selector} it also
+ *       offers {@code begin} and {@code choose} to callers that make the call themselves.
+ *   <li>{@link io.lbkit.failover.Failover}: the modes, immutable and shareable: {@code failFast}
+ *       (the default), {@code retry} ({@link io.lbkit.failover.Retry}), {@code failSafe}, {@code
+ *       failBack} ({@link io.lbkit.failover.FailBack}), {@code forking}, {@code broadcast}, {@code
+ *       primaryBackup}, {@code hedged} ({@link io.lbkit.failover.Hedged}) and {@code readWrite}.
+ *   <li>{@link io.lbkit.failover.RetryBudget}: the one allowance every extra attempt draws on.
+ *   <li>{@link io.lbkit.failover.OutcomeClassifier}: turns each attempt's result or error into an
+ *       {@link io.lbkit.failover.Outcome}, which health tracking counts and the mode reads to
+ *       decide whether another attempt is safe; a result judged a failure travels as a {@link
+ *       io.lbkit.failover.FailedResultException}.
+ * </ul>
+ *
+ * <h2>One attempt</h2>
+ *
+ * <p>Every attempt is an {@link io.lbkit.Attempt}: a lock-free pick from the selector's current
+ * picker (excluding the servers this call already tried), the chosen server's breaker permission
+ * (a refusal picks again without it), the call, one classification, and exactly one end: a
+ * success or failure for the server, or a cancel for a copy that lost a race or a call its caller
+ * stopped. A call never waits for a pool or health change: those publish new pickers on the
+ * write path, and the tiered modes ({@code primaryBackup}, {@code readWrite}) wrap the strategy so
+ * that the tier is decided there too, never per pick.
+ *
+ * <h2>Threading</h2>
+ *
+ * <ul>
+ *   <li>Every method of a balancer is safe from any thread.
+ *   <li>{@code execute} makes its attempts on the caller's thread and waits out backoffs there,
+ *       through the {@link io.lbkit.Scheduler}; {@code forking} and {@code hedged} run their
+ *       blocking copies on the balancer's executor while the caller waits.
+ *   <li>{@code executeAsync} never blocks: attempts after a backoff or a hedge delay start from
+ *       scheduler timers.
+ *   <li>{@code failBack}'s background retries run on the scheduler and the executor; picker
+ *       rebuilds after health changes run on the executor.
+ *   <li>A balancer given a scheduler and an executor starts no thread; otherwise it starts, when
+ *       first needed, one daemon timer thread and a daemon call pool, stopped by {@code close()}.
+ * </ul>
+ *
+ * <h2>Decisions</h2>
+ *
  * <p>Decisions a user of Dubbo, gRPC, Envoy or Finagle should know about:
  *
  * <ul>

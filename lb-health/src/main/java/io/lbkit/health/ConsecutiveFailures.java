@@ -10,20 +10,33 @@ import io.lbkit.internal.Checks;
  * @param threshold failures in a row that eject (default 5)
  */
 public record ConsecutiveFailures(int threshold) {
+  /** Failures in a row that eject, by default (Envoy's {@code consecutive_5xx}). */
   public static final int DEFAULT_THRESHOLD = 5;
 
   private static final ConsecutiveFailures DEFAULTS = new ConsecutiveFailures(DEFAULT_THRESHOLD);
 
+  /**
+   * Validates the threshold.
+   *
+   * @param threshold failures in a row that eject, {@code > 0}
+   * @throws IllegalArgumentException if {@code threshold} is not positive
+   */
   public ConsecutiveFailures {
     Checks.positive(threshold, "threshold");
   }
 
-  /** Ejects after {@code threshold} failures in a row. */
+  /**
+   * Ejects after {@code threshold} failures in a row.
+   *
+   * @param threshold {@code > 0}
+   * @return the settings
+   * @throws IllegalArgumentException if {@code threshold} is not positive
+   */
   public static ConsecutiveFailures of(int threshold) {
     return new ConsecutiveFailures(threshold);
   }
 
-  /** Ejects after 5 failures in a row. */
+  /** {@return the defaults: eject after 5 failures in a row} */
   public static ConsecutiveFailures defaults() {
     return DEFAULTS;
   }

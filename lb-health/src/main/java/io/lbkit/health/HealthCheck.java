@@ -14,5 +14,11 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface HealthCheck {
+  /**
+   * Starts one check of {@code server} and returns without waiting for it.
+   *
+   * @param server the pool member to probe
+   * @return a stage that completes with {@code true} when the server is healthy
+   */
   CompletionStage<Boolean> check(Server server);
 }

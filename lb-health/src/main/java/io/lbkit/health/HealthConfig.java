@@ -39,8 +39,11 @@ import java.util.Optional;
  * to {@link HealthMonitor#builder}.
  */
 public final class HealthConfig {
+  /** How often the interval detectors evaluate, by default (Envoy's and gRPC's). */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+  /** How long a departed server's state is kept, by default. */
   public static final Duration DEFAULT_STATE_GRACE_PERIOD = Duration.ofMinutes(5);
+  /** The window the throughput in the stats averages over, by default. */
   public static final Duration DEFAULT_THROUGHPUT_WINDOW = Duration.ofSeconds(10);
 
   private static final HealthConfig DEFAULTS = new Builder().build();
@@ -79,71 +82,95 @@ public final class HealthConfig {
    * Envoy's and gRPC's outlier detection (consecutive failures, success rate, failure percentage,
    * with their defaults), latency ejection, a resilience4j breaker per server, slow start and
    * panic; no active checks.
+   *
+   * @return the shared default config
    */
   public static HealthConfig defaults() {
     return DEFAULTS;
   }
 
-  /** A builder that starts from {@link #defaults()}; {@code noX()} methods turn a group off. */
+  /**
+   * A builder that starts from {@link #defaults()}; {@code noX()} methods turn a group off.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding every setting of this config. */
+  /**
+   * A builder holding every setting of this config, to derive another from it.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
+  /** {@return the consecutive-failure settings; empty when a streak ejects nothing} */
   public Optional<ConsecutiveFailures> consecutiveFailures() {
     return Optional.ofNullable(consecutiveFailures);
   }
 
+  /** {@return the success-rate settings; empty when success-rate ejection is off} */
   public Optional<SuccessRate> successRate() {
     return Optional.ofNullable(successRate);
   }
 
+  /** {@return the failure-percentage settings; empty when failure-percentage ejection is off} */
   public Optional<FailurePercentage> failurePercentage() {
     return Optional.ofNullable(failurePercentage);
   }
 
+  /** {@return the latency-ejection settings; empty when latency ejection is off} */
   public Optional<LatencyEjection> latency() {
     return Optional.ofNullable(latency);
   }
 
+  /** {@return the limits on every passive ejection, always present} */
   public EjectionLimits ejection() {
     return ejection;
   }
 
-  /** The config of every per-server breaker; empty when breakers are off. */
+  /** {@return the config of every per-server breaker; empty when breakers are off} */
   public Optional<CircuitBreakerConfig> circuitBreaker() {
     return Optional.ofNullable(circuitBreaker);
   }
 
+  /** {@return the active-check settings; empty when nothing is probed} */
   public Optional<ActiveChecks> activeChecks() {
     return Optional.ofNullable(activeChecks);
   }
 
+  /** {@return the slow-start settings; empty when servers get their full share at once} */
   public Optional<SlowStart> slowStart() {
     return Optional.ofNullable(slowStart);
   }
 
+  /** {@return the panic settings; empty when the pickers never go beyond the available servers} */
   public Optional<Panic> panic() {
     return Optional.ofNullable(panic);
   }
 
-  /** How often the interval detectors (success rate, failure percentage, latency) evaluate. */
+  /**
+   * {@return how often the interval detectors (success rate, failure percentage, latency)
+   * evaluate}
+   */
   public Duration interval() {
     return interval;
   }
 
+  /** {@return how long a departed server's state is kept in case it comes back} */
   public Duration stateGracePeriod() {
     return stateGracePeriod;
   }
 
+  /** {@return the window that {@code stats().throughputPerSecond()} averages over} */
   public Duration throughputWindow() {
     return throughputWindow;
   }
 
+  /** {@return the peak-EWMA latency time constant} */
   public Duration ewmaDecay() {
     return ewmaDecay;
   }
@@ -191,48 +218,102 @@ public final class HealthConfig {
       ewmaDecay = c.ewmaDecay;
     }
 
+    /**
+     * Turns consecutive-failure ejection on with these settings.
+     *
+     * @param group the settings
+     * @return this builder
+     * @throws NullPointerException if {@code group} is null
+     */
     public Builder consecutiveFailures(ConsecutiveFailures group) {
       consecutiveFailures = Checks.notNull(group, "consecutiveFailures");
       return this;
     }
 
-    /** A failure streak ejects nothing (breakers and interval detectors still may). */
+    /**
+     * Turns consecutive-failure ejection off: a failure streak ejects nothing (breakers and
+     * interval detectors still may).
+     *
+     * @return this builder
+     */
     public Builder noConsecutiveFailures() {
       consecutiveFailures = null;
       return this;
     }
 
+    /**
+     * Turns success-rate ejection on with these settings.
+     *
+     * @param group the settings
+     * @return this builder
+     * @throws NullPointerException if {@code group} is null
+     */
     public Builder successRate(SuccessRate group) {
       successRate = Checks.notNull(group, "successRate");
       return this;
     }
 
+    /**
+     * Turns success-rate ejection off.
+     *
+     * @return this builder
+     */
     public Builder noSuccessRate() {
       successRate = null;
       return this;
     }
 
+    /**
+     * Turns failure-percentage ejection on with these settings.
+     *
+     * @param group the settings
+     * @return this builder
+     * @throws NullPointerException if {@code group} is null
+     */
     public Builder failurePercentage(FailurePercentage group) {
       failurePercentage = Checks.notNull(group, "failurePercentage");
       return this;
     }
 
+    /**
+     * Turns failure-percentage ejection off.
+     *
+     * @return this builder
+     */
     public Builder noFailurePercentage() {
       failurePercentage = null;
       return this;
     }
 
+    /**
+     * Turns latency ejection on with these settings.
+     *
+     * @param group the settings
+     * @return this builder
+     * @throws NullPointerException if {@code group} is null
+     */
     public Builder latency(LatencyEjection group) {
       latency = Checks.notNull(group, "latency");
       return this;
     }
 
+    /**
+     * Turns latency ejection off.
+     *
+     * @return this builder
+     */
     public Builder noLatency() {
       latency = null;
       return this;
     }
 
-    /** Every passive ejection is limited by these; they cannot be absent. */
+    /**
+     * Sets the limits of every passive ejection; they cannot be absent.
+     *
+     * @param group the limits
+     * @return this builder
+     * @throws NullPointerException if {@code group} is null
+     */
     public Builder ejection(EjectionLimits group) {
       ejection = Checks.notNull(group, "ejection");
       return this;
@@ -242,71 +323,150 @@ public final class HealthConfig {
      * Every per-server breaker is configured so (named by server id). The monitor derives from it
      * a config whose clock reads the monitor's ticker, so OPEN ends on the monitor's time, and
      * moves OPEN breakers to HALF_OPEN itself at the end of their wait.
+     *
+     * @param config resilience4j's settings for each per-server breaker
+     * @return this builder
+     * @throws NullPointerException if {@code config} is null
      */
     public Builder circuitBreaker(CircuitBreakerConfig config) {
       circuitBreaker = Checks.notNull(config, "circuitBreaker");
       return this;
     }
 
+    /**
+     * Turns circuit breakers off: no server gets a breaker, and nothing asks for permission.
+     *
+     * @return this builder
+     */
     public Builder noCircuitBreaker() {
       circuitBreaker = null;
       return this;
     }
 
+    /**
+     * Turns active checks on with these settings.
+     *
+     * @param group the settings
+     * @return this builder
+     * @throws NullPointerException if {@code group} is null
+     */
     public Builder activeChecks(ActiveChecks group) {
       activeChecks = Checks.notNull(group, "activeChecks");
       return this;
     }
 
+    /**
+     * Turns active checks off (the default): nothing is probed.
+     *
+     * @return this builder
+     */
     public Builder noActiveChecks() {
       activeChecks = null;
       return this;
     }
 
+    /**
+     * Turns slow start on with these settings.
+     *
+     * @param group the settings
+     * @return this builder
+     * @throws NullPointerException if {@code group} is null
+     */
     public Builder slowStart(SlowStart group) {
       slowStart = Checks.notNull(group, "slowStart");
       return this;
     }
 
+    /**
+     * Turns slow start off: a joining or recovered server gets its full share at once.
+     *
+     * @return this builder
+     */
     public Builder noSlowStart() {
       slowStart = null;
       return this;
     }
 
+    /**
+     * Turns panic mode on with these settings.
+     *
+     * @param group the settings
+     * @return this builder
+     * @throws NullPointerException if {@code group} is null
+     */
     public Builder panic(Panic group) {
       panic = Checks.notNull(group, "panic");
       return this;
     }
 
+    /**
+     * Turns panic mode off: the pickers never go beyond the available servers, and choosing fails
+     * when none is.
+     *
+     * @return this builder
+     */
     public Builder noPanic() {
       panic = null;
       return this;
     }
 
-    /** How often success rate, failure percentage and latency are evaluated (default 10 s). */
+    /**
+     * Sets how often success rate, failure percentage and latency are evaluated (default 10 s).
+     *
+     * @param interval in (0, 365 days]
+     * @return this builder
+     * @throws NullPointerException if {@code interval} is null
+     * @throws IllegalArgumentException if {@code interval} is zero, negative or above 365 days
+     */
     public Builder interval(Duration interval) {
       this.interval = Checks.positive(interval, "interval");
       return this;
     }
 
-    /** How long a removed server's state is kept in case it comes back (default 5 min). */
+    /**
+     * Sets how long a removed server's state is kept in case it comes back (default 5 min).
+     *
+     * @param d in [0, 365 days]; 0 keeps nothing, so a server that returns starts afresh
+     * @return this builder
+     * @throws NullPointerException if {@code d} is null
+     * @throws IllegalArgumentException if {@code d} is negative or above 365 days
+     */
     public Builder stateGracePeriod(Duration d) {
       stateGracePeriod = Checks.nonNegative(d, "stateGracePeriod");
       return this;
     }
 
-    /** The window that {@code stats().throughputPerSecond()} averages over (default 10 s). */
+    /**
+     * Sets the window that {@code stats().throughputPerSecond()} averages over (default 10 s).
+     *
+     * @param d in (0, 365 days], and at least one nanosecond per time bucket of the window
+     * @return this builder
+     * @throws NullPointerException if {@code d} is null
+     * @throws IllegalArgumentException if {@code d} is out of range
+     */
     public Builder throughputWindow(Duration d) {
       throughputWindow = ConfigChecks.throughputWindow(d);
       return this;
     }
 
-    /** The peak-EWMA latency time constant (default 10 s). */
+    /**
+     * Sets the peak-EWMA latency time constant (default 10 s) of the monitor's load metrics.
+     *
+     * @param d in (0, 365 days]
+     * @return this builder
+     * @throws NullPointerException if {@code d} is null
+     * @throws IllegalArgumentException if {@code d} is zero, negative or above 365 days
+     */
     public Builder ewmaDecay(Duration d) {
       ewmaDecay = Checks.positive(d, "ewmaDecay");
       return this;
     }
 
+    /**
+     * Builds the config.
+     *
+     * @return the immutable config
+     */
     public HealthConfig build() {
       return new HealthConfig(this);
     }

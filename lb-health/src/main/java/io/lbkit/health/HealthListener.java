@@ -17,28 +17,49 @@ public interface HealthListener {
   /**
    * {@code server} was taken out of rotation.
    *
+   * @param server the ejected server
+   * @param reason which detector ejected it
    * @param duration how long the ejection lasts; zero for an active-check ejection, which lasts
    *     until {@code rise} checks pass
    */
   default void onEjected(Server server, EjectionReason reason, Duration duration) {}
 
-  /** {@code server} is back in rotation (its ejection ended or its checks passed again). */
+  /**
+   * {@code server} is back in rotation (its ejection ended or its checks passed again).
+   *
+   * @param server the restored server
+   */
   default void onRestored(Server server) {}
 
-  /** The available share fell below the panic threshold: all servers are chosen from. */
+  /**
+   * The available share fell below the panic threshold: all servers are chosen from.
+   *
+   * @param available weighted servers available when panic began
+   * @param total weighted servers in the pool
+   */
   default void onPanicEntered(int available, int total) {}
 
-  /** The available share is back at or above the panic threshold. */
+  /**
+   * The available share is back at or above the panic threshold.
+   *
+   * @param available weighted servers available when panic ended
+   * @param total weighted servers in the pool
+   */
   default void onPanicLeft(int available, int total) {}
 
   /**
    * One active check of {@code server} failed.
    *
+   * @param server the checked server
    * @param cause the error or timeout, or null when the check answered "unhealthy"
    */
   default void onCheckFailed(Server server, Throwable cause) {}
 
-  /** {@code server} has weight 0 and its last in-flight call has ended. */
+  /**
+   * {@code server} has weight 0 and its last in-flight call has ended.
+   *
+   * @param server the drained server
+   */
   default void onDrained(Server server) {}
 
   /**
@@ -46,6 +67,10 @@ public interface HealthListener {
    * server out of rotation (panic or not), HALF_OPEN lets its probe calls in, CLOSED after
    * HALF_OPEN brings it back, ramping. Reported once per transition the monitor observes (a
    * breaker moved by the application is seen at its next call or tick).
+   *
+   * @param server the server whose breaker moved
+   * @param from the state before
+   * @param to the state now
    */
   default void onBreakerStateChanged(Server server, CircuitBreaker.State from,
       CircuitBreaker.State to) {}

@@ -99,12 +99,26 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
         this::observeBreakerLocked, ticker.read());
   }
 
-  /** A builder of a monitor of {@code pool}, with {@link HealthConfig#defaults()}. */
+  /**
+   * A builder of a monitor of {@code pool}, with {@link HealthConfig#defaults()}.
+   *
+   * @param pool the pool to follow; one monitor serves one pool
+   * @return a new builder
+   * @throws NullPointerException if {@code pool} is null
+   */
   public static Builder builder(ServerPool pool) {
     return new Builder(pool);
   }
 
-  /** A monitor of {@code pool} on the system ticker and thread-local randomness. */
+  /**
+   * A monitor of {@code pool} on the system ticker and thread-local randomness, its ticks and
+   * checks on a daemon thread of its own; {@link #close()} it when done.
+   *
+   * @param pool the pool to follow
+   * @param config what to detect, eject, check and restore
+   * @return the started monitor
+   * @throws NullPointerException if {@code pool} or {@code config} is null
+   */
   public static HealthMonitor create(ServerPool pool, HealthConfig config) {
     return builder(pool).config(config).build();
   }
@@ -122,19 +136,37 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     background.tickBy(nextDueNanos);
   }
 
+  /** {@return the settings this monitor applies} */
   public HealthConfig config() {
     return config;
   }
 
+  /**
+   * Adds a listener of health transitions, in addition to those given to the builder.
+   *
+   * @param listener told of every transition from now on
+   * @throws NullPointerException if {@code listener} is null
+   */
   public void addListener(HealthListener listener) {
     events.add(Checks.notNull(listener, "listener"));
   }
 
+  /**
+   * Removes a listener; an unknown one is ignored.
+   *
+   * @param listener the listener to remove
+   */
   public void removeListener(HealthListener listener) {
     events.remove(listener);
   }
 
-  /** The circuit breaker of {@code server}, or null when breakers are off or it is unknown. */
+  /**
+   * The circuit breaker of {@code server} (by id), for inspection or for the application to move.
+   *
+   * @param server the server asked about
+   * @return its breaker, or null when breakers are off or the server is not a member
+   * @throws NullPointerException if {@code server} is null
+   */
   public CircuitBreaker circuitBreaker(Server server) {
     ServerHealth h = states.get(Checks.notNull(server, "server").id());
     return h == null ? null : h.breaker;
@@ -144,6 +176,8 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
    * The registry holding every server's breaker (by server id): the one given to the builder, or
    * the monitor's own; for binding metrics (resilience4j-micrometer) or the application's own use.
    * Empty when breakers are off.
+   *
+   * @return the registry
    */
   public CircuitBreakerRegistry breakerRegistry() {
     return breakers.registry();
@@ -576,7 +610,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     return Candidates.of(snapshot, servers, m, ramp, reason, random, ticker);
   }
 
-  /** Whether the last candidates were compiled in panic mode. */
+  /** {@return whether the last candidates were compiled in panic mode} */
   public boolean isPanicking() {
     lock.lock();
     try {
@@ -610,7 +644,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
         h.throughput.perSecond(now, m == null ? 0L : m.requests()));
   }
 
-  /** How many per-server metrics entries are held (for bounds checks and tests). */
+  /** {@return how many per-server metrics entries are held} For bounds checks and tests. */
   public int stateSize() {
     return load.stateSize();
   }
@@ -656,19 +690,38 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
       this.pool = Checks.notNull(pool, "pool");
     }
 
-    /** Default {@link HealthConfig#defaults()}. */
+    /**
+     * Sets what to detect, eject, check and restore (default {@link HealthConfig#defaults()}).
+     *
+     * @param config the settings
+     * @return this builder
+     * @throws NullPointerException if {@code config} is null
+     */
     public Builder config(HealthConfig config) {
       this.config = Checks.notNull(config, "config");
       return this;
     }
 
-    /** Default {@link Ticker#system()}; tests pass a manual ticker. */
+    /**
+     * Sets the clock of every health decision (default {@link Ticker#system()}); tests pass a
+     * manual ticker. On another ticker nothing is scheduled unless a scheduler is given.
+     *
+     * @param ticker the time source
+     * @return this builder
+     * @throws NullPointerException if {@code ticker} is null
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Checks.notNull(ticker, "ticker");
       return this;
     }
 
-    /** The source of ejection and check jitter; default {@link RandomSource#threadLocal()}. */
+    /**
+     * Sets the source of ejection and check jitter (default {@link RandomSource#threadLocal()}).
+     *
+     * @param random the source
+     * @return this builder
+     * @throws NullPointerException if {@code random} is null
+     */
     public Builder random(RandomSource random) {
       this.random = Checks.notNull(random, "random");
       return this;
@@ -679,13 +732,24 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
      * the system ticker, one daemon thread of the monitor's own ({@code lbkit-health-N}), started
      * when first needed and stopped by {@link HealthMonitor#close()}; on another ticker, none
      * (nothing is scheduled, see the class comment).
+     *
+     * @param scheduler runs the ticks and checks; it must follow the monitor's ticker
+     * @return this builder
+     * @throws NullPointerException if {@code scheduler} is null
      */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Checks.notNull(scheduler, "scheduler");
       return this;
     }
 
-    /** Told of every ejection, restoration, breaker move, panic change, failed check, drain. */
+    /**
+     * Adds a listener told of every ejection, restoration, breaker move, panic change, failed
+     * check and drain.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
     public Builder listener(HealthListener listener) {
       listeners.add(Checks.notNull(listener, "listener"));
       return this;
@@ -696,6 +760,11 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
      * application sees them); default a registry of the monitor's own. A breaker the registry
      * already holds under a server's id is used as it is; the others are created from the
      * config's circuit-breaker settings, on the monitor's ticker.
+     *
+     * @param registry the registry; the monitor removes a departed server's breaker from it when
+     *     the server's state expires
+     * @return this builder
+     * @throws NullPointerException if {@code registry} is null
      */
     public Builder breakerRegistry(CircuitBreakerRegistry registry) {
       this.breakerRegistry = Checks.notNull(registry, "breakerRegistry");
@@ -705,6 +774,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     /**
      * Builds the monitor, which follows the pool's membership and starts its scheduled work.
      *
+     * @return the started monitor; {@link HealthMonitor#close()} it when done
      * @throws IllegalStateException when active checks are configured on a ticker other than the
      *     system one and no scheduler is given: nothing could run them on that clock
      */

@@ -17,18 +17,34 @@ import java.util.function.IntPredicate;
 public final class HttpHealthCheck {
   private HttpHealthCheck() {}
 
-  /** {@code GET http://host:port/path}, healthy on 2xx, with no per-request timeout of its own. */
+  /**
+   * {@code GET http://host:port/path}, healthy on 2xx, with no per-request timeout of its own.
+   *
+   * @param client the client to send with (its executor runs the completion)
+   * @param path the path, starting with {@code /}
+   * @return the check
+   * @throws NullPointerException if {@code client} or {@code path} is null
+   * @throws IllegalArgumentException if {@code path} does not start with {@code /}
+   */
   public static HealthCheck get(HttpClient client, String path) {
     return get(client, "http", path, null, status -> status >= 200 && status < 300);
   }
 
   /**
+   * {@code GET scheme://host:port/path}, healthy when {@code healthyStatus} accepts the status.
+   * An IPv6 host is put in brackets.
+   *
    * @param client the client to send with (its executor runs the completion)
    * @param scheme {@code "http"} or {@code "https"}
    * @param path the path, starting with {@code /}
    * @param requestTimeout the request's own timeout, or null; the monitor's check timeout applies
    *     either way, this one also frees the connection
    * @param healthyStatus which status codes mean healthy
+   * @return the check
+   * @throws NullPointerException if {@code client}, {@code path} or {@code healthyStatus} is null
+   * @throws IllegalArgumentException if {@code scheme} is neither {@code "http"} nor {@code
+   *     "https"}, {@code path} does not start with {@code /}, or {@code requestTimeout} is not
+   *     positive
    */
   public static HealthCheck get(HttpClient client, String scheme, String path,
       Duration requestTimeout, IntPredicate healthyStatus) {

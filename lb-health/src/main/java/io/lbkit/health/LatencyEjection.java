@@ -15,22 +15,39 @@ import io.lbkit.internal.Checks;
  * @param requestVolume calls a server needs in the interval to count (default 50)
  */
 public record LatencyEjection(double factor, int minimumHosts, int requestVolume) {
+  /** The multiple of the median latency that ejects, by default. */
   public static final double DEFAULT_FACTOR = 5.0;
+  /** Servers with enough calls needed to evaluate at all, by default. */
   public static final int DEFAULT_MINIMUM_HOSTS = 5;
+  /** Calls a server needs in the interval to count, by default. */
   public static final int DEFAULT_REQUEST_VOLUME = 50;
 
   private static final LatencyEjection DEFAULTS = builder().build();
 
+  /**
+   * Validates every setting.
+   *
+   * @param factor multiple of the median that ejects, finite and above 1
+   * @param minimumHosts servers with enough calls needed to evaluate at all, {@code > 0}
+   * @param requestVolume calls a server needs in the interval to count, {@code > 0}
+   * @throws IllegalArgumentException if a setting is out of range
+   */
   public LatencyEjection {
     ConfigChecks.latencyFactor(factor);
     Checks.positive(minimumHosts, "minimumHosts");
     Checks.positive(requestVolume, "requestVolume");
   }
 
+  /** {@return the defaults: 5 × the median, at least 50 calls, on at least 5 hosts} */
   public static LatencyEjection defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -43,21 +60,47 @@ public record LatencyEjection(double factor, int minimumHosts, int requestVolume
 
     private Builder() {}
 
+    /**
+     * Sets the multiple of the median latency that ejects (default 5).
+     *
+     * @param factor finite and above 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code factor} is not above 1 or not finite
+     */
     public Builder factor(double factor) {
       this.factor = ConfigChecks.latencyFactor(factor);
       return this;
     }
 
+    /**
+     * Sets how many servers with enough calls are needed to evaluate at all (default 5).
+     *
+     * @param n {@code > 0}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is not positive
+     */
     public Builder minimumHosts(int n) {
       minimumHosts = Checks.positive(n, "minimumHosts");
       return this;
     }
 
+    /**
+     * Sets how many calls a server needs in the interval to count (default 50).
+     *
+     * @param n {@code > 0}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is not positive
+     */
     public Builder requestVolume(int n) {
       requestVolume = Checks.positive(n, "requestVolume");
       return this;
     }
 
+    /**
+     * Builds the settings.
+     *
+     * @return the immutable settings
+     */
     public LatencyEjection build() {
       return new LatencyEjection(factor, minimumHosts, requestVolume);
     }

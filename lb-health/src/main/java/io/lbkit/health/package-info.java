@@ -8,6 +8,51 @@
  * io.lbkit.health.ActiveChecks}, {@link io.lbkit.health.SlowStart}, {@link
  * io.lbkit.health.Panic}); an absent group is off.
  *
+ * <h2>Overview</h2>
+ *
+ * <ul>
+ *   <li>{@link io.lbkit.health.HealthMonitor}: the tracker of one pool, built by {@code
+ *       HealthMonitor.builder(pool)} from a config and the runtime objects (ticker, randomness,
+ *       scheduler, listeners, breaker registry). A {@code LoadBalancer} builds and owns its own.
+ *       Selectors report to it through their attempts and compile their candidates from it.
+ *   <li>{@link io.lbkit.health.HealthConfig} and its groups: immutable settings, validated when
+ *       built; one config may serve any number of monitors.
+ *   <li>{@link io.lbkit.health.HealthListener}: told of every ejection (an {@link
+ *       io.lbkit.health.EjectionReason} says why), restoration, breaker move, panic change, failed
+ *       check and completed drain.
+ *   <li>{@link io.lbkit.health.HealthCheck}: one active probe of a server; {@link
+ *       io.lbkit.health.HttpHealthCheck} makes HTTP GET ones on {@code java.net.http}.
+ * </ul>
+ *
+ * <h2>Read path and write path</h2>
+ *
+ * <p>Picks never read the monitor: they read the pickers their selectors built from its
+ * candidates. A state change (an ejection, its end, a check result, a breaker move, a slow-start
+ * step) is made under the monitor's lock and then announced, after the lock is released, to the
+ * change listeners: the selectors, which mark their picker dirty. A selector compiles fresh
+ * candidates ({@code candidates(...)}, under the lock) and publishes a new picker on its own
+ * write path: on its rebuild executor if it has one (a {@code LoadBalancer}'s executor, so the
+ * call whose outcome ejected a server does not pay for the rebuild), else on the announcing
+ * thread. {@code isAvailable} reads the ticker, so it is exact at any moment; the pickers follow
+ * at the next rebuild.
+ *
+ * <h2>Threading</h2>
+ *
+ * <ul>
+ *   <li>Outcome reports ({@code onStart}, {@code onSuccess}, {@code onFailure}, {@code
+ *       onCancel}) and {@code tryAcquirePermission}: any thread. They update atomics and the
+ *       breaker, and take the lock only for a transition; a failure streak ejects on the
+ *       reporting thread.
+ *   <li>Clock-driven work ({@code tick()}: interval evaluation, ejection ends, OPEN to HALF_OPEN,
+ *       slow-start steps, expiry of departed state): one tick scheduled on the scheduler for
+ *       exactly the next due time, or run by an outcome report that finds it due. No polling.
+ *   <li>Active checks: started on the scheduler, which the check must not block; results are
+ *       handled on whichever thread completes the check's stage.
+ *   <li>Listeners: on the thread that made the transition, after the lock is released; what
+ *       they throw is logged and changes nothing.
+ *   <li>{@code close()}: stops every scheduled tick and check and the monitor's own thread.
+ * </ul>
+ *
  * <h2>Where each decision lives</h2>
  * <ul>
  *   <li>{@code ServerHealth}: the per-server state machine; every transition (eject, ejection

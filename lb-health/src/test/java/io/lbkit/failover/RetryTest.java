@@ -313,4 +313,15 @@ class RetryTest {
       assertThatThrownBy(() -> placeOrder(lb, executions)).isInstanceOf(IOException.class);
     }
   }
+
+  @Test
+  void settingTheBackoffKeepsTheJitterSetBefore() throws Exception {
+    Retry exact = Failover.retry(3).jitter(0).backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+    try (LoadBalancer lb = builder(exact).budget(RetryBudget.unlimited()).build()) {
+      assertThatThrownBy(() -> lb.execute(Request.IDEMPOTENT, s -> {
+        throw new IOException("down");
+      })).isInstanceOf(IOException.class);
+    }
+    assertThat(scheduler.sleeps()).containsExactly(100_000_000L, 200_000_000L);
+  }
 }

@@ -44,24 +44,31 @@ public final class ConsistentHashConfig {
     this.boundedLoad = b.boundedLoad;
   }
 
-  /** 160 points per unit of weight, bounded loads off. */
+  /** {@return the defaults: 160 points per unit of weight, bounded loads off} */
   public static ConsistentHashConfig defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return the ring points per unit of weight} */
   public int vnodesPerWeight() {
     return vnodesPerWeight;
   }
 
-  /** The bounded-load factor c, or 0 when bounded loads are off. */
+  /** {@return the bounded-load factor c, or 0 when bounded loads are off} */
   public double boundedLoad() {
     return boundedLoad;
   }
 
+  /** {@return true when bounded loads are on} */
   public boolean isBounded() {
     return boundedLoad > 0;
   }
@@ -91,6 +98,13 @@ public final class ConsistentHashConfig {
 
     private Builder() {}
 
+    /**
+     * Sets the ring points per unit of weight (default {@value #DEFAULT_VNODES_PER_WEIGHT}).
+     *
+     * @param vnodesPerWeight 1 to {@value #MAX_VNODES_PER_WEIGHT}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code vnodesPerWeight} is out of range
+     */
     public Builder vnodesPerWeight(int vnodesPerWeight) {
       Checks.argument(vnodesPerWeight > 0 && vnodesPerWeight <= MAX_VNODES_PER_WEIGHT,
           "vnodesPerWeight", vnodesPerWeight, "1.." + MAX_VNODES_PER_WEIGHT);
@@ -98,13 +112,26 @@ public final class ConsistentHashConfig {
       return this;
     }
 
-    /** Turns bounded loads on with factor {@code c > 1}. */
+    /**
+     * Turns bounded loads on: a server is taken only while its in-flight count is below {@code
+     * ceil(c x (total + 1) / n)} over the n candidates, else the key goes clockwise to the next
+     * owner under that bound.
+     *
+     * @param c the factor, {@code > 1} and finite
+     * @return this builder
+     * @throws IllegalArgumentException if {@code c} is not above 1 or not finite
+     */
     public Builder boundedLoad(double c) {
       Checks.argument(c > 1.0 && Double.isFinite(c), "boundedLoad", c, "> 1 and finite");
       this.boundedLoad = c;
       return this;
     }
 
+    /**
+     * Builds the settings.
+     *
+     * @return the immutable settings
+     */
     public ConsistentHashConfig build() {
       return new ConsistentHashConfig(this);
     }

@@ -31,12 +31,18 @@ public final class Strategies {
    * Each candidate in turn: one calling thread sees an exact rotation, concurrent threads walk it
    * through separate cursors instead of contending on one counter, and the rotation carries on
    * across pool and health changes.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
    */
   public static Strategy roundRobin() {
     return RoundRobinStrategy.INSTANCE;
   }
 
-  /** A uniformly random candidate. */
+  /**
+   * A uniformly random candidate, from the selector's {@link io.lbkit.RandomSource}.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
+   */
   public static Strategy random() {
     return RandomStrategy.INSTANCE;
   }
@@ -45,12 +51,19 @@ public final class Strategies {
    * Smooth weighted round robin in nginx's order (weights 5,1,1 give a a b a c a a), from a
    * cycle precomputed when the candidates change; O(1) lock-free picks with per-thread cursors.
    * Honours slow-start ramps through the effective weights.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
    */
   public static Strategy weightedRoundRobin() {
     return WeightedRoundRobinStrategy.INSTANCE;
   }
 
-  /** A random candidate with probability proportional to its effective weight (alias method). */
+  /**
+   * A random candidate with probability proportional to its effective weight, from an alias table
+   * built on the write path: O(1) picks.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
+   */
   public static Strategy weightedRandom() {
     return WeightedRandomStrategy.INSTANCE;
   }
@@ -58,6 +71,8 @@ public final class Strategies {
   /**
    * Fewest in-flight calls; exact up to {@value #DEFAULT_EXACT_SCAN_LIMIT} candidates, power of
    * two choices above; ties broken randomly.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
    */
   public static Strategy leastConnections() {
     return LEAST_CONNECTIONS;
@@ -65,7 +80,12 @@ public final class Strategies {
 
   /**
    * Fewest in-flight calls, scanning every candidate when there are at most {@code
-   * exactScanLimit} (>= 0) of them and comparing two random ones otherwise.
+   * exactScanLimit} of them and comparing two random ones otherwise.
+   *
+   * @param exactScanLimit {@code >= 0}: pools up to this size are scanned exactly, larger ones use
+   *     P2C; 0 always uses P2C
+   * @return a new strategy
+   * @throws IllegalArgumentException if {@code exactScanLimit} is negative
    */
   public static Strategy leastConnections(int exactScanLimit) {
     return new LeastConnectionsStrategy(exactScanLimit);
@@ -75,6 +95,8 @@ public final class Strategies {
    * Least {@code (inFlight + 1)^bias / weight} (Envoy's least request with weights), bias
    * {@value #DEFAULT_ACTIVE_REQUEST_BIAS}; exact scan up to {@value #DEFAULT_EXACT_SCAN_LIMIT}
    * candidates, power of two choices above.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
    */
   public static Strategy weightedLeastConnections() {
     return WEIGHTED_LEAST_CONNECTIONS;
@@ -86,12 +108,19 @@ public final class Strategies {
    * @param activeRequestBias >= 0: 0 ignores load, 1 is in-flight per unit of weight, higher
    *     reacts more strongly to load
    * @param exactScanLimit >= 0: pools up to this size are scanned exactly, larger ones use P2C
+   * @return a new strategy
+   * @throws IllegalArgumentException if {@code activeRequestBias} is negative, infinite or NaN, or
+   *     {@code exactScanLimit} is negative
    */
   public static Strategy weightedLeastConnections(double activeRequestBias, int exactScanLimit) {
     return new WeightedLeastConnectionsStrategy(activeRequestBias, exactScanLimit);
   }
 
-  /** Two distinct random candidates, the one with fewer in-flight calls wins. */
+  /**
+   * Two distinct random candidates, the one with fewer in-flight calls wins.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
+   */
   public static Strategy powerOfTwoChoices() {
     return PowerOfTwoChoicesStrategy.INSTANCE;
   }
@@ -100,12 +129,21 @@ public final class Strategies {
    * Least response time: of two random candidates, the lower peak-EWMA latency x (in-flight + 1)
    * wins; {@link #DEFAULT_RTT} before a server has data. The EWMA decay time is the tracker's
    * ({@code LoadTracker.create(ticker, decay)}, 10 s by default).
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
    */
   public static Strategy peakEwma() {
     return PEAK_EWMA;
   }
 
-  /** {@link #peakEwma()} with another latency assumed before a server has data (> 0). */
+  /**
+   * {@link #peakEwma()} with another latency assumed before a server has data.
+   *
+   * @param defaultRtt the assumed latency, in (0, 365 days]
+   * @return a new strategy
+   * @throws NullPointerException if {@code defaultRtt} is null
+   * @throws IllegalArgumentException if {@code defaultRtt} is zero, negative or above 365 days
+   */
   public static Strategy peakEwma(Duration defaultRtt) {
     return new PeakEwmaStrategy(defaultRtt);
   }
@@ -118,6 +156,8 @@ public final class Strategies {
    * Key hash ("IP hash"): {@code choose(Request.withKey(k))} maps k's 64-bit hash onto the
    * candidates by multiply-high reduction, weights honoured in O(1) through an alias table. Any
    * change of the candidates remaps most keys. No key: weighted random.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
    */
   public static Strategy hash() {
     return HashStrategy.INSTANCE;
@@ -127,6 +167,8 @@ public final class Strategies {
    * Ketama consistent hashing, {@value ConsistentHashConfig#DEFAULT_VNODES_PER_WEIGHT} ring points
    * per unit of weight, no load bound: removing a server moves only its keys; a pick is a binary
    * search. No key: a random position.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
    */
   public static Strategy consistentHash() {
     return consistentHash(ConsistentHashConfig.defaults());
@@ -135,6 +177,10 @@ public final class Strategies {
   /**
    * Ketama consistent hashing with these settings, for example {@code
    * consistentHash(ConsistentHashConfig.builder().boundedLoad(1.25).build())} for bounded loads.
+   *
+   * @param config the ring's settings
+   * @return a new strategy
+   * @throws NullPointerException if {@code config} is null
    */
   public static Strategy consistentHash(ConsistentHashConfig config) {
     return new ConsistentHashStrategy(Checks.notNull(config, "config"));
@@ -148,6 +194,9 @@ public final class Strategies {
    * 100, 6.2 at 1000). For large pools whose keys must stay put, give a larger table ({@link
    * #maglev(int)}: 3.0 at N = 1000 with 1 000 003 slots, at 4 MB per picker) or use {@link
    * #rendezvous()} or {@link #consistentHash()}, whose disruption is minimal by construction.
+   * No key: a random slot.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
    */
   public static Strategy maglev() {
     return maglev(MaglevStrategy.DEFAULT_TABLE_SIZE);
@@ -158,6 +207,8 @@ public final class Strategies {
    * candidates than slots fails. Larger tables spread keys more evenly and move fewer on a change
    * (figures at {@link #maglev()}), at 4 bytes per slot per picker and a rebuild in O(M log M).
    *
+   * @param tableSize a prime in 2..2^26, at least the largest candidate count expected
+   * @return a new strategy
    * @throws IllegalArgumentException when {@code tableSize} is not a prime in 2..2^26
    */
   public static Strategy maglev(int tableSize) {
@@ -167,6 +218,8 @@ public final class Strategies {
   /**
    * Weighted rendezvous (highest random weight) hashing: no table, exact minimal disruption, an
    * O(n) pick. Prefer it for small pools or many independent selectors.
+   *
+   * @return the strategy, immutable and shareable by any number of selectors
    */
   public static Strategy rendezvous() {
     return RendezvousStrategy.INSTANCE;
@@ -175,12 +228,25 @@ public final class Strategies {
   /**
    * Prefers servers in {@code localZone} while at least 1 / 1.4 of its weighted servers (and at
    * least one) are available, spilling over to all zones otherwise; {@code delegate} picks.
+   *
+   * @param localZone this client's zone, compared with {@link io.lbkit.Server#zone()}
+   * @param delegate picks among the local candidates, or among all of them
+   * @return a new strategy
+   * @throws NullPointerException if {@code localZone} or {@code delegate} is null
+   * @throws IllegalArgumentException if {@code localZone} is blank
    */
   public static Strategy zoneAware(String localZone, Strategy delegate) {
     return zoneAware(ZoneAwareConfig.of(localZone), delegate);
   }
 
-  /** Zone preference with explicit thresholds; see {@link ZoneAwareConfig}. */
+  /**
+   * Zone preference with explicit thresholds; see {@link ZoneAwareConfig}.
+   *
+   * @param config the local zone and when it has enough servers
+   * @param delegate picks among the local candidates, or among all of them
+   * @return a new strategy
+   * @throws NullPointerException if {@code config} or {@code delegate} is null
+   */
   public static Strategy zoneAware(ZoneAwareConfig config, Strategy delegate) {
     Checks.notNull(config, "config");
     return new ZoneAwareStrategy(config, Checks.notNull(delegate, "delegate"));
@@ -192,6 +258,13 @@ public final class Strategies {
    * same number of clients, plus or minus one, when size divides the pool). A decimal {@code
    * clientId} (a replica ordinal) is used as is; any other id is hashed, which balances only
    * statistically. {@code delegate} picks within the subset.
+   *
+   * @param size servers per subset, {@code > 0}; a pool this small or smaller is used whole
+   * @param clientId this client's id, the same across its restarts
+   * @param delegate picks within the subset
+   * @return a new strategy
+   * @throws NullPointerException if {@code clientId} or {@code delegate} is null
+   * @throws IllegalArgumentException if {@code size} is not positive or {@code clientId} is blank
    */
   public static Strategy subset(int size, String clientId, Strategy delegate) {
     Checks.argument(size > 0, "size", size, "> 0");

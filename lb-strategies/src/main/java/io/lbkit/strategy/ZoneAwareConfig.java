@@ -23,6 +23,7 @@ import io.lbkit.internal.Overprovisioning;
 public final class ZoneAwareConfig {
   /** Envoy's overprovisioning factor, the one priority tiers use too. */
   public static final double DEFAULT_OVERPROVISIONING_FACTOR = Overprovisioning.DEFAULT_FACTOR;
+  /** Local servers that must be available to stay local, by default. */
   public static final int DEFAULT_MIN_LOCAL_SERVERS = 1;
 
   private final String localZone;
@@ -35,23 +36,42 @@ public final class ZoneAwareConfig {
     this.minLocalServers = b.minLocalServers;
   }
 
-  /** The defaults for this zone. */
+  /**
+   * The defaults for this zone: factor {@value #DEFAULT_OVERPROVISIONING_FACTOR}, at least
+   * {@value #DEFAULT_MIN_LOCAL_SERVERS} local server.
+   *
+   * @param localZone this client's zone
+   * @return the settings
+   * @throws NullPointerException if {@code localZone} is null
+   * @throws IllegalArgumentException if {@code localZone} is blank
+   */
   public static ZoneAwareConfig of(String localZone) {
     return builder(localZone).build();
   }
 
+  /**
+   * A builder for this zone, starting from the defaults.
+   *
+   * @param localZone this client's zone, compared with {@link io.lbkit.Server#zone()}
+   * @return a new builder
+   * @throws NullPointerException if {@code localZone} is null
+   * @throws IllegalArgumentException if {@code localZone} is blank
+   */
   public static Builder builder(String localZone) {
     return new Builder(localZone);
   }
 
+  /** {@return the zone preferred} */
   public String localZone() {
     return localZone;
   }
 
+  /** {@return the overprovisioning factor, {@code >= 1}} */
   public double overprovisioningFactor() {
     return overprovisioning.factor();
   }
 
+  /** {@return how many local servers must be available to stay local, {@code >= 1}} */
   public int minLocalServers() {
     return minLocalServers;
   }
@@ -77,17 +97,37 @@ public final class ZoneAwareConfig {
       this.localZone = Checks.notBlank(localZone, "localZone");
     }
 
+    /**
+     * Sets the overprovisioning factor (default {@value #DEFAULT_OVERPROVISIONING_FACTOR}).
+     *
+     * @param factor {@code >= 1} and finite; 1 stays local only while every local server is
+     *     available
+     * @return this builder
+     * @throws IllegalArgumentException if {@code factor} is below 1, infinite or NaN
+     */
     public Builder overprovisioningFactor(double factor) {
       this.overprovisioning = Overprovisioning.of(factor);
       return this;
     }
 
+    /**
+     * Sets how many local servers must be available to stay local (default 1).
+     *
+     * @param min {@code >= 1}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code min} is below 1
+     */
     public Builder minLocalServers(int min) {
       Checks.argument(min >= 1, "minLocalServers", min, ">= 1");
       this.minLocalServers = min;
       return this;
     }
 
+    /**
+     * Builds the settings.
+     *
+     * @return the immutable settings
+     */
     public ZoneAwareConfig build() {
       return new ZoneAwareConfig(this);
     }

@@ -33,29 +33,45 @@ public final class ManualScheduler implements Scheduler {
   private long sequence;
   private boolean shutdown;
 
+  /**
+   * A scheduler with nothing queued, on {@code ticker}.
+   *
+   * @param ticker the clock tasks fall due on; {@link #advance} and {@link #sleep} move it
+   */
   public ManualScheduler(ManualTicker ticker) {
     this.ticker = ticker;
   }
 
+  /** {@return the ticker this scheduler reads and moves} */
   public ManualTicker ticker() {
     return ticker;
   }
 
   /**
-   * Runs every task due at the ticker's now, including ones those tasks schedule for now.
+   * Runs every task due at the ticker's now, including ones those tasks schedule for now. The
+   * ticker does not move.
    *
    * @return how many tasks ran
+   * @throws AssertionError if more than 100 000 tasks run in one call: tasks that keep
+   *     rescheduling themselves for now
    */
   public int runDue() {
     return runUntil(ticker.read(), false);
   }
 
-  /** Moves time forward by {@code d}, running every task that falls due on the way. */
+  /**
+   * Moves time forward by {@code d}, running every task that falls due on the way, each with the
+   * ticker set to its due time, then leaves the ticker at now + {@code d}.
+   *
+   * @param d how far to move
+   * @throws AssertionError if more than 100 000 tasks run in one call: tasks that keep
+   *     rescheduling themselves
+   */
   public void advance(Duration d) {
     runUntil(ticker.read() + d.toNanos(), true);
   }
 
-  /** Tasks scheduled and neither run nor cancelled. */
+  /** {@return how many tasks are scheduled and have neither run nor been cancelled} */
   public synchronized int pending() {
     int n = 0;
     for (Task t : queue) {
@@ -66,7 +82,7 @@ public final class ManualScheduler implements Scheduler {
     return n;
   }
 
-  /** The waits asked of {@link #sleep}, in nanoseconds, in order. */
+  /** {@return the waits asked of {@link #sleep}, in nanoseconds, in order} */
   public synchronized List<Long> sleeps() {
     return List.copyOf(sleeps);
   }
@@ -100,11 +116,27 @@ public final class ManualScheduler implements Scheduler {
 
   // ---- failover Scheduler -------------------------------------------------------------------
 
+  /**
+   * Queues {@code task} to run when the ticker reaches now + {@code delayNanos}; it runs only
+   * inside {@link #runDue()}, {@link #advance} or {@link #sleep}, on the thread that called it.
+   *
+   * @param task the work
+   * @param delayNanos the delay; a negative one counts as 0
+   * @return the task's future: {@code cancel} stops it if it has not run, {@code get} is
+   *     unsupported
+   * @throws java.util.concurrent.RejectedExecutionException after {@link #shutdown()}
+   */
   @Override
   public Future<?> schedule(Runnable task, long delayNanos) {
     return enqueue(task, delayNanos);
   }
 
+  /**
+   * Records the wait and {@linkplain #advance advances} the ticker by it, running the tasks that
+   * fall due meanwhile: a blocking backoff that costs no wall-clock time.
+   *
+   * @param nanos how long the caller waits
+   */
   @Override
   public void sleep(long nanos) {
     synchronized (this) {
