@@ -1,5 +1,7 @@
 package io.lbkit;
 
+import io.lbkit.internal.Checks;
+
 /**
  * Thrown by {@code choose()} when no server can be chosen; {@link #reason()} says why. This is an
  * expected, recoverable outcome (the pool may recover), so it is unchecked and carries a reason a
@@ -74,10 +76,11 @@ public class NoServerAvailableException extends RuntimeException {
    *
    * @param reason why nothing could be chosen
    * @param message the detail, after {@code "no server available: "}
+   * @throws NullPointerException if {@code reason} is null
    */
   public NoServerAvailableException(Reason reason, String message) {
     super("no server available: " + message);
-    this.reason = reason;
+    this.reason = Checks.notNull(reason, "reason");
   }
 
   private NoServerAvailableException(Reason reason, String message, Throwable cause) {

@@ -156,8 +156,10 @@ public final class Request {
    *
    * @param server the server asked about
    * @return true when it, or a server with its id, is excluded
+   * @throws NullPointerException if {@code server} is null
    */
   public boolean excludes(Server server) {
+    Checks.notNull(server, "server");
     Server[] ex = excluded;
     for (int i = 0; i < ex.length; i++) {
       if (ex[i] == server || ex[i].id().equals(server.id())) {

@@ -13,7 +13,8 @@ import java.util.Locale;
  * @param failures calls ended with a failure
  * @param ewmaLatencyNanos the peak-sensitive EWMA latency, decayed to now; 0 before any call
  * @param averageLatencyNanos total latency / requests; 0 before any call
- * @param throughputPerSecond completed calls per second over the tracker's throughput window
+ * @param throughputPerSecond completed calls per second: over the health monitor's throughput
+ *     window, or since the first call for a plain {@link LoadTracker}
  */
 public record ServerStats(
     Server server,

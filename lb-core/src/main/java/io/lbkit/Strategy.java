@@ -17,7 +17,7 @@ public interface Strategy {
   /**
    * Builds a picker over {@code candidates}. A strategy that throws here makes the selector fail
    * closed: it refuses every call ({@link NoServerAvailableException.Reason#STRATEGY_FAILED})
-   * until the candidates change and a build succeeds.
+   * until a later rebuild (a pool or health change, even to the same candidates) succeeds.
    *
    * @param candidates the servers to choose from, never empty
    * @param previous the picker being replaced (possibly of another strategy), or null

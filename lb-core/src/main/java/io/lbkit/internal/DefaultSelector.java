@@ -241,6 +241,7 @@ public final class DefaultSelector implements Selector {
         built = new Unavailable(NoServerAvailableException.shared(
             NoServerAvailableException.Reason.STRATEGY_FAILED,
             "strategy " + strategy + " failed to build a picker: " + e, e));
+        next = null; // so the next rebuild tries again, even over the same candidates
       }
     }
     candidates = next;

@@ -1,5 +1,6 @@
 package io.lbkit.spi;
 
+import io.lbkit.internal.Checks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -59,8 +60,12 @@ public final class ServerMetrics implements ServerLoad {
    * @param serverId the id this state belongs to
    * @param nowNanos the tracker's ticker reading at creation
    * @param decayNanos the EWMA time constant tau, in nanoseconds (> 0)
+   * @throws NullPointerException if {@code serverId} is null
+   * @throws IllegalArgumentException if {@code decayNanos} is not positive
    */
   public ServerMetrics(String serverId, long nowNanos, long decayNanos) {
+    Checks.notNull(serverId, "serverId");
+    Checks.argument(decayNanos > 0, "decayNanos", decayNanos, "> 0");
     this.serverId = serverId;
     this.createdNanos = nowNanos;
     this.decayNanos = decayNanos;

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The master/slave mode: calls go to the primary tier (priority 0) while enough of it is
- * available, by Envoy's overprovisioning factor 1.4 (at least ~72% of it), and spill to the next
+ * available, by Envoy's overprovisioning factor 1.4 (at least 1 / 1.4, about 71.4%, of it), and spill to the next
  * tier when it is not; they return to the primaries as soon as enough of them are available
  * again (the tier is recomputed on every pool or health change, see {@link TierStrategy}). Within
  * a call, a failed attempt is retried on another server (default 2 attempts, no backoff), which

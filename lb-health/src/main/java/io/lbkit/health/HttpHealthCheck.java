@@ -55,8 +55,7 @@ public final class HttpHealthCheck {
     Checks.argument(path.startsWith("/"), "path", Checks.quote(path), "starts with /");
     Checks.notNull(healthyStatus, "healthyStatus");
     if (requestTimeout != null) {
-      Checks.argument(!requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout",
-          requestTimeout, "> 0");
+      Checks.positive(requestTimeout, "requestTimeout");
     }
     return server -> {
       HttpRequest.Builder b = HttpRequest.newBuilder(uri(scheme, server, path)).GET();

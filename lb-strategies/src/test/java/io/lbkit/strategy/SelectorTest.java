@@ -158,4 +158,38 @@ class SelectorTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("pool: null (expected: non-null)");
   }
+
+  @Test
+  void aStrategyThatFailedIsTriedAgainOnTheNextRebuildOverTheSameCandidates() {
+    List<Server> three = servers(3);
+    ServerPool pool = ServerPool.of(three);
+    boolean[] failing = {false};
+    io.lbkit.Strategy flaky = (candidates, previous) -> {
+      if (failing[0]) {
+        throw new IllegalStateException("a build fails");
+      }
+      return Strategies.roundRobin().newPicker(candidates, previous);
+    };
+    /** A tracker whose change signal the test sends (as a health tick that changes nothing). */
+    class Signalling extends io.lbkit.LoadTracker {
+      Signalling() {
+        super(io.lbkit.Ticker.system(), java.time.Duration.ofSeconds(10));
+      }
+
+      void signal() {
+        fireChange();
+      }
+    }
+    Signalling tracker = new Signalling();
+    Selector selector = Selector.builder(pool).strategy(flaky).tracker(tracker)
+        .random(RandomSource.seeded(42)).build();
+    failing[0] = true;
+    pool.remove(three.get(2));
+    assertThatThrownBy(selector::choose).isInstanceOf(NoServerAvailableException.class)
+        .extracting(e -> ((NoServerAvailableException) e).reason())
+        .isEqualTo(NoServerAvailableException.Reason.STRATEGY_FAILED);
+    failing[0] = false;
+    tracker.signal(); // same candidates: this rebuild used to keep the failed picker
+    assertThat(three.subList(0, 2)).contains(selector.choose());
+  }
 }
