@@ -36,12 +36,21 @@ final class HealthEvents {
 
   void ejected(Server s, EjectionReason reason, Duration d) {
     pending.add(() -> {
-      log.info("ejected {} ({}) for {}", s.id(), reason, d);
+      log.info("ejected {} ({}) {}", s.id(), reason, howLong(reason, d));
       deliver(l -> l.onEjected(s, reason, d));
     });
   }
 
-  void restored(Server s) {
+  /** For the ejection log line: "for 30 s", "for 250 ms", "until its checks pass". */
+  static String howLong(EjectionReason reason, Duration d) {
+    if (reason == EjectionReason.ACTIVE_CHECK) {
+      return "until its checks pass";
+    }
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? "for " + ms / 1000 + " s" : "for " + ms + " ms";
+  }
+
+    void restored(Server s) {
     pending.add(() -> {
       log.info("restored {}", s.id());
       deliver(l -> l.onRestored(s));
