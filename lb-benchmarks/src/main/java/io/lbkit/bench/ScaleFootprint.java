@@ -1,0 +1,139 @@
+package io.lbkit.bench;
+
+import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import io.lbkit.failover.LoadBalancer;
+import io.lbkit.health.HealthConfig;
+import io.lbkit.health.HealthMonitor;
+import io.lbkit.strategy.Strategies;
+import io.lbkit.testing.ManualScheduler;
+import io.lbkit.testing.ManualTicker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.openjdk.jol.info.GraphLayout;
+
+/**
+ * What a large pool costs: the heap a {@link LoadBalancer} with {@link HealthConfig#defaults()}
+ * holds per server (JOL's object graph of the balancer, minus the pool's snapshot: the servers), the time to build
+ * one over the pool, and the heap and update time per departed server id. Not a JMH benchmark:
+ * start-up is a one-shot cost, so it is timed as such (each build on a fresh JVM state is not
+ * possible here; the first build includes class loading and JIT warm-up, later ones do not).
+ *
+ * <pre>
+ * java -Xmx6g -cp lb-benchmarks/target/lb-benchmarks.jar io.lbkit.bench.ScaleFootprint [servers]
+ * </pre>
+ */
+public final class ScaleFootprint {
+  private ScaleFootprint() {}
+
+  public static void main(String[] args) {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int departures = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+    List<Server> servers = BenchPools.servers(n);
+    ServerPool pool = ServerPool.of(servers);
+
+    for (int run = 1; run <= 3; run++) {
+      long t0 = System.nanoTime();
+      LoadBalancer lb = balancer(pool);
+      long t1 = System.nanoTime();
+      lb.choose();
+      long t2 = System.nanoTime();
+      System.out.printf("build %d: %,d servers, balancer with health built in %.0f ms"
+          + " (first choose %.1f ms)%n", run, n, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+      if (run == 3) {
+        GraphLayout own = own(lb, pool);
+        System.out.printf("heap: %,d bytes beyond the pool's own, %.0f bytes per server%n",
+            own.totalSize(), own.totalSize() / (double) n);
+        System.out.println(top(own, 20));
+      }
+      lb.close();
+    }
+
+    departed(departures);
+  }
+
+  private static LoadBalancer balancer(ServerPool pool) {
+    ManualTicker ticker = new ManualTicker();
+    return LoadBalancer.builder(pool)
+        .strategy(Strategies.roundRobin())
+        .health(HealthConfig.defaults())
+        .ticker(ticker)
+        .scheduler(new ManualScheduler(ticker))
+        .executor(Runnable::run)
+        .build();
+  }
+
+  /** Heap and update time per departed id, against 100 members. */
+  private static void departed(int departures) {
+    List<Server> members = BenchPools.servers(100);
+    List<Server> gone = new ArrayList<>(departures);
+    for (int i = 0; i < departures; i++) {
+      gone.add(Server.of("gone-" + i, 8080));
+    }
+    ManualTicker ticker = new ManualTicker();
+    ServerPool pool = ServerPool.of(members);
+    HealthMonitor m = HealthMonitor.builder(pool).ticker(ticker).build();
+    long before = own(m, pool).totalSize();
+    double quiet = updateMillis(pool, members, m);
+    List<Server> all = new ArrayList<>(members);
+    all.addAll(gone);
+    pool.update(all);
+    m.tick();
+    pool.update(members);
+    m.tick();
+    GraphLayout after = own(m, pool);
+    double busy = updateMillis(pool, members, m);
+    System.out.printf("departed: %,d ids cost %,d bytes, %.0f bytes per id;"
+        + " an update + tick takes %.3f ms with them, %.3f ms without%n", departures,
+        after.totalSize() - before, (after.totalSize() - before) / (double) departures, busy,
+        quiet);
+    System.out.println(top(after, 12));
+    ticker.advance(Duration.ofMinutes(6));
+    m.tick();
+    System.out.printf("after the grace period: %,d bytes%n",
+        own(m, pool).totalSize());
+    m.close();
+  }
+
+  /** Mean time of a pool update (one server drained, then back) with its tick. */
+  private static double updateMillis(ServerPool pool, List<Server> members, HealthMonitor m) {
+    int reps = 200;
+    long t0 = 0;
+    for (int i = 0; i < 2 * reps; i++) {
+      if (i == reps) {
+        t0 = System.nanoTime();
+      }
+      Server s = members.get(i % members.size());
+      pool.drain(s);
+      pool.update(members);
+      m.tick();
+    }
+    return (System.nanoTime() - t0) / 1e6 / reps;
+  }
+
+  /** What {@code root} holds beyond the pool's current servers (listeners lead back to it). */
+  private static GraphLayout own(Object root, ServerPool pool) {
+    return GraphLayout.parseInstance(root).subtract(GraphLayout.parseInstance(pool.snapshot()));
+  }
+
+  private static String top(GraphLayout g, int lines) {
+    String[] rows = g.toFootprint().split("\n");
+    StringBuilder out = new StringBuilder();
+    List<String> body = new ArrayList<>();
+    for (String r : rows) {
+      if (r.matches("\\s*\\d+\\s+\\d+\\s+\\d+\\s+.*")) {
+        body.add(r);
+      }
+    }
+    body.sort((a, b) -> Long.compare(sum(b), sum(a)));
+    for (int i = 0; i < Math.min(lines, body.size()); i++) {
+      out.append(body.get(i)).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static long sum(String row) {
+    return Long.parseLong(row.trim().split("\\s+")[2]);
+  }
+}
