@@ -77,7 +77,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   private final Clockwork clockwork;
   private final PoolListener poolListener = (previous, current) -> onPoolChange(current);
 
-  private volatile long nextDueNanos = Long.MAX_VALUE;
+  private volatile long nextDueNanos; // a ticker reading, compared by difference
   private boolean panicking; // under lock
   private volatile boolean closed;
 
@@ -97,6 +97,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
         this::noteDue);
     this.clockwork = new Clockwork(states, pool, config, ejector, events, membership, load,
         this::observeBreakerLocked, ticker.read());
+    this.nextDueNanos = clockwork.nextIntervalNanos(); // something is always due: the interval
   }
 
   /** A builder of a monitor of {@code pool}, with {@link HealthConfig#defaults()}. */
@@ -113,7 +114,6 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     lock.lock();
     try {
       retainLocked(pool.snapshot(), ticker.read(), false);
-      nextDueNanos = Math.min(nextDueNanos, clockwork.nextIntervalNanos());
     } finally {
       lock.unlock();
     }
@@ -256,7 +256,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     if (h != null) {
       membership.notifyIfDrained(h);
     }
-    if (now >= nextDueNanos && !closed && lock.tryLock()) {
+    if (now - nextDueNanos >= 0 && !closed && lock.tryLock()) {
       boolean changed;
       try {
         changed = tickLocked(ticker.read());
@@ -335,7 +335,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     events.breakerMoved(h.server, was, s);
     if (s == CircuitBreaker.State.OPEN) {
       boolean panic = panicAt(pool.snapshot(), now, null, null);
-      noteDue(panic ? Math.min(h.breakerHalfOpenAt, now + Clockwork.PANIC_PROBE_NANOS)
+      noteDue(panic ? Clockwork.earlier(h.breakerHalfOpenAt, now + Clockwork.PANIC_PROBE_NANOS)
           : h.breakerHalfOpenAt);
     } else if (h.isRamping()) {
       noteDue(now + config.slowStart.stepNanos());
@@ -428,7 +428,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
 
   /** Something falls due at {@code at}: have a tick run by then. Under lock. */
   private void noteDue(long at) {
-    if (at < nextDueNanos) {
+    if (at - nextDueNanos < 0) {
       nextDueNanos = at;
       background.tickBy(at);
     }

@@ -97,7 +97,7 @@ final class ServerHealth {
 
   /** Passively ejected at {@code now}: exact to the nanosecond, whether or not a tick ran. */
   boolean isEjectedAt(long now) {
-    return ejected && now < ejectedUntil;
+    return ejected && now - ejectedUntil < 0; // by difference: readings may wrap
   }
 
   /** An open breaker admits nothing, so an open server is no candidate, panic or not. */
@@ -177,7 +177,7 @@ final class ServerHealth {
 
   /** Ends a passive ejection whose time is up; back in rotation from its end unless checks fail. */
   Change endEjectionIfDue(long now, SlowStart slowStart) {
-    if (!ejected || now < ejectedUntil) {
+    if (!ejected || now - ejectedUntil < 0) {
       return Change.NONE;
     }
     ejected = false;
@@ -194,7 +194,7 @@ final class ServerHealth {
    * Envoy's) lowers the next ejection's multiplier by one.
    */
   void intervalPassed(long now, long previousEvaluationNanos) {
-    if (!isEjectedAt(now) && multiplier > 0 && ejectedUntil <= previousEvaluationNanos) {
+    if (!isEjectedAt(now) && multiplier > 0 && ejectedUntil - previousEvaluationNanos <= 0) {
       multiplier--;
     }
   }

@@ -8,14 +8,22 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A ticker that moves only when told to: for tests and for the simulator's virtual time.
  * Thread-safe; time never goes backwards.
+ *
+ * <p>Like {@link System#nanoTime()}, it may start at any reading and wraps past {@link
+ * Long#MAX_VALUE} to negative readings: only differences mean anything, so a test can start it
+ * just below the wrap to check that code compares readings by their difference. Each step is at
+ * most 365 days, so "later" is always unambiguous.
  */
 public final class ManualTicker implements Ticker {
+  private static final long MAX_STEP = Checks.MAX_DURATION.toNanos();
+
   private final AtomicLong nanos;
 
   public ManualTicker() {
     this(0L);
   }
 
+  /** A ticker whose first reading is {@code startNanos}, any value (nanoTime's origin is too). */
   public ManualTicker(long startNanos) {
     this.nanos = new AtomicLong(startNanos);
   }
@@ -25,21 +33,32 @@ public final class ManualTicker implements Ticker {
     return nanos.get();
   }
 
-  /** Moves time forward by {@code delta} and returns the new reading. */
+  /** Moves time forward by {@code delta} (at most 365 days) and returns the new reading. */
   public long advance(Duration delta) {
     return advanceNanos(Checks.nonNegative(delta, "delta").toNanos());
   }
 
-  /** Moves time forward by {@code deltaNanos} (>= 0) and returns the new reading. */
+  /**
+   * Moves time forward by {@code deltaNanos} (>= 0, at most 365 days) and returns the new
+   * reading, which wraps past {@link Long#MAX_VALUE} as nanoTime's does.
+   */
   public long advanceNanos(long deltaNanos) {
     Checks.nonNegative(deltaNanos, "deltaNanos");
+    Checks.argument(deltaNanos <= MAX_STEP, "deltaNanos", deltaNanos,
+        "<= " + MAX_STEP + " (365 days)");
     return nanos.addAndGet(deltaNanos);
   }
 
-  /** Moves time forward to {@code nanos}; a reading earlier than now is rejected. */
+  /**
+   * Moves time forward to the reading {@code nanos}: at or after the current one by their
+   * difference (so across the wrap too), by at most 365 days; an earlier reading is rejected.
+   */
   public void set(long nanos) {
     long now = this.nanos.get();
-    Checks.argument(nanos >= now, "nanos", nanos, ">= current reading " + now);
-    this.nanos.accumulateAndGet(nanos, Math::max);
+    long step = nanos - now;
+    Checks.argument(step >= 0 && step <= MAX_STEP, "nanos", nanos,
+        "at or after the current reading " + now + ", by at most 365 days");
+    // Racing setters: the later reading wins, by difference, never the numerically larger one.
+    this.nanos.accumulateAndGet(nanos, (current, next) -> next - current > 0 ? next : current);
   }
 }
