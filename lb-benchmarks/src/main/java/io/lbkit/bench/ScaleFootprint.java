@@ -3,6 +3,7 @@ package io.lbkit.bench;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.failover.LoadBalancer;
+import io.lbkit.health.EjectionLimits;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.health.HealthMonitor;
 import io.lbkit.strategy.Strategies;
@@ -64,35 +65,54 @@ public final class ScaleFootprint {
         .build();
   }
 
-  /** Heap and update time per departed id, against 100 members. */
+  /** How the departing servers leave: untouched, ejected, or with their breaker open. */
+  private enum Leaving { HEALTHY, EJECTED, BREAKER_OPEN }
+
+  /** Heap and update time per departed id, against 100 members, for each way of leaving. */
   private static void departed(int departures) {
-    List<Server> members = BenchPools.servers(100);
-    List<Server> gone = new ArrayList<>(departures);
-    for (int i = 0; i < departures; i++) {
-      gone.add(Server.of("gone-" + i, 8080));
+    for (Leaving how : Leaving.values()) {
+      departed(departures, how);
     }
+  }
+
+  private static void departed(int departures, Leaving how) {
+    List<Server> members = BenchPools.servers(100);
     ManualTicker ticker = new ManualTicker();
     ServerPool pool = ServerPool.of(members);
-    HealthMonitor m = HealthMonitor.builder(pool).ticker(ticker).build();
+    HealthMonitor m = HealthMonitor.builder(pool).ticker(ticker)
+        .config(HealthConfig.builder()
+            .ejection(EjectionLimits.builder().maxPercent(100).build()).build())
+        .build();
     long before = own(m, pool).totalSize();
     double quiet = updateMillis(pool, members, m);
-    List<Server> all = new ArrayList<>(members);
-    all.addAll(gone);
-    pool.update(all);
-    m.tick();
-    pool.update(members);
-    m.tick();
+    for (int batch = 0; batch < departures; batch += 1000) {
+      List<Server> all = new ArrayList<>(members);
+      for (int i = batch; i < Math.min(departures, batch + 1000); i++) {
+        all.add(Server.of("gone-" + i, 8080));
+      }
+      pool.update(all);
+      for (Server s : all.subList(members.size(), all.size())) {
+        int failures = how == Leaving.HEALTHY ? 0 : how == Leaving.EJECTED ? 5 : 100;
+        for (int f = 0; f < failures; f++) {
+          m.onFailure(s, m.onStart(s), new RuntimeException());
+        }
+      }
+      pool.update(members);
+      m.tick();
+    }
     GraphLayout after = own(m, pool);
     double busy = updateMillis(pool, members, m);
-    System.out.printf("departed: %,d ids cost %,d bytes, %.0f bytes per id;"
-        + " an update + tick takes %.3f ms with them, %.3f ms without%n", departures,
+    System.out.printf("departed %s: %,d ids cost %,d bytes, %.0f bytes per id;"
+        + " an update + tick takes %.3f ms with them, %.3f ms without%n", how, departures,
         after.totalSize() - before, (after.totalSize() - before) / (double) departures, busy,
         quiet);
-    System.out.println(top(after, 12));
+    System.out.println(top(after, 8));
     ticker.advance(Duration.ofMinutes(6));
-    m.tick();
-    System.out.printf("after the grace period: %,d bytes%n",
-        own(m, pool).totalSize());
+    for (int i = 0; i < 100; i++) { // each tick expires a bounded batch of departed entries
+      m.tick();
+    }
+    System.out.printf("after the grace period: %,d bytes (%,d before the departures)%n",
+        own(m, pool).totalSize(), before);
     m.close();
   }
 

@@ -613,6 +613,16 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     return load.stateSize();
   }
 
+  /** How many departed servers' entries are kept for their grace period (for tests). */
+  long departedSize() {
+    lock.lock();
+    try {
+      return membership.departedSize();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Stops every background task (evaluations, checks) and stops following the pool. */
   @Override
   public void close() {

@@ -341,6 +341,42 @@ final class ServerHealth {
     return drainSeen;
   }
 
+  /**
+   * What a return within the grace period must find again, or null when there is nothing: a
+   * server that left healthy comes back as a new one would. Kept: the passive ejection and its
+   * multiplier (a flapping server must not shed its history by leaving), failing checks, and a
+   * breaker that is not closed, with its wait. Not kept: the failure streak, a closed breaker's
+   * window, the interval baseline and the throughput, which a returning server starts afresh.
+   */
+  Departed departed() {
+    CircuitBreaker kept = breaker != null && breaker.getState() != CircuitBreaker.State.CLOSED
+        ? breaker : null;
+    if (multiplier == 0 && checkHealthy && kept == null) {
+      return null;
+    }
+    return new Departed(ejected, ejectedUntil, reason, multiplier, checkHealthy, kept,
+        breakerOpenings, breakerOpenedAt, breakerHalfOpenAt);
+  }
+
+  /** Takes back what {@link #departed()} kept, on a state made for the returning server. */
+  void returned(Departed d) {
+    ejected = d.ejected;
+    ejectedUntil = d.ejectedUntil;
+    reason = d.reason;
+    multiplier = d.multiplier;
+    checkHealthy = d.checkHealthy;
+    if (d.breaker != null && d.breaker == breaker) {
+      breakerOpenings = d.breakerOpenings;
+      breakerOpenedAt = d.breakerOpenedAt;
+      breakerHalfOpenAt = d.breakerHalfOpenAt;
+    }
+  }
+
+  /** The state a departed server keeps for its grace period; see {@link #departed()}. */
+  record Departed(boolean ejected, long ejectedUntil, EjectionReason reason, int multiplier,
+      boolean checkHealthy, CircuitBreaker breaker, int breakerOpenings, long breakerOpenedAt,
+      long breakerHalfOpenAt) {}
+
   private void restore(long at, SlowStart slowStart) {
     checkPasses = 0;
     beginRamp(at, slowStart);

@@ -51,9 +51,10 @@
  *   <li>Slow start applies to servers that join after the monitor was created and to recovered
  *       ones, through {@link io.lbkit.spi.Candidates#ramp}; initial members start at full weight.
  *   <li>Panic: available share (of servers with weight above 0) strictly below the threshold.
- *   <li>Per-server state moves to a Caffeine cache (expire after write = grace period, on the
- *       monitor's ticker) when its server leaves the pool, and comes back from it if the server
- *       returns in time; the load metrics and the breaker are released with it.
+ *   <li>A server that leaves the pool keeps, in a Caffeine cache (expire after write = grace
+ *       period, on the monitor's ticker), only what a return in time must find again: its
+ *       passive ejection and multiplier, failing checks, a breaker that is not closed. A server
+ *       that left healthy keeps nothing; its load metrics go once no call is in flight on it.
  * </ul>
  */
 package io.lbkit.health;
