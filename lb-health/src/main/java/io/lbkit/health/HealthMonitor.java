@@ -66,7 +66,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   private final HealthConfig config;
   private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
-  private final ConcurrentHashMap<String, ServerHealth> states = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ServerHealth> states;
   private final LoadMetrics load;
   private final HealthEvents events;
   private final Ejector ejector;
@@ -85,6 +85,8 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     this.pool = b.pool;
     this.config = b.config;
     this.ticker = b.ticker;
+    // Sized for the pool at hand: growing a map of 100 000 entries rehashes it 13 times.
+    this.states = new ConcurrentHashMap<>(Math.max(16, pool.snapshot().size()));
     this.load = new LoadMetrics(ticker, config.ewmaDecay);
     this.events = new HealthEvents(b.listeners);
     this.ejector = new Ejector(config, b.random);
@@ -137,15 +139,32 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   /** The circuit breaker of {@code server}, or null when breakers are off or it is unknown. */
   public CircuitBreaker circuitBreaker(Server server) {
     ServerHealth h = states.get(Checks.notNull(server, "server").id());
-    return h == null ? null : h.breaker;
+    return h == null ? null : breakers.of(h);
   }
 
   /**
    * The registry holding every server's breaker (by server id): the one given to the builder, or
    * the monitor's own; for binding metrics (resilience4j-micrometer) or the application's own use.
    * Empty when breakers are off.
+   *
+   * <p>In its own registry, with a count-based window, the monitor makes a server's breaker when
+   * it is first needed (a failure, a slow call, {@link #circuitBreaker}), replaying the successes
+   * it had until then, so its state is the one it would have had from the start; a server that
+   * never fails costs no breaker. The first call of this method makes every member's breaker and
+   * every later one at its server's join, so the registry returned holds them all.
    */
   public CircuitBreakerRegistry breakerRegistry() {
+    if (breakers.later()) {
+      lock.lock();
+      try {
+        breakers.makeEveryBreaker();
+        for (ServerHealth h : states.values()) {
+          breakers.of(h);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
     return breakers.registry();
   }
 
@@ -163,8 +182,10 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     ServerHealth h = complete(server, startNanos, true, now);
     if (h != null) {
       h.succeeded();
-      if (countsOnBreaker(h, permit)) {
-        h.breaker.onSuccess(Math.max(0L, now - startNanos), TimeUnit.NANOSECONDS);
+      long took = Math.max(0L, now - startNanos);
+      CircuitBreaker b = breakers.forSuccess(h, took);
+      if (b != null && countsOnBreaker(b, permit)) {
+        b.onSuccess(took, TimeUnit.NANOSECONDS);
         observeBreaker(h, now);
       }
     }
@@ -178,8 +199,9 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     ServerHealth h = complete(server, startNanos, false, now);
     if (h != null) {
       int streak = h.failed();
-      if (countsOnBreaker(h, permit)) {
-        h.breaker.onError(Math.max(0L, now - startNanos), TimeUnit.NANOSECONDS,
+      CircuitBreaker b = breakers.of(h); // a failure needs the breaker
+      if (b != null && countsOnBreaker(b, permit)) {
+        b.onError(Math.max(0L, now - startNanos), TimeUnit.NANOSECONDS,
             error != null ? error : NO_CAUSE);
         observeBreaker(h, now);
       }
@@ -229,9 +251,8 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
    * Whether an outcome goes to the server's breaker: always, except a call admitted before the
    * breaker went half-open, whose outcome must not stand in for a probe the breaker asked for.
    */
-  private static boolean countsOnBreaker(ServerHealth h, Permit permit) {
-    return h.breaker != null
-        && (permit == Permit.PROBE || h.breaker.getState() != CircuitBreaker.State.HALF_OPEN);
+  private static boolean countsOnBreaker(CircuitBreaker b, Permit permit) {
+    return permit == Permit.PROBE || b.getState() != CircuitBreaker.State.HALF_OPEN;
   }
 
   /**
@@ -283,12 +304,13 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   public Permit tryAcquirePermission(Server server) {
     Checks.notNull(server, "server");
     ServerHealth h = states.get(server.id());
-    if (h == null || h.breaker == null) {
+    CircuitBreaker b = h == null ? null : h.breaker;
+    if (b == null) { // no breaker, or none made yet: a new one is CLOSED, and admits every call
       return Permit.GRANTED;
     }
-    CircuitBreaker.State before = h.breaker.getState();
-    boolean permitted = h.breaker.tryAcquirePermission();
-    CircuitBreaker.State after = h.breaker.getState();
+    CircuitBreaker.State before = b.getState();
+    boolean permitted = b.tryAcquirePermission();
+    CircuitBreaker.State after = b.getState();
     if (after != h.breakerState) { // the clock is read only for a transition
       observeBreaker(h, ticker.read());
     }
@@ -611,6 +633,11 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   /** How many per-server metrics entries are held (for bounds checks and tests). */
   public int stateSize() {
     return load.stateSize();
+  }
+
+  /** How many breakers have been made so far (for tests); see {@link #breakerRegistry()}. */
+  int breakersMade() {
+    return breakers.registry().getAllCircuitBreakers().size();
   }
 
   /** How many departed servers' entries are kept for their grace period (for tests). */

@@ -98,12 +98,15 @@ final class Membership {
     ServerHealth h = states.get(s.id());
     boolean ramp = false;
     if (h == null) {
-      ServerHealth.Departed d = departed.getIfPresent(s.id());
-      if (d != null) {
+      ServerHealth.Departed d = null;
+      if (departed.estimatedSize() > 0) { // none at the start: no lookup per initial member
+        d = departed.getIfPresent(s.id());
+        // Also an entry expired but not yet cleaned up: its removal releases the breaker it kept.
         departed.invalidate(s.id());
       }
       CircuitBreaker kept = d == null ? null : d.breaker();
-      h = new ServerHealth(s, kept != null ? kept : breakers.forServer(s.id()), windowNanos, now);
+      h = kept != null ? new ServerHealth(s, kept, windowNanos, now)
+          : new ServerHealth(s, breakers.forServer(s.id()), breakers.later(), windowNanos, now);
       if (d != null) {
         h.returned(d);
         if (h.isEjected()) {

@@ -39,7 +39,7 @@
  *       exactly that time (and run by outcome reports when due).
  *   <li>Circuit breakers: one resilience4j breaker per server id, kept in a registry (the
  *       application's or the monitor's own, exposed for metrics binding) and on the monitor's
- *       ticker. OPEN and FORCED_OPEN servers are never candidates, not even in panic; HALF_OPEN
+ *       ticker; in the monitor's own, made when first needed ({@code Breakers.of}). OPEN and FORCED_OPEN servers are never candidates, not even in panic; HALF_OPEN
  *       ones are, and their probe permits are taken only by {@code tryAcquirePermission} for the
  *       server actually chosen. An OPEN breaker is moved to HALF_OPEN by a tick scheduled at the
  *       end of its wait; a breaker that closes again after its probes ramps its server up. Every
