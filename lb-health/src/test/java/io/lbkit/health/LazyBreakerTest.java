@@ -134,6 +134,45 @@ class LazyBreakerTest {
   }
 
   @Test
+  void noSuccessIsLostWhileAnotherThreadMakesTheBreaker() throws Exception {
+    ServerPool pool = ServerPool.of(Fixtures.servers(1));
+    Server a = pool.servers().get(0);
+    try (HealthMonitor m = HealthMonitor.builder(pool).ticker(new ManualTicker())
+        .config(HealthConfig.builder().noConsecutiveFailures().circuitBreaker(
+            CircuitBreakerConfig.custom().slidingWindowSize(10_000).build()).build())
+        .build()) {
+      int threads = 4;
+      int each = 2_000;
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+      List<Thread> running = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int me = t;
+        Thread th = new Thread(() -> {
+          try {
+            start.await();
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+          for (int i = 0; i < each; i++) {
+            if (me == 0 && i == each / 2) {
+              Fixtures.fail(m, a, 1); // makes the breaker while the others count successes
+            }
+            Fixtures.succeed(m, a, 1);
+          }
+        });
+        th.start();
+        running.add(th);
+      }
+      for (Thread th : running) {
+        th.join();
+      }
+      CircuitBreaker.Metrics metrics = m.circuitBreaker(a).getMetrics();
+      assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(threads * each);
+      assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aTimeBasedWindowGetsItsBreakerAtTheJoin() {
     ServerPool pool = ServerPool.of(Fixtures.servers(3));
     try (HealthMonitor m = HealthMonitor.builder(pool).ticker(new ManualTicker())
