@@ -228,6 +228,17 @@ public class LoadTracker implements HealthTracker {
     metrics.values().removeIf(drop);
   }
 
+  /**
+   * Drops the entry of {@code serverId} if nothing is in flight on it. One map operation, for
+   * subclasses that release the state of one server at a time.
+   *
+   * @param serverId the server's {@link Server#id()}
+   * @return true when no entry is left for it
+   */
+  protected final boolean dropMetricsIfIdle(String serverId) {
+    return metrics.computeIfPresent(serverId, (id, m) -> m.inFlight() == 0 ? null : m) == null;
+  }
+
   @Override
   public void addChangeListener(Runnable listener) {
     listeners.add(Checks.notNull(listener, "listener"));

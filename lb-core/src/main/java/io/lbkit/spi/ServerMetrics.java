@@ -145,7 +145,9 @@ public final class ServerMetrics implements ServerLoad {
       cost = cost * w + rtt * (1.0 - w);
     }
     ewmaCostNanos = cost;
-    ewmaStampNanos = Math.max(ewmaStampNanos, nowNanos);
+    if (nowNanos - ewmaStampNanos > 0) { // the later reading by difference: readings may wrap
+      ewmaStampNanos = nowNanos;
+    }
   }
 
   @Override

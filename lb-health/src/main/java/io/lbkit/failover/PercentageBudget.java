@@ -31,6 +31,7 @@ final class PercentageBudget extends RetryBudget {
   private final long deposit;
   private final long reserve;
   private final long slotNanos;
+  private final long origin; // slots count from here: a raw reading may wrap past Long.MAX_VALUE
   private final AtomicLongArray sums = new AtomicLongArray(SLOTS);
   private final AtomicLongArray epochs = new AtomicLongArray(SLOTS);
 
@@ -42,6 +43,7 @@ final class PercentageBudget extends RetryBudget {
     this.deposit = Math.round(percent * SCALE);
     this.reserve = minPerSecond * ttl.toSeconds() * SCALE;
     this.slotNanos = Math.max(1, ttl.toNanos() / SLOTS);
+    this.origin = ticker.read();
     for (int i = 0; i < SLOTS; i++) {
       epochs.set(i, Long.MIN_VALUE);
     }
@@ -82,7 +84,7 @@ final class PercentageBudget extends RetryBudget {
   }
 
   private long balance() {
-    long epoch = Math.floorDiv(ticker.read(), slotNanos);
+    long epoch = epoch(ticker.read());
     long sum = reserve;
     for (int i = 0; i < SLOTS; i++) {
       if (epochs.get(i) > epoch - SLOTS) {
@@ -93,7 +95,7 @@ final class PercentageBudget extends RetryBudget {
   }
 
   private void add(long delta, long nowNanos) {
-    long epoch = Math.floorDiv(nowNanos, slotNanos);
+    long epoch = epoch(nowNanos);
     int i = Math.floorMod(epoch, SLOTS);
     long seen = epochs.get(i);
     if (seen != epoch && seen < epoch && epochs.compareAndSet(i, seen, epoch)) {
@@ -102,6 +104,10 @@ final class PercentageBudget extends RetryBudget {
       sums.set(i, 0);
     }
     sums.addAndGet(i, delta);
+  }
+
+  private long epoch(long nowNanos) {
+    return Math.floorDiv(nowNanos - origin, slotNanos);
   }
 
   @Override

@@ -71,7 +71,7 @@ final class Background {
     if (!autoTick || closed) {
       return;
     }
-    if (pending != null && !pending.isDone() && pendingAt <= dueNanos) {
+    if (pending != null && !pending.isDone() && pendingAt - dueNanos <= 0) {
       return;
     }
     if (pending != null) {

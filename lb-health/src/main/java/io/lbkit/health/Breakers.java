@@ -2,6 +2,7 @@ package io.lbkit.health;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lbkit.Ticker;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,13 @@ import java.util.concurrent.TimeUnit;
 final class Breakers {
   private final CircuitBreakerRegistry registry;
   private final CircuitBreakerConfig breakerConfig; // null when breakers are off
+  // Whether a server's breaker is made only when first needed. Only on the monitor's own
+  // registry, which nobody sees before asking for it (then every server gets its breaker), and
+  // for a count-based window, where the successes before the first failure can be replayed
+  // exactly (a time-based window would need their times).
+  private volatile boolean later;
+  private final long slowNanos;
+  private final int window;
 
   Breakers(HealthConfig config, CircuitBreakerRegistry given, Ticker ticker) {
     this.breakerConfig = config.circuitBreaker == null ? null
@@ -29,15 +37,67 @@ final class Breakers {
     this.registry = given != null ? given
         : breakerConfig != null ? CircuitBreakerRegistry.of(breakerConfig)
             : CircuitBreakerRegistry.ofDefaults();
+    this.later = given == null && breakerConfig != null
+        && breakerConfig.getSlidingWindowType() == SlidingWindowType.COUNT_BASED;
+    this.slowNanos = breakerConfig == null ? 0L
+        : breakerConfig.getSlowCallDurationThreshold().toNanos();
+    this.window = breakerConfig == null ? 0 : breakerConfig.getSlidingWindowSize();
   }
 
   CircuitBreakerRegistry registry() {
     return registry;
   }
 
-  /** The breaker for {@code serverId}, or null when breakers are off. */
+  /** From now on every server's breaker is made when it joins (the registry is being shown). */
+  void makeEveryBreaker() {
+    later = false;
+  }
+
+  /** Whether a server joining now gets its breaker later, when first needed. */
+  boolean later() {
+    return later;
+  }
+
+  /** The breaker for {@code serverId} now, or null when breakers are off or it comes later. */
   CircuitBreaker forServer(String serverId) {
-    return breakerConfig == null ? null : registry.circuitBreaker(serverId, breakerConfig);
+    return breakerConfig == null || later ? null
+        : registry.circuitBreaker(serverId, breakerConfig);
+  }
+
+  /**
+   * Where a success that took {@code nanos} goes: null when breakers are off or when it was
+   * counted for a breaker still to be made, else the breaker to record it in (made now if the
+   * call was slow, which a breaker must see as such).
+   */
+  CircuitBreaker forSuccess(ServerHealth h, long nanos) {
+    CircuitBreaker b = h.breaker;
+    if (b != null || breakerConfig == null) {
+      return b;
+    }
+    return nanos < slowNanos && h.countQuietSuccess(window) ? null : of(h);
+  }
+
+  /**
+   * The breaker of {@code h}, made now if it has none yet, or null when breakers are off. A new
+   * breaker gets the successes counted meanwhile (at most its window, all fast: nothing else is
+   * counted without one), so it is in the state it would be in had it been made at the join.
+   */
+  CircuitBreaker of(ServerHealth h) {
+    CircuitBreaker b = h.breaker;
+    if (b != null || breakerConfig == null) {
+      return b;
+    }
+    synchronized (h) {
+      b = h.breaker;
+      if (b == null) {
+        b = registry.circuitBreaker(h.id, breakerConfig);
+        for (int i = h.takeQuietSuccesses(); i > 0; i--) {
+          b.onSuccess(0L, TimeUnit.NANOSECONDS);
+        }
+        h.breaker = b; // published last: a success counted concurrently waits on this lock
+      }
+    }
+    return b;
   }
 
   /** The breaker of a server whose state expired: the registry does not outgrow the pool. */

@@ -52,6 +52,10 @@ final class Clockwork {
   private final long intervalNanos;
   private long nextIntervalNanos;
   private long lastEvaluationNanos;
+  // The earliest due time found by the run in progress; none yet while !anyDue. A flag, not a
+  // Long.MAX_VALUE "never": near the wrap that would read as a time already past.
+  private boolean anyDue;
+  private long due;
 
   Clockwork(Map<String, ServerHealth> states, ServerPool pool, HealthConfig config,
       Ejector ejector, HealthEvents events, Membership membership, LoadMetrics load,
@@ -86,7 +90,7 @@ final class Clockwork {
    * @return the ticker time at which something next falls due
    */
   long run(long now, boolean panic, boolean[] changed) {
-    long due = Long.MAX_VALUE;
+    anyDue = false;
     SlowStart slowStart = config.slowStart;
     for (ServerHealth h : states.values()) {
       ServerHealth.Change end = h.endEjectionIfDue(now, slowStart);
@@ -95,44 +99,62 @@ final class Clockwork {
         events.restored(h.server);
       }
       if (h.breaker != null && h.breakerState == CircuitBreaker.State.OPEN) {
-        due = Math.min(due, moveOpenBreaker(h, now, panic, changed));
+        moveOpenBreaker(h, now, panic, changed);
       }
       if (h.stepRamp(now, slowStart).changed()) {
         changed[0] = true; // a slow-start step, or its end
         if (h.isRamping()) {
-          due = Math.min(due, now + slowStart.stepNanos());
+          dueAt(now + slowStart.stepNanos());
         }
       }
     }
-    if (now >= nextIntervalNanos) {
+    if (now - nextIntervalNanos >= 0) {
       changed[0] |= evaluate(states.values(), now);
       nextIntervalNanos += intervalNanos;
-      if (nextIntervalNanos <= now) {
+      if (nextIntervalNanos - now <= 0) {
         nextIntervalNanos = now + intervalNanos;
       }
     }
     for (ServerHealth h : states.values()) {
       if (h.isEjected()) {
-        due = Math.min(due, h.ejectedUntil());
+        dueAt(h.ejectedUntil());
       }
     }
     membership.release(pool.snapshot());
-    return Math.min(due, nextIntervalNanos);
+    dueAt(nextIntervalNanos); // always something due: the next interval
+    return due;
+  }
+
+  private void dueAt(long at) {
+    if (!anyDue || at - due < 0) {
+      due = at;
+      anyDue = true;
+    }
+  }
+
+  /** The earlier of two ticker readings, by their difference (System.nanoTime's rule). */
+  static long earlier(long a, long b) {
+    return a - b <= 0 ? a : b;
+  }
+
+  /** The later of two ticker readings, by their difference. */
+  static long later(long a, long b) {
+    return a - b >= 0 ? a : b;
   }
 
   /**
    * An OPEN breaker at {@code now}: moved on if its wait is over (or, in panic, its short wait),
-   * else left for the tick due at its time, which this returns.
+   * else left for the tick due at its time.
    */
-  private long moveOpenBreaker(ServerHealth h, long now, boolean panic, boolean[] changed) {
+  private void moveOpenBreaker(ServerHealth h, long now, boolean panic, boolean[] changed) {
     long panicAt = h.breakerOpenedAt + PANIC_PROBE_NANOS;
-    if (panic && now >= panicAt) {
+    if (panic && now - panicAt >= 0) {
       try {
         h.breaker.transitionToHalfOpenState();
       } catch (RuntimeException e) {
         // moved on concurrently (a call took it half-open): the observation below sees where
       }
-    } else if (now >= h.breakerHalfOpenAt) {
+    } else if (now - h.breakerHalfOpenAt >= 0) {
       // Asking an OPEN breaker moves it to HALF_OPEN once its wait is over, taking one probe
       // permit; give that permit straight back: the probes belong to chosen calls.
       if (h.breaker.tryAcquirePermission()) {
@@ -141,13 +163,12 @@ final class Clockwork {
     }
     changed[0] |= breakers.observe(h, now);
     if (h.breakerState != CircuitBreaker.State.OPEN) {
-      return Long.MAX_VALUE;
+      return;
     }
-    if (now >= h.breakerHalfOpenAt) {
+    if (now - h.breakerHalfOpenAt >= 0) {
       h.breakerHalfOpenAt = now + BREAKER_RECHECK_NANOS;
     }
-    return panic ? Math.min(h.breakerHalfOpenAt, Math.max(panicAt, now + 1))
-        : h.breakerHalfOpenAt;
+    dueAt(panic ? earlier(h.breakerHalfOpenAt, later(panicAt, now + 1)) : h.breakerHalfOpenAt);
   }
 
   /**

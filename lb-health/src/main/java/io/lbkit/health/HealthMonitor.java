@@ -66,7 +66,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   private final HealthConfig config;
   private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
-  private final ConcurrentHashMap<String, ServerHealth> states = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ServerHealth> states;
   private final LoadMetrics load;
   private final HealthEvents events;
   private final Ejector ejector;
@@ -77,7 +77,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   private final Clockwork clockwork;
   private final PoolListener poolListener = (previous, current) -> onPoolChange(current);
 
-  private volatile long nextDueNanos = Long.MAX_VALUE;
+  private volatile long nextDueNanos; // a ticker reading, compared by difference
   private boolean panicking; // under lock
   private volatile boolean closed;
 
@@ -85,6 +85,8 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     this.pool = b.pool;
     this.config = b.config;
     this.ticker = b.ticker;
+    // Sized for the pool at hand: growing a map of 100 000 entries rehashes it 13 times.
+    this.states = new ConcurrentHashMap<>(Math.max(16, pool.snapshot().size()));
     this.load = new LoadMetrics(ticker, config.ewmaDecay);
     this.events = new HealthEvents(b.listeners);
     this.ejector = new Ejector(config, b.random);
@@ -97,6 +99,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
         this::noteDue);
     this.clockwork = new Clockwork(states, pool, config, ejector, events, membership, load,
         this::observeBreakerLocked, ticker.read());
+    this.nextDueNanos = clockwork.nextIntervalNanos(); // something is always due: the interval
   }
 
   /**
@@ -127,7 +130,6 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     lock.lock();
     try {
       retainLocked(pool.snapshot(), ticker.read(), false);
-      nextDueNanos = Math.min(nextDueNanos, clockwork.nextIntervalNanos());
     } finally {
       lock.unlock();
     }
@@ -169,7 +171,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
    */
   public CircuitBreaker circuitBreaker(Server server) {
     ServerHealth h = states.get(Checks.notNull(server, "server").id());
-    return h == null ? null : h.breaker;
+    return h == null ? null : breakers.of(h);
   }
 
   /**
@@ -177,9 +179,26 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
    * the monitor's own; for binding metrics (resilience4j-micrometer) or the application's own use.
    * Empty when breakers are off.
    *
+   * <p>In its own registry, with a count-based window, the monitor makes a server's breaker when
+   * it is first needed (a failure, a slow call, {@link #circuitBreaker}), replaying the successes
+   * it had until then, so its state is the one it would have had from the start; a server that
+   * never fails costs no breaker. The first call of this method makes every member's breaker and
+   * every later one at its server's join, so the registry returned holds them all.
+   *
    * @return the registry
    */
   public CircuitBreakerRegistry breakerRegistry() {
+    if (breakers.later()) {
+      lock.lock();
+      try {
+        breakers.makeEveryBreaker();
+        for (ServerHealth h : states.values()) {
+          breakers.of(h);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
     return breakers.registry();
   }
 
@@ -197,8 +216,10 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     ServerHealth h = complete(server, startNanos, true, now);
     if (h != null) {
       h.succeeded();
-      if (countsOnBreaker(h, permit)) {
-        h.breaker.onSuccess(Math.max(0L, now - startNanos), TimeUnit.NANOSECONDS);
+      long took = Math.max(0L, now - startNanos);
+      CircuitBreaker b = breakers.forSuccess(h, took);
+      if (b != null && countsOnBreaker(b, permit)) {
+        b.onSuccess(took, TimeUnit.NANOSECONDS);
         observeBreaker(h, now);
       }
     }
@@ -212,8 +233,9 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     ServerHealth h = complete(server, startNanos, false, now);
     if (h != null) {
       int streak = h.failed();
-      if (countsOnBreaker(h, permit)) {
-        h.breaker.onError(Math.max(0L, now - startNanos), TimeUnit.NANOSECONDS,
+      CircuitBreaker b = breakers.of(h); // a failure needs the breaker
+      if (b != null && countsOnBreaker(b, permit)) {
+        b.onError(Math.max(0L, now - startNanos), TimeUnit.NANOSECONDS,
             error != null ? error : NO_CAUSE);
         observeBreaker(h, now);
       }
@@ -263,9 +285,8 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
    * Whether an outcome goes to the server's breaker: always, except a call admitted before the
    * breaker went half-open, whose outcome must not stand in for a probe the breaker asked for.
    */
-  private static boolean countsOnBreaker(ServerHealth h, Permit permit) {
-    return h.breaker != null
-        && (permit == Permit.PROBE || h.breaker.getState() != CircuitBreaker.State.HALF_OPEN);
+  private static boolean countsOnBreaker(CircuitBreaker b, Permit permit) {
+    return permit == Permit.PROBE || b.getState() != CircuitBreaker.State.HALF_OPEN;
   }
 
   /**
@@ -290,7 +311,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     if (h != null) {
       membership.notifyIfDrained(h);
     }
-    if (now >= nextDueNanos && !closed && lock.tryLock()) {
+    if (now - nextDueNanos >= 0 && !closed && lock.tryLock()) {
       boolean changed;
       try {
         changed = tickLocked(ticker.read());
@@ -317,12 +338,13 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   public Permit tryAcquirePermission(Server server) {
     Checks.notNull(server, "server");
     ServerHealth h = states.get(server.id());
-    if (h == null || h.breaker == null) {
+    CircuitBreaker b = h == null ? null : h.breaker;
+    if (b == null) { // no breaker, or none made yet: a new one is CLOSED, and admits every call
       return Permit.GRANTED;
     }
-    CircuitBreaker.State before = h.breaker.getState();
-    boolean permitted = h.breaker.tryAcquirePermission();
-    CircuitBreaker.State after = h.breaker.getState();
+    CircuitBreaker.State before = b.getState();
+    boolean permitted = b.tryAcquirePermission();
+    CircuitBreaker.State after = b.getState();
     if (after != h.breakerState) { // the clock is read only for a transition
       observeBreaker(h, ticker.read());
     }
@@ -369,7 +391,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     events.breakerMoved(h.server, was, s);
     if (s == CircuitBreaker.State.OPEN) {
       boolean panic = panicAt(pool.snapshot(), now, null, null);
-      noteDue(panic ? Math.min(h.breakerHalfOpenAt, now + Clockwork.PANIC_PROBE_NANOS)
+      noteDue(panic ? Clockwork.earlier(h.breakerHalfOpenAt, now + Clockwork.PANIC_PROBE_NANOS)
           : h.breakerHalfOpenAt);
     } else if (h.isRamping()) {
       noteDue(now + config.slowStart.stepNanos());
@@ -462,7 +484,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
 
   /** Something falls due at {@code at}: have a tick run by then. Under lock. */
   private void noteDue(long at) {
-    if (at < nextDueNanos) {
+    if (at - nextDueNanos < 0) {
       nextDueNanos = at;
       background.tickBy(at);
     }
@@ -647,6 +669,21 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   /** {@return how many per-server metrics entries are held} For bounds checks and tests. */
   public int stateSize() {
     return load.stateSize();
+  }
+
+  /** How many breakers have been made so far (for tests); see {@link #breakerRegistry()}. */
+  int breakersMade() {
+    return breakers.registry().getAllCircuitBreakers().size();
+  }
+
+  /** How many departed servers' entries are kept for their grace period (for tests). */
+  long departedSize() {
+    lock.lock();
+    try {
+      return membership.departedSize();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Stops every background task (evaluations, checks) and stops following the pool. */

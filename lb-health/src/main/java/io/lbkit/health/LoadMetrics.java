@@ -10,8 +10,8 @@ import java.util.function.Predicate;
 /**
  * The load half of a {@link HealthMonitor}: the core {@link LoadTracker}'s per-server {@link
  * ServerMetrics} (in-flight, totals, peak EWMA) and its change listeners, composed by the monitor
- * rather than inherited. The monitor decides when departed servers' metrics go (after the grace
- * period), so this tracker's own release on every snapshot is off.
+ * rather than inherited. The monitor decides when departed servers' metrics go (once nothing is
+ * in flight on them), so this tracker's own release on every snapshot is off.
  */
 final class LoadMetrics extends LoadTracker {
   LoadMetrics(Ticker ticker, Duration ewmaDecay) {
@@ -27,6 +27,11 @@ final class LoadMetrics extends LoadTracker {
     dropMetricsIf(drop);
   }
 
+  /** Drops the metrics of {@code serverId} unless a call is in flight; true when none are left. */
+  boolean dropIfIdle(String serverId) {
+    return dropMetricsIfIdle(serverId);
+  }
+
   /** Tells every change listener (the selectors) that the candidates would now differ. */
   void changed() {
     fireChange();
@@ -34,6 +39,6 @@ final class LoadMetrics extends LoadTracker {
 
   @Override
   protected void retain(PoolSnapshot pool) {
-    // The monitor's Membership releases metrics, a grace period after their server left.
+    // The monitor's Membership releases metrics, once their server has left and is idle.
   }
 }

@@ -3,9 +3,9 @@ package io.lbkit.health;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lbkit.Server;
 import io.lbkit.spi.ServerMetrics;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The health state machine of one server id, carried across pool updates (and kept for the grace
@@ -43,14 +43,37 @@ final class ServerHealth {
     }
   }
 
+  private static final VarHandle STREAK;
+  private static final VarHandle QUIET_SUCCESSES;
+  private static final VarHandle DRAINED_NOTIFIED;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      STREAK = l.findVarHandle(ServerHealth.class, "streak", int.class);
+      QUIET_SUCCESSES = l.findVarHandle(ServerHealth.class, "quietSuccesses", int.class);
+      DRAINED_NOTIFIED = l.findVarHandle(ServerHealth.class, "drainedNotified", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** {@link #quietSuccesses} once the breaker exists. */
+  private static final int BREAKER_MADE = -1;
+
   final String id;
   final ThroughputWindow throughput;
-  final CircuitBreaker breaker; // null when breakers are off
+  // Null when breakers are off, and until first needed (Breakers.of): a server that only ever
+  // succeeds needs no breaker object, which is most of a server's memory.
+  volatile CircuitBreaker breaker;
 
   volatile Server server;
 
-  // Outcomes: any thread.
-  private final AtomicInteger streak = new AtomicInteger();
+  // Outcomes: any thread. Atomic fields rather than atomic objects: two fewer objects per server.
+  private volatile int streak;
+  // Fast successes in a row while there is no breaker yet, at most the breaker's window (older
+  // ones would have left it); replayed into the breaker when it is made. BREAKER_MADE after.
+  private volatile int quietSuccesses;
 
   // Interval baseline, under lock: the cumulative load figures at the last evaluation.
   private ServerMetrics baseline;
@@ -83,21 +106,33 @@ final class ServerHealth {
 
   // Drain.
   private volatile boolean drainSeen;
-  private final AtomicBoolean drainedNotified = new AtomicBoolean();
+  private volatile boolean drainedNotified;
 
   ServerHealth(Server server, CircuitBreaker breaker, long windowNanos, long nowNanos) {
+    this(server, breaker, false, windowNanos, nowNanos);
+  }
+
+  /**
+   * @param breaker the server's breaker, or null when breakers are off or it comes later
+   * @param breakerLater whether, breaker being null, one is made when first needed: until then
+   *     the server's breaker state is CLOSED, the state a new breaker starts in
+   */
+  ServerHealth(Server server, CircuitBreaker breaker, boolean breakerLater, long windowNanos,
+      long nowNanos) {
     this.id = server.id();
     this.server = server;
     this.breaker = breaker;
     this.throughput = new ThroughputWindow(windowNanos, nowNanos);
-    this.breakerState = breaker == null ? null : breaker.getState();
+    this.breakerState = breaker != null ? breaker.getState()
+        : breakerLater ? CircuitBreaker.State.CLOSED : null;
+    this.quietSuccesses = breaker != null ? BREAKER_MADE : 0;
   }
 
   // ---- reads, any thread ----------------------------------------------------------------------
 
   /** Passively ejected at {@code now}: exact to the nanosecond, whether or not a tick ran. */
   boolean isEjectedAt(long now) {
-    return ejected && now < ejectedUntil;
+    return ejected && now - ejectedUntil < 0; // by difference: readings may wrap
   }
 
   /** An open breaker admits nothing, so an open server is no candidate, panic or not. */
@@ -145,14 +180,36 @@ final class ServerHealth {
 
   /** A success: the failure streak ends. */
   void succeeded() {
-    if (streak.get() != 0) { // a read, not a write, on the common path
-      streak.set(0);
+    if (streak != 0) { // a read, not a write, on the common path
+      streak = 0;
     }
   }
 
   /** A failure: returns the streak it makes. */
   int failed() {
-    return streak.incrementAndGet();
+    return (int) STREAK.getAndAdd(this, 1) + 1;
+  }
+
+  /**
+   * Counts a fast success while there is no breaker: true if counted, false once the breaker
+   * exists (the caller records it there). Once {@code window} are counted, a success changes
+   * nothing a breaker would see, so the common path is one read.
+   */
+  boolean countQuietSuccess(int window) {
+    for (;;) {
+      int n = quietSuccesses;
+      if (n == BREAKER_MADE) {
+        return false;
+      }
+      if (n >= window || QUIET_SUCCESSES.compareAndSet(this, n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** The quiet successes to replay into the breaker being made; none are counted after. */
+  int takeQuietSuccesses() {
+    return (int) QUIET_SUCCESSES.getAndSet(this, BREAKER_MADE);
   }
 
   // ---- transitions, under the monitor's lock --------------------------------------------------
@@ -171,13 +228,13 @@ final class ServerHealth {
     reason = why;
     ramping = false;
     checkPasses = 0;
-    streak.set(0);
+    streak = 0;
     return Change.EJECTED;
   }
 
   /** Ends a passive ejection whose time is up; back in rotation from its end unless checks fail. */
   Change endEjectionIfDue(long now, SlowStart slowStart) {
-    if (!ejected || now < ejectedUntil) {
+    if (!ejected || now - ejectedUntil < 0) {
       return Change.NONE;
     }
     ejected = false;
@@ -194,7 +251,7 @@ final class ServerHealth {
    * Envoy's) lowers the next ejection's multiplier by one.
    */
   void intervalPassed(long now, long previousEvaluationNanos) {
-    if (!isEjectedAt(now) && multiplier > 0 && ejectedUntil <= previousEvaluationNanos) {
+    if (!isEjectedAt(now) && multiplier > 0 && ejectedUntil - previousEvaluationNanos <= 0) {
       multiplier--;
     }
   }
@@ -315,7 +372,7 @@ final class ServerHealth {
     server = s;
     if (s.weight() == 0) {
       if (!drainSeen) {
-        drainedNotified.set(false);
+        drainedNotified = false;
         drainSeen = true;
       }
       return false;
@@ -334,12 +391,48 @@ final class ServerHealth {
 
   /** Any thread: true exactly once per drain, when nothing is in flight any more. */
   boolean drainCompleted(int inFlight) {
-    return drainSeen && inFlight == 0 && drainedNotified.compareAndSet(false, true);
+    return drainSeen && inFlight == 0 && DRAINED_NOTIFIED.compareAndSet(this, false, true);
   }
 
   boolean isDraining() {
     return drainSeen;
   }
+
+  /**
+   * What a return within the grace period must find again, or null when there is nothing: a
+   * server that left healthy comes back as a new one would. Kept: the passive ejection and its
+   * multiplier (a flapping server must not shed its history by leaving), failing checks, and a
+   * breaker that is not closed, with its wait. Not kept: the failure streak, a closed breaker's
+   * window, the interval baseline and the throughput, which a returning server starts afresh.
+   */
+  Departed departed() {
+    CircuitBreaker kept = breaker != null && breaker.getState() != CircuitBreaker.State.CLOSED
+        ? breaker : null;
+    if (multiplier == 0 && checkHealthy && kept == null) {
+      return null;
+    }
+    return new Departed(ejected, ejectedUntil, reason, multiplier, checkHealthy, kept,
+        breakerOpenings, breakerOpenedAt, breakerHalfOpenAt);
+  }
+
+  /** Takes back what {@link #departed()} kept, on a state made for the returning server. */
+  void returned(Departed d) {
+    ejected = d.ejected;
+    ejectedUntil = d.ejectedUntil;
+    reason = d.reason;
+    multiplier = d.multiplier;
+    checkHealthy = d.checkHealthy;
+    if (d.breaker != null && d.breaker == breaker) {
+      breakerOpenings = d.breakerOpenings;
+      breakerOpenedAt = d.breakerOpenedAt;
+      breakerHalfOpenAt = d.breakerHalfOpenAt;
+    }
+  }
+
+  /** The state a departed server keeps for its grace period; see {@link #departed()}. */
+  record Departed(boolean ejected, long ejectedUntil, EjectionReason reason, int multiplier,
+      boolean checkHealthy, CircuitBreaker breaker, int breakerOpenings, long breakerOpenedAt,
+      long breakerHalfOpenAt) {}
 
   private void restore(long at, SlowStart slowStart) {
     checkPasses = 0;

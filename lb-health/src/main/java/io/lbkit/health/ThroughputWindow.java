@@ -38,7 +38,7 @@ final class ThroughputWindow {
    * A call completed at {@code nowNanos}, making {@code completed} (this one included).
    */
   void record(long nowNanos, long completed) {
-    long b = Math.floorDiv(nowNanos, bucketNanos);
+    long b = bucket(nowNanos);
     if (b != currentBucket) {
       mark(b, completed - 1);
     }
@@ -56,7 +56,7 @@ final class ThroughputWindow {
 
   /** @param completed the cumulative completion count now */
   double perSecond(long nowNanos, long completed) {
-    long b = Math.floorDiv(nowNanos, bucketNanos);
+    long b = bucket(nowNanos);
     long first = b - BUCKETS + 1;
     long earliest = Long.MAX_VALUE;
     long base = completed;
@@ -67,8 +67,13 @@ final class ThroughputWindow {
         base = before.get(i);
       }
     }
-    long start = Math.max(first * bucketNanos, createdNanos);
-    long covered = nowNanos - start;
+    long start = Math.max(first * bucketNanos, 0L); // since creation
+    long covered = nowNanos - createdNanos - start;
     return covered <= 0 ? 0.0 : Math.max(0L, completed - base) * 1e9 / covered;
+  }
+
+  /** Buckets count from creation: a raw reading may wrap, the time since creation does not. */
+  private long bucket(long nowNanos) {
+    return Math.floorDiv(nowNanos - createdNanos, bucketNanos);
   }
 }

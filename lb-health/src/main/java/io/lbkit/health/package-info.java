@@ -84,7 +84,7 @@
  *       exactly that time (and run by outcome reports when due).
  *   <li>Circuit breakers: one resilience4j breaker per server id, kept in a registry (the
  *       application's or the monitor's own, exposed for metrics binding) and on the monitor's
- *       ticker. OPEN and FORCED_OPEN servers are never candidates, not even in panic; HALF_OPEN
+ *       ticker; in the monitor's own, made when first needed ({@code Breakers.of}). OPEN and FORCED_OPEN servers are never candidates, not even in panic; HALF_OPEN
  *       ones are, and their probe permits are taken only by {@code tryAcquirePermission} for the
  *       server actually chosen. An OPEN breaker is moved to HALF_OPEN by a tick scheduled at the
  *       end of its wait; a breaker that closes again after its probes ramps its server up. Every
@@ -96,9 +96,10 @@
  *   <li>Slow start applies to servers that join after the monitor was created and to recovered
  *       ones, through {@link io.lbkit.spi.Candidates#ramp}; initial members start at full weight.
  *   <li>Panic: available share (of servers with weight above 0) strictly below the threshold.
- *   <li>Per-server state moves to a Caffeine cache (expire after write = grace period, on the
- *       monitor's ticker) when its server leaves the pool, and comes back from it if the server
- *       returns in time; the load metrics and the breaker are released with it.
+ *   <li>A server that leaves the pool keeps, in a Caffeine cache (expire after write = grace
+ *       period, on the monitor's ticker), only what a return in time must find again: its
+ *       passive ejection and multiplier, failing checks, a breaker that is not closed. A server
+ *       that left healthy keeps nothing; its load metrics go once no call is in flight on it.
  * </ul>
  */
 package io.lbkit.health;

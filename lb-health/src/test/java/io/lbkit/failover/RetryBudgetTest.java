@@ -116,6 +116,25 @@ class RetryBudgetTest {
   }
 
   @Test
+  void percentageBudgetExpiresItsWindowAcrossTheTickerWrap() {
+    ManualTicker ticker = new ManualTicker(Long.MAX_VALUE - Duration.ofSeconds(5).toNanos());
+    PercentageBudget b = (PercentageBudget) RetryBudget.percentage(0.2, 1,
+        Duration.ofSeconds(10), ticker);
+    for (int i = 0; i < 100; i++) {
+      b.onRequest();
+    }
+    ticker.advance(Duration.ofSeconds(6)); // the reading has wrapped; the calls are 6 s old
+    assertThat(b.balanceTokens()).isEqualTo(30.0);
+    int granted = 0;
+    while (b.tryAcquire()) {
+      granted++;
+    }
+    assertThat(granted).isEqualTo(30);
+    ticker.advance(Duration.ofSeconds(11));
+    assertThat(b.balanceTokens()).as("calls and retries expire after the ttl").isEqualTo(10.0);
+  }
+
+  @Test
   void badBudgetSettingsNameTheField() {
     assertThatThrownBy(() -> RetryBudget.tokenBucket(4, 0))
         .hasMessage("tokenRatio: 0.0 (expected: in [0.001, maxTokens])");

@@ -1,6 +1,7 @@
 package io.lbkit.testing;
 
 import io.lbkit.Scheduler;
+import io.lbkit.internal.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,9 @@ public final class ManualScheduler implements Scheduler {
   private static final int RUNAWAY = 100_000;
 
   private final ManualTicker ticker;
+  // Due times are kept as nanoseconds since this reading, so they order correctly even when the
+  // ticker's readings wrap past Long.MAX_VALUE.
+  private final long origin;
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private final List<Long> sleeps = new ArrayList<>();
   private long sequence;
@@ -40,6 +44,7 @@ public final class ManualScheduler implements Scheduler {
    */
   public ManualScheduler(ManualTicker ticker) {
     this.ticker = ticker;
+    this.origin = ticker.read();
   }
 
   /** {@return the ticker this scheduler reads and moves} */
@@ -56,19 +61,25 @@ public final class ManualScheduler implements Scheduler {
    *     rescheduling themselves for now
    */
   public int runDue() {
-    return runUntil(ticker.read(), false);
+    return runUntil(elapsed(), false);
   }
 
   /**
-   * Moves time forward by {@code d}, running every task that falls due on the way, each with the
-   * ticker set to its due time, then leaves the ticker at now + {@code d}.
+   * Moves time forward by {@code d} (at most 365 days), running every task that falls due on the
+   * way, each with the ticker set to its due time, then leaves the ticker at now + {@code d}.
    *
    * @param d how far to move
+   * @throws NullPointerException if {@code d} is null
+   * @throws IllegalArgumentException if {@code d} is negative or above 365 days
    * @throws AssertionError if more than 100 000 tasks run in one call: tasks that keep
    *     rescheduling themselves
    */
   public void advance(Duration d) {
-    runUntil(ticker.read() + d.toNanos(), true);
+    runUntil(elapsed() + Checks.nonNegative(d, "d").toNanos(), true);
+  }
+
+  private long elapsed() {
+    return ticker.read() - origin;
   }
 
   /** {@return how many tasks are scheduled and have neither run nor been cancelled} */
@@ -101,15 +112,15 @@ public final class ManualScheduler implements Scheduler {
       if (guard == RUNAWAY) {
         throw new AssertionError("runaway tasks in ManualScheduler");
       }
-      if (moveTicker && next.due > ticker.read()) {
-        ticker.set(next.due);
+      if (moveTicker && next.due > elapsed()) {
+        ticker.set(origin + next.due);
       }
       if (next.run()) {
         ran++;
       }
     }
-    if (moveTicker && target > ticker.read()) {
-      ticker.set(target);
+    if (moveTicker && target > elapsed()) {
+      ticker.set(origin + target);
     }
     return ran;
   }
@@ -157,7 +168,9 @@ public final class ManualScheduler implements Scheduler {
     if (shutdown) {
       throw new RejectedExecutionException("the manual scheduler is shut down");
     }
-    Task t = new Task(command, ticker.read() + Math.max(0, delayNanos), sequence++);
+    long now = elapsed();
+    long due = now + Math.max(0, delayNanos);
+    Task t = new Task(command, due < now ? Long.MAX_VALUE : due, sequence++); // "never" saturates
     queue.add(t);
     return t;
   }
@@ -190,7 +203,7 @@ public final class ManualScheduler implements Scheduler {
 
     @Override
     public long getDelay(TimeUnit unit) {
-      return unit.convert(due - ticker.read(), TimeUnit.NANOSECONDS);
+      return unit.convert(due - elapsed(), TimeUnit.NANOSECONDS);
     }
 
     @Override
