@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -73,6 +75,8 @@ public class CallPathBenchmark {
   String tracking;
 
   private LoadBalancer lb;
+  private final AtomicInteger floorSequence = new AtomicInteger();
+  private AtomicIntegerArray floorInFlight; // one counter per 64-byte line
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -81,6 +85,7 @@ public class CallPathBenchmark {
       list.add(Server.of("10.0." + (i / 250) + "." + (i % 250 + 1), 8080));
     }
     ServerPool pool = ServerPool.of(list);
+    floorInFlight = new AtomicIntegerArray(servers * 16);
     LoadBalancer.Builder b = LoadBalancer.builder(pool).strategy(Strategies.roundRobin());
     if ("health".equals(tracking)) {
       b.health(HealthConfig.defaults());
@@ -101,6 +106,21 @@ public class CallPathBenchmark {
   @Benchmark
   public Server execute() throws Exception {
     return lb.execute(NO_OP);
+  }
+
+  /**
+   * The floor of any balancer that tracks load and latency per call: a round-robin pick, an
+   * in-flight count up and down on the chosen server, and the two clock reads that time the call.
+   * Nothing else: no health, no budget, no classification.
+   */
+  @Benchmark
+  public long floor() {
+    int i = ((floorSequence.getAndIncrement() & Integer.MAX_VALUE) % servers) * 16; // own line
+    floorInFlight.incrementAndGet(i);
+    long start = System.nanoTime();
+    long latency = System.nanoTime() - start; // the call would run between the two reads
+    floorInFlight.decrementAndGet(i);
+    return latency;
   }
 
   @Benchmark

@@ -93,6 +93,13 @@ final class HealthEvents {
   }
 
   /** Delivers what is queued; cheap when nothing is. Call without holding the monitor's lock. */
+  /** {@link #flush()}, after one cheap look: the outcome path calls this on every call. */
+  void flushIfAny() {
+    if (!pending.isEmpty()) {
+      flush();
+    }
+  }
+
   void flush() {
     Runnable r;
     while ((r = pending.poll()) != null) {

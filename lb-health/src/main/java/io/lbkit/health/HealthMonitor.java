@@ -307,24 +307,35 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     return h;
   }
 
+  // Kept small, with the rare work in methods of its own, so the JIT inlines the whole outcome
+  // path into the call and scalar-replaces the attempt (0 B/op); a bigger method here made
+  // every call allocate its attempt.
   private void afterOutcome(ServerHealth h, long now) {
-    if (h != null) {
+    if (h != null && h.isDraining()) {
       membership.notifyIfDrained(h);
     }
-    if (now - nextDueNanos >= 0 && !closed && lock.tryLock()) {
-      boolean changed;
-      try {
-        changed = tickLocked(ticker.read());
-      } finally {
-        lock.unlock();
-      }
-      events.flush();
-      if (changed) {
-        load.changed();
-      }
-      background.tickBy(nextDueNanos);
+    if (now - nextDueNanos >= 0) {
+      tickFromOutcome();
+    }
+    events.flushIfAny();
+  }
+
+  /** An outcome found the next evaluation due: run it here unless another thread is at it. */
+  private void tickFromOutcome() {
+    if (closed || !lock.tryLock()) {
+      return;
+    }
+    boolean changed;
+    try {
+      changed = tickLocked(ticker.read());
+    } finally {
+      lock.unlock();
     }
     events.flush();
+    if (changed) {
+      load.changed();
+    }
+    background.tickBy(nextDueNanos);
   }
 
   /**
