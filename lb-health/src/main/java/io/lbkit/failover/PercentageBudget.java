@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * at most percent * calls + minRetriesPerSecond * ttl.
  * </pre>
  *
- * Lock-free: each slot is an atomic sum tagged with its epoch. Under concurrency the check and the
+ * Lock-free: each slot is one atomic long holding its sum (high 32 bits, saturating) and the
+ * epoch it counts (low 32 bits), so starting a slot afresh and adding to it are one
+ * compare-and-set and no racing deposit or withdrawal is lost. Under concurrency the check and the
  * withdrawal are two steps, so racing callers may overdraw by at most one token each (as in
  * Finagle); single-threaded the accounting is exact.
  */
@@ -32,8 +34,7 @@ final class PercentageBudget extends RetryBudget {
   private final long reserve;
   private final long slotNanos;
   private final long origin; // slots count from here: a raw reading may wrap past Long.MAX_VALUE
-  private final AtomicLongArray sums = new AtomicLongArray(SLOTS);
-  private final AtomicLongArray epochs = new AtomicLongArray(SLOTS);
+  private final AtomicLongArray slots = new AtomicLongArray(SLOTS); // sum << 32 | epoch tag
 
   PercentageBudget(double percent, int minPerSecond, Duration ttl, Ticker ticker) {
     this.percent = percent;
@@ -44,9 +45,6 @@ final class PercentageBudget extends RetryBudget {
     this.reserve = minPerSecond * ttl.toSeconds() * SCALE;
     this.slotNanos = Math.max(1, ttl.toNanos() / SLOTS);
     this.origin = ticker.read();
-    for (int i = 0; i < SLOTS; i++) {
-      epochs.set(i, Long.MIN_VALUE);
-    }
   }
 
   @Override
@@ -87,8 +85,10 @@ final class PercentageBudget extends RetryBudget {
     long epoch = epoch(ticker.read());
     long sum = reserve;
     for (int i = 0; i < SLOTS; i++) {
-      if (epochs.get(i) > epoch - SLOTS) {
-        sum += sums.get(i);
+      long inWindow = epoch - Math.floorMod(epoch - i, SLOTS); // the window's epoch for slot i
+      long v = slots.get(i);
+      if (tag(v) == (int) inWindow) {
+        sum += v >> 32;
       }
     }
     return sum;
@@ -97,13 +97,23 @@ final class PercentageBudget extends RetryBudget {
   private void add(long delta, long nowNanos) {
     long epoch = epoch(nowNanos);
     int i = Math.floorMod(epoch, SLOTS);
-    long seen = epochs.get(i);
-    if (seen != epoch && seen < epoch && epochs.compareAndSet(i, seen, epoch)) {
-      // This slot held an expired window's sum: start it afresh. An add racing between the CAS
-      // and this reset is lost: the balance is then off by that one deposit or withdrawal.
-      sums.set(i, 0);
+    int tag = (int) epoch;
+    while (true) {
+      long v = slots.get(i);
+      int seen = tag(v);
+      // An older epoch's sum has expired: start afresh. A reading older than the slot's epoch
+      // (a late caller) adds to the newer sum rather than erase it.
+      long sum = seen == tag || seen - tag > 0 ? v >> 32 : 0;
+      long next = Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sum + delta));
+      int keep = seen - tag > 0 ? seen : tag;
+      if (slots.compareAndSet(i, v, next << 32 | (keep & 0xFFFF_FFFFL))) {
+        return;
+      }
     }
-    sums.addAndGet(i, delta);
+  }
+
+  private static int tag(long slot) {
+    return (int) slot;
   }
 
   private long epoch(long nowNanos) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * is checked at rest: the accounting is exact (no deposit or withdrawal lost), and the grants are
  * at most the deposits' whole tokens plus one per other thread.
  *
- * <p>The clock stands still, inside a slot the constructor has already opened: the first add to a
- * new slot may lose an add racing its reset, as documented, so slot roll-over is not checked here.
+ * <p>The clock stands still, inside a slot the constructor has already opened; {@link
+ * PercentageBudgetRolloverLincheckTest} races the start of a new slot.
  */
 public class PercentageBudgetLincheckTest { // public, with its members: Lincheck reflects
   private static final int THREADS = 3;
