@@ -181,7 +181,8 @@ public final class HealthConfig {
         + successRate + ", failurePercentage=" + failurePercentage + ", latency=" + latency
         + ", ejection=" + ejection + ", circuitBreaker=" + (circuitBreaker != null)
         + ", activeChecks=" + activeChecks + ", slowStart=" + slowStart + ", panic=" + panic
-        + ", interval=" + interval + '}';
+        + ", interval=" + interval + ", stateGracePeriod=" + stateGracePeriod
+        + ", throughputWindow=" + throughputWindow + ", ewmaDecay=" + ewmaDecay + '}';
   }
 
   /** Builds a {@link HealthConfig}, starting from the defaults; not thread-safe. */

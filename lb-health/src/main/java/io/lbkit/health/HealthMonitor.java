@@ -177,7 +177,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
   /**
    * The registry holding every server's breaker (by server id): the one given to the builder, or
    * the monitor's own; for binding metrics (resilience4j-micrometer) or the application's own use.
-   * Empty when breakers are off.
+   * The monitor's own registry is empty when breakers are off; a given one holds whatever it held.
    *
    * <p>In its own registry, with a count-based window, the monitor makes a server's breaker when
    * it is first needed (a failure, a slow call, {@link #circuitBreaker}), replaying the successes

@@ -111,4 +111,11 @@ class HealthConfigTest {
         .jitter(Duration.ZERO).timeout(Duration.ofSeconds(2)).build())
         .hasMessage("timeout: PT2S (expected: <= interval PT1S)");
   }
+
+  @Test
+  void toStringNamesEverySetting() {
+    assertThat(HealthConfig.defaults().toString()).contains("consecutiveFailures=",
+        "circuitBreaker=true", "interval=PT10S", "stateGracePeriod=PT5M", "throughputWindow=PT10S",
+        "ewmaDecay=PT10S");
+  }
 }
