@@ -44,8 +44,8 @@ import org.xbill.DNS.Type;
  *
  * <p>The next lookup is due when the answer's smallest TTL has passed, clamped by the {@link
  * Polling} settings (1 s to 60 s by default); after failures and empty answers it backs off.
- * Lookups are asynchronous (dnsjava's own I/O thread), so a DNS source occupies no executor
- * thread. Answers are not cached here: the resolver asked (the system's, or those {@link
+ * Lookups are asynchronous (dnsjava's own I/O thread): no thread waits on the network, and only
+ * the answer's delivery (the pool update) runs on the binder's executor. Answers are not cached here: the resolver asked (the system's, or those {@link
  * Builder#resolvers given}) does the caching DNS expects. A name that does not end with a dot
  * goes through the system's search path, as the system's resolver would do.
  */
@@ -123,8 +123,10 @@ public final class DnsSource implements ServerSource {
     return handle.loop();
   }
 
-  private CompletionStage<PollLoop.Answer> resolve(Executor unused) {
-    return lookup.resolve();
+  private CompletionStage<PollLoop.Answer> resolve(Executor executor) {
+    // The answer is delivered (pool update, selector rebuilds, listeners) on the executor, not
+    // on dnsjava's I/O thread, which every lookup in the JVM shares.
+    return lookup.resolve().thenApplyAsync(answer -> answer, executor);
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -540,6 +541,29 @@ class DiscoveryTest {
       assertThat(d.ready().get()).containsExactly(A, B);
       assertThat(pool.servers()).containsExactly(A, B);
       assertThat(d.toString()).isEqualTo("Discovery{static list of 2 servers}");
+    }
+  }
+
+  @Test
+  void givenNoSchedulerOrExecutorItRunsOnThreadsOfItsOwnAndStopsThemOnClose() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Discovery d = Discovery.builder(PollingSource.of(() -> List.of(A)), pool).start();
+    assertThat(d.ready().get(10, TimeUnit.SECONDS)).containsExactly(A);
+    List<Thread> mine = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!before.contains(t) && t.getName().startsWith("lbkit-discovery-")) {
+        mine.add(t);
+      }
+    }
+    assertThat(mine).extracting(Thread::getName)
+        .anyMatch(n -> n.endsWith("-timer-1")).anyMatch(n -> n.endsWith("-lookup-1"))
+        .allMatch(n -> n.matches("lbkit-discovery-\\d+-(timer|lookup)-\\d+"));
+    assertThat(mine).allMatch(Thread::isDaemon);
+
+    d.close();
+    for (Thread t : mine) {
+      t.join(TimeUnit.SECONDS.toMillis(10)); // a bound against hanging; not a timing assert
+      assertThat(t.isAlive()).as(t.getName()).isFalse();
     }
   }
 }
