@@ -96,6 +96,7 @@ public final class Discovery implements AutoCloseable {
   private boolean firing;
   private boolean closed;
   private long version;
+  private List<Server> lastAccepted; // the last list that changed the pool, in its order
   private int failures;
   private long outageStartedAt;
   private Throwable lastError;
@@ -298,6 +299,12 @@ public final class Discovery implements AutoCloseable {
         return;
       }
       long now = ticker.read();
+      if (lastAccepted != null && lastAccepted.equals(servers)) {
+        // The common case, every poll of a stable registry: the same servers in the same order,
+        // told apart from a change without building anything.
+        succeeded(null, now);
+        return;
+      }
       Map<String, Server> byId;
       try {
         byId = ServerLists.byId(servers);
@@ -315,6 +322,7 @@ public final class Discovery implements AutoCloseable {
     }
   }
 
+  /** A usable list; {@code byId} is null when it is the last accepted list again. */
   private void succeeded(Map<String, Server> byId, long now) {
     lastSuccessAt = now;
     succeeded = true;
@@ -326,11 +334,12 @@ public final class Discovery implements AutoCloseable {
       DiscoveryStatus status = statusAt(now);
       events.add(() -> listener.onSourceRecovered(status));
     }
-    Membership.Change change = membership.apply(byId, now);
+    Membership.Change change = byId == null ? null : membership.apply(byId, now);
     if (change == null) {
-      log.debug("discovery {}: the same {} servers again", name, byId.size());
+      log.debug("discovery {}: the same servers again", name);
       return;
     }
+    lastAccepted = List.copyOf(byId.values());
     version++;
     publish(change.servers);
     MembershipChange event = new MembershipChange(version, change);
@@ -344,7 +353,7 @@ public final class Discovery implements AutoCloseable {
     events.add(() -> listener.onChange(event));
     if (version == 1) {
       cancel(readyTimer);
-      List<Server> first = List.copyOf(byId.values());
+      List<Server> first = lastAccepted;
       events.add(() -> ready.complete(first));
     }
     armRemovalTimer(now);
