@@ -7,7 +7,6 @@ import io.lbkit.ServerPool;
 import io.lbkit.Ticker;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,13 +86,12 @@ public final class Discovery implements AutoCloseable {
   private final RandomSource random;
   private final List<ExecutorService> owned = new ArrayList<>();
   private final CompletableFuture<List<Server>> ready = new CompletableFuture<>();
+  private final SerialEvents events;
 
   private final Object lock = new Object();
   // Guarded by lock.
   private final Membership membership;
   private final long startedAt;
-  private final ArrayDeque<Runnable> events = new ArrayDeque<>();
-  private boolean firing;
   private boolean closed;
   private long version;
   private List<Server> lastAccepted; // the last list that changed the pool, in its order
@@ -127,6 +125,7 @@ public final class Discovery implements AutoCloseable {
         : Threads.ownedLookups(id, OWNED_LOOKUP_THREADS, owned);
     this.membership = new Membership(pool.servers(), removalDelay.toNanos());
     this.startedAt = ticker.read();
+    this.events = new SerialEvents(e -> log.warn("discovery {}: a listener failed", name, e));
   }
 
   /**
@@ -244,7 +243,7 @@ public final class Discovery implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("discovery {}: handling a list failed", name, e);
       } finally {
-        fireEvents();
+        events.drain();
       }
     }
 
@@ -259,7 +258,7 @@ public final class Discovery implements AutoCloseable {
           }
         }
       } finally {
-        fireEvents();
+        events.drain();
       }
     }
 
@@ -399,7 +398,7 @@ public final class Discovery implements AutoCloseable {
         armRemovalTimer(now);
       }
     } finally {
-      fireEvents();
+      events.drain();
     }
   }
 
@@ -459,7 +458,7 @@ public final class Discovery implements AutoCloseable {
           lastError == null ? "; the source has not answered" : "; last error: " + lastError);
       events.add(() -> ready.completeExceptionally(timeout));
     }
-    fireEvents();
+    events.drain();
   }
 
   private DiscoveryStatus statusAt(long now) {
@@ -498,32 +497,6 @@ public final class Discovery implements AutoCloseable {
       sb.append(", ... ").append(servers.size() - MembershipChange.IDS_SHOWN).append(" more");
     }
     return sb.toString();
-  }
-
-  // ---- events: after the lock, one at a time, in order ---------------------------------------
-
-  private void fireEvents() {
-    synchronized (lock) {
-      if (firing) {
-        return; // the thread firing now will run what was just queued, in order
-      }
-      firing = true;
-    }
-    while (true) {
-      Runnable next;
-      synchronized (lock) {
-        next = events.poll();
-        if (next == null) {
-          firing = false;
-          return;
-        }
-      }
-      try {
-        next.run();
-      } catch (RuntimeException e) {
-        log.warn("discovery {}: a listener failed", name, e);
-      }
-    }
   }
 
   /** Builds and starts a {@link Discovery}; every setter validates its argument at once. */

@@ -45,12 +45,12 @@ public final class DiscoveryStatus {
   }
 
   /** {@return how many servers the pool holds, draining ones included} */
-  public int servers() {
+  public int serverCount() {
     return servers;
   }
 
   /** {@return how many of them left the source's list and wait out the removal delay} */
-  public int draining() {
+  public int drainingCount() {
     return draining;
   }
 

@@ -6,19 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The server-list file format of {@link FileSource}: one server per line,
- *
- * <pre>
- * # comment; blank lines are ignored
- * 10.0.0.1:8080
- * 10.0.0.2:8080 weight=3 zone=eu-1 priority=1 meta.role=replica
- * [2001:db8::7]:8080 id=inv-7
- * </pre>
- *
- * Keys: {@code weight}, {@code priority}, {@code zone}, {@code id}, and {@code meta.NAME} for a
- * metadata entry. An unknown key is an error rather than metadata, so that a typo
- * ({@code wieght=3}) cannot pass silently. The first bad line fails the whole file, naming the
- * line: a half-valid file is not a list to act on.
+ * Parses {@link FileSource}'s format (its class comment has the grammar). An unknown key is an
+ * error rather than metadata, so that a typo ({@code wieght=3}) cannot pass silently; the first
+ * bad line fails the whole file, naming the line: a half-valid file is not a list to act on.
  */
 final class ServerFileFormat {
   private ServerFileFormat() {}

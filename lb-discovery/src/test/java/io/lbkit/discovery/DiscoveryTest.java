@@ -123,7 +123,7 @@ class DiscoveryTest {
 
       assertThat(pool.servers()).containsExactly(A, B, drained(C));
       assertThat(recorder.changes.get(1).draining()).containsExactly(C);
-      assertThat(d.status().draining()).isEqualTo(1);
+      assertThat(d.status().drainingCount()).isEqualTo(1);
 
       scheduler.advance(Discovery.DEFAULT_REMOVAL_DELAY.minusNanos(1));
       assertThat(pool.servers()).containsExactly(A, B, drained(C));
@@ -133,7 +133,7 @@ class DiscoveryTest {
       MembershipChange removal = recorder.changes.get(2);
       assertThat(removal.removed()).containsExactly(C);
       assertThat(removal.version()).isEqualTo(2);
-      assertThat(d.status().draining()).isZero();
+      assertThat(d.status().drainingCount()).isZero();
       assertThat(scheduler.pending()).isZero();
     }
   }
@@ -564,6 +564,20 @@ class DiscoveryTest {
     for (Thread t : mine) {
       t.join(TimeUnit.SECONDS.toMillis(10)); // a bound against hanging; not a timing assert
       assertThat(t.isAlive()).as(t.getName()).isFalse();
+    }
+  }
+
+  @Test
+  void aLargeChangeIsOneLogLineNamingTenServers() {
+    List<Server> many = new ArrayList<>();
+    for (int i = 1; i <= 15; i++) {
+      many.add(Server.of("10.1.0." + i, 80));
+    }
+    try (Discovery d = builder().start()) {
+      source.push(many);
+      assertThat(recorder.changes.get(0)).hasToString("version 1, added 15 [10.1.0.1:80, "
+          + "10.1.0.2:80, 10.1.0.3:80, 10.1.0.4:80, 10.1.0.5:80, 10.1.0.6:80, 10.1.0.7:80, "
+          + "10.1.0.8:80, 10.1.0.9:80, 10.1.0.10:80, ... 5 more]");
     }
   }
 }
