@@ -45,6 +45,11 @@ final class SerialEvents {
         next.run();
       } catch (RuntimeException e) {
         onFailure.accept(e);
+      } catch (Error e) {
+        synchronized (this) {
+          draining = false; // the next drain runs what is left
+        }
+        throw e;
       }
     }
   }
