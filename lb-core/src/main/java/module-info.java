@@ -13,5 +13,6 @@ module io.lbkit.core {
   exports io.lbkit.internal to
       io.lbkit.testing,
       io.lbkit.strategies,
-      io.lbkit.health;
+      io.lbkit.health,
+      io.lbkit.discovery;
 }

@@ -2,4 +2,5 @@
 module io.lbkit.consumer.modular {
   requires io.lbkit.health;
   requires io.lbkit.strategies;
+  requires io.lbkit.discovery;
 }

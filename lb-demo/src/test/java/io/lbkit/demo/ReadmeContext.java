@@ -40,9 +40,17 @@ public abstract class ReadmeContext {
     }
   }
 
+  /** The reader's service registry, as the discovery snippet calls it. */
+  public static final class Catalog {
+    public List<Server> instances(String service) {
+      return List.of(Server.of("127.0.0.1", 9001), Server.of("127.0.0.1", 9002));
+    }
+  }
+
   public final InventoryClient inventoryClient = new InventoryClient();
   public final StockClient stockClient = new StockClient();
   public final OrderClient orderClient = new OrderClient();
+  public final Catalog catalog = new Catalog();
   public final Order order = new Order();
   public final String sku = "sku-42";
   public final Scheduler scheduler = new ManualScheduler(new ManualTicker());

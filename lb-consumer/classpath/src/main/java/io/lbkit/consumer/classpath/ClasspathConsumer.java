@@ -2,10 +2,13 @@ package io.lbkit.consumer.classpath;
 
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
+import io.lbkit.discovery.Discovery;
+import io.lbkit.discovery.ServerSource;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.strategy.Strategies;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Plain classpath code that uses lbkit: a {@link LoadBalancer} over a pool, {@code choose()} and
@@ -33,6 +36,15 @@ public final class ClasspathConsumer {
       String answer = lb.execute(server -> "answered by " + server.id());
       return new Result(chosen, answer);
     }
+  }
+
+  /** Fills an empty pool with {@code servers} through a {@link Discovery}; the pool after. */
+  public static List<Server> discover(List<Server> servers) throws Exception {
+    ServerPool pool = ServerPool.empty();
+    try (Discovery d = Discovery.builder(ServerSource.of(servers), pool).start()) {
+      d.ready().get(10, TimeUnit.SECONDS);
+    }
+    return pool.servers();
   }
 
   public static void main(String[] args) throws Exception {

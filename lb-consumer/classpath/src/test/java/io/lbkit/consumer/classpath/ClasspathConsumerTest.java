@@ -23,10 +23,17 @@ class ClasspathConsumerTest {
   }
 
   @Test
+  void discoveryFillsAPoolFromTheClasspath() throws Exception {
+    List<Server> servers = List.of(Server.of("127.0.0.1", 9001), Server.of("127.0.0.1", 9002));
+    assertEquals(servers, ClasspathConsumer.discover(servers));
+  }
+
+  @Test
   void lbkitRunsUnnamedOnTheClasspath() {
     // The jars carry module-info.class; on the classpath it is ignored and they work as before.
     assertFalse(Server.class.getModule().isNamed());
     assertFalse(LoadBalancer.class.getModule().isNamed());
+    assertFalse(io.lbkit.discovery.Discovery.class.getModule().isNamed());
     assertFalse(ClasspathConsumer.class.getModule().isNamed());
   }
 }

@@ -2,15 +2,20 @@ package io.lbkit.consumer.modular;
 
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
+import io.lbkit.discovery.Discovery;
+import io.lbkit.discovery.DnsSource;
+import io.lbkit.discovery.ServerSource;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.strategy.Strategies;
 import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a {@link LoadBalancer} over three servers from the module path, chooses and executes
- * through it, and checks what the module system made of lbkit: named modules, their
+ * through it, fills a pool through a {@link Discovery}, and checks what the module system made of lbkit: named modules, their
  * dependencies resolved, {@code io.lbkit.internal} not readable from here. Exits non-zero (an
  * uncaught {@link AssertionError}) when anything is off, which fails the build.
  *
@@ -44,13 +49,33 @@ public final class ModularConsumer {
     check(!core.isExported("io.lbkit.internal"), "io.lbkit.internal is not exported to all");
     check(!core.isExported("io.lbkit.internal", me), "io.lbkit.internal is not exported to me");
     check(core.isExported("io.lbkit.internal", health), "io.lbkit.internal is exported to lbkit");
+
+    // Discovery from the module path: a binder fills a pool; a DNS source is built (dnsjava
+    // loaded from its own module) but not started, so nothing is looked up.
+    ServerPool discovered = ServerPool.empty();
+    List<Server> first;
+    try (Discovery d = Discovery.builder(ServerSource.of(Server.of("127.0.0.1", 9004)),
+        discovered).start()) {
+      first = d.ready().get(10, TimeUnit.SECONDS);
+    }
+    check(first.size() == 1 && discovered.servers().equals(first),
+        "discovery filled the pool with " + first);
+    String dns = DnsSource.srv("_http._tcp.inventory.example.com.").build().toString();
+    Module discovery = moduleOf(Discovery.class, "io.lbkit.discovery");
+    check(discovery.isExported("io.lbkit.discovery"), "io.lbkit.discovery exports its API");
+    check(discovery.getPackages().size() == 1, "io.lbkit.discovery has one package, "
+        + discovery.getPackages());
+    check(core.isExported("io.lbkit.internal", discovery),
+        "io.lbkit.internal is exported to io.lbkit.discovery");
+
     for (String required : new String[] {"org.slf4j", "com.github.benmanes.caffeine",
-        "io.github.resilience4j.circuitbreaker"}) {
+        "io.github.resilience4j.circuitbreaker", "org.dnsjava"}) {
       Optional<Module> m = ModuleLayer.boot().findModule(required);
-      check(m.isPresent(), required + " was resolved from io.lbkit.health's requires");
+      check(m.isPresent(), required + " was resolved from lbkit's requires");
     }
     System.out.println("module path consumer: chose " + chosen + ", " + answer
-        + "; io.lbkit.internal hidden from " + me.getName());
+        + "; discovered " + first + "; built " + dns + "; io.lbkit.internal hidden from "
+        + me.getName());
   }
 
   private static Module moduleOf(Class<?> type, String expected) {
