@@ -307,9 +307,9 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     return h;
   }
 
-  // Kept small, with the rare work in methods of its own, so the JIT inlines the whole outcome
-  // path into the call and scalar-replaces the attempt (0 B/op); a bigger method here made
-  // every call allocate its attempt.
+  // Kept small, with the rare work in methods of its own, so the JIT can inline the whole
+  // outcome path into the call and scalar-replace the attempt (0 B/op when it does); a bigger
+  // method here made every fork allocate the attempt.
   private void afterOutcome(ServerHealth h, long now) {
     if (h != null && h.isDraining()) {
       membership.notifyIfDrained(h);
@@ -661,7 +661,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     ServerHealth h = states.get(server.id());
     Server current = h != null ? h.server : server;
     ServerStats base = load.stats(current);
-    if (h == null) { // counters may outlive membership for the grace period; the state does not
+    if (h == null) { // counters outlive membership while calls are in flight; the state does not
       return new ServerStats(base.server(), ServerState.NOT_IN_POOL, base.inFlight(),
           base.requests(), base.failures(), base.ewmaLatencyNanos(), base.averageLatencyNanos(),
           base.throughputPerSecond());
