@@ -47,7 +47,7 @@ class ReadmeSnippetsTest {
   private TestingServer zookeeper;
 
   @BeforeEach
-  void startBackend() throws IOException {
+  void startBackend() throws Exception {
     backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     backend.createContext("/", exchange -> {
       byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
