@@ -14,5 +14,6 @@ module io.lbkit.core {
       io.lbkit.testing,
       io.lbkit.strategies,
       io.lbkit.health,
-      io.lbkit.discovery;
+      io.lbkit.discovery,
+      io.lbkit.zookeeper;
 }

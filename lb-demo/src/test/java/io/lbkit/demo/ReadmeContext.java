@@ -59,6 +59,8 @@ public abstract class ReadmeContext {
   public HttpClient client;
   public HttpClient http;
   public List<Server> servers;
+  /** A ZooKeeper connect string ({@code host:port}): an in-process TestingServer's. */
+  public String zookeeperConnect;
   public ServerPool pool;
 
   /** The snippet, run once. */

@@ -26,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,10 @@ class ReadmeSnippetsTest {
   @TempDir
   Path dir;
   private HttpServer backend;
+  private TestingServer zookeeper;
 
   @BeforeEach
-  void startBackend() throws IOException {
+  void startBackend() throws Exception {
     backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     backend.createContext("/", exchange -> {
       byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
@@ -55,11 +57,13 @@ class ReadmeSnippetsTest {
       exchange.close();
     });
     backend.start();
+    zookeeper = new TestingServer(true); // a port the OS picks
   }
 
   @AfterEach
-  void stopBackend() {
+  void stopBackend() throws IOException {
     backend.stop(0);
+    zookeeper.close();
   }
 
   @Test
@@ -133,6 +137,7 @@ class ReadmeSnippetsTest {
     snippet.pool = ServerPool.of(server);
     snippet.client = HttpClient.newHttpClient();
     snippet.http = snippet.client;
+    snippet.zookeeperConnect = zookeeper.getConnectString();
   }
 
   /** The README's HTTP client class: a GET and a POST through it against a loopback server. */

@@ -1,0 +1,234 @@
+package io.lbkit.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import io.lbkit.discovery.Discovery;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Against a real ZooKeeper (Curator's in-process {@code TestingServer}, on a port the OS picks):
+ * registrations reach a pool through {@link ZooKeeperSource} and a {@link Discovery} binder,
+ * sessions that end take their servers away, and an outage leaves the pool alone.
+ */
+class ZooKeeperSourceTest {
+  private TestingServer zk;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final ServerPool pool = ServerPool.empty();
+  private final Events events = new Events();
+
+  @BeforeEach
+  void startZooKeeper() throws Exception {
+    zk = new TestingServer(true);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+    zk.close();
+  }
+
+  private CuratorFramework client() throws InterruptedException {
+    // a short session so that the outage test's client keeps its session across the restart
+    CuratorFramework c = CuratorFrameworkFactory.newClient(
+        zk.getConnectString(), 30_000, 5_000, new ExponentialBackoffRetry(100, 3));
+    toClose.add(c);
+    c.start();
+    assertThat(c.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
+    return c;
+  }
+
+  private Discovery bind(CuratorFramework client) {
+    Discovery d = Discovery.builder(ZooKeeperSource.of(client, "inventory"), pool)
+        .name("inventory")
+        .removalDelay(Duration.ZERO) // a leaver goes at once: what these tests watch
+        .allowEmpty()
+        .listener(events)
+        .start();
+    toClose.add(d);
+    return d;
+  }
+
+  private ZooKeeperRegistration register(CuratorFramework client, String host, int port)
+      throws Exception {
+    ZooKeeperRegistration r =
+        ZooKeeperRegistration.builder(client, "inventory", host, port).register();
+    toClose.add(r);
+    return r;
+  }
+
+  private Set<String> ids() {
+    return pool.servers().stream().map(Server::id).collect(Collectors.toSet());
+  }
+
+  @Test
+  void registrationsReachThePoolWithTheirFieldsAndASecondServerJoins() throws Exception {
+    CuratorFramework client = client();
+    Discovery discovery = bind(client);
+    long t0 = System.nanoTime();
+    ZooKeeperRegistration a = ZooKeeperRegistration.builder(client, "inventory", "10.0.0.1", 8080)
+        .weight(3).zone("eu-1").priority(1).metadata("role", "replica").register();
+    toClose.add(a);
+    events.await("10.0.0.1:8080 in the pool", () -> ids().equals(Set.of("10.0.0.1:8080")));
+    long firstMillis = TimeUnit.NANOSECONDS.toMillis(events.lastChangeNanos() - t0);
+    assertThat(discovery.ready()).isDone();
+    assertThat(pool.servers()).containsExactly(Server.builder("10.0.0.1", 8080)
+        .weight(3).zone("eu-1").priority(1).metadata("role", "replica").build());
+
+    long t1 = System.nanoTime();
+    register(client(), "10.0.0.2", 8080);
+    events.await("both in the pool", () -> ids().size() == 2);
+    long secondMillis = TimeUnit.NANOSECONDS.toMillis(events.lastChangeNanos() - t1);
+    assertThat(ids()).containsExactlyInAnyOrder("10.0.0.1:8080", "10.0.0.2:8080");
+    System.out.printf(
+        "registration to new pool: first server %d ms (includes the first read), second %d ms%n",
+        firstMillis, secondMillis);
+  }
+
+  @Test
+  void aClosedRegistrationLeavesThePool() throws Exception {
+    CuratorFramework client = client();
+    bind(client);
+    register(client, "10.0.0.1", 8080);
+    ZooKeeperRegistration b = register(client(), "10.0.0.2", 8080);
+    events.await("both in the pool", () -> ids().size() == 2);
+
+    long t0 = System.nanoTime();
+    b.close();
+    events.await("10.0.0.2 gone", () -> ids().equals(Set.of("10.0.0.1:8080")));
+    System.out.printf("unregistration to new pool: %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(events.lastChangeNanos() - t0));
+    b.close(); // idempotent
+  }
+
+  @Test
+  void aServerWhoseSessionEndsLeavesThePool() throws Exception {
+    CuratorFramework client = client();
+    bind(client);
+    register(client, "10.0.0.1", 8080);
+    CuratorFramework server = client();
+    register(server, "10.0.0.2", 8080);
+    events.await("both in the pool", () -> ids().size() == 2);
+
+    server.close(); // the process "dies": it never unregisters, its session ends
+    events.await("10.0.0.2 gone", () -> ids().equals(Set.of("10.0.0.1:8080")));
+  }
+
+  @Test
+  void anExpiredSessionIsRegisteredAgainByItsNewSession() throws Exception {
+    CuratorFramework client = client();
+    bind(client);
+    CuratorFramework server = client();
+    ZooKeeperRegistration r = register(server, "10.0.0.2", 8080);
+    events.await("10.0.0.2 in the pool", () -> ids().equals(Set.of("10.0.0.2:8080")));
+    String node = ZooKeeperSource.DEFAULT_BASE_PATH + "/inventory/" + r.id();
+    long oldSession = server.getZookeeperClient().getZooKeeper().getSessionId();
+    int changesBefore = events.changes();
+
+    server.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+
+    // the expiry deletes the node (the pool sees the server leave), the new session writes it
+    events.await("10.0.0.2 gone and back",
+        () -> events.changes() >= changesBefore + 2 && ids().equals(Set.of("10.0.0.2:8080")));
+    Stat stat = client.checkExists().forPath(node);
+    assertThat(stat).isNotNull();
+    assertThat(stat.getEphemeralOwner()).isNotZero().isNotEqualTo(oldSession);
+  }
+
+  @Test
+  void anOutageKeepsThePoolAndTheSourceResumesWhenZooKeeperIsBack() throws Exception {
+    CuratorFramework client = client();
+    Discovery discovery = bind(client);
+    register(client, "10.0.0.1", 8080);
+    register(client(), "10.0.0.2", 8080);
+    events.await("both in the pool", () -> ids().size() == 2);
+    List<Server> before = pool.servers();
+    int changesBefore = events.changes();
+
+    zk.stop();
+    events.await("the source reports the outage", () -> events.failures() > 0);
+    assertThat(pool.servers()).isEqualTo(before);
+    assertThat(events.changes()).isEqualTo(changesBefore);
+    assertThat(discovery.status().consecutiveFailures()).isPositive();
+
+    zk.restart();
+    events.await("the source answers again", () -> events.recoveries() > 0);
+    // Curator re-registers on reconnection by deleting and re-creating each node (so that
+    // watchers fire): with a zero removal delay the pool may see a server leave and come back
+    events.await("both listed after the restart",
+        () -> ids().equals(Set.of("10.0.0.1:8080", "10.0.0.2:8080")));
+    register(client(), "10.0.0.3", 8080);
+    events.await("10.0.0.3 joins after the restart", () -> ids().size() == 3);
+  }
+
+  @Test
+  void readsSpringCloudZookeeperAndFlatPayloadsAndLeavesOutBadInstances() throws Exception {
+    CuratorFramework client = client();
+    String path = ZooKeeperSource.DEFAULT_BASE_PATH + "/inventory/";
+    // Spring Cloud Zookeeper's layout: a typed payload, its fields under "metadata"
+    create(client, path + "spring", "{\"name\":\"inventory\",\"id\":\"spring\","
+        + "\"address\":\"10.0.0.5\",\"port\":8080,\"sslPort\":null,\"payload\":{\"@class\":"
+        + "\"org.springframework.cloud.zookeeper.discovery.ZookeeperInstance\",\"id\":\"app\","
+        + "\"name\":\"inventory\",\"metadata\":{\"zone\":\"eu-2\",\"version\":\"7\"}},"
+        + "\"registrationTimeUTC\":1,\"serviceType\":\"DYNAMIC\",\"uriSpec\":null}");
+    // a flat payload, only an SSL port
+    create(client, path + "flat", "{\"name\":\"inventory\",\"id\":\"flat\","
+        + "\"address\":\"10.0.0.6\",\"sslPort\":8443,\"payload\":{\"weight\":5,\"priority\":2},"
+        + "\"serviceType\":\"DYNAMIC\"}");
+    // no payload at all
+    create(client, path + "plain", "{\"name\":\"inventory\",\"id\":\"plain\","
+        + "\"address\":\"10.0.0.7\",\"port\":80}");
+    create(client, path + "bad", "{\"name\":\"inventory\",\"id\":\"bad\","
+        + "\"address\":\"10.0.0.8\",\"port\":80,\"payload\":{\"weight\":\"heavy\"}}");
+    bind(client);
+    events.await("the three good instances", () -> ids().size() == 3);
+    assertThat(pool.servers()).containsExactlyInAnyOrder(
+        Server.builder("10.0.0.5", 8080).zone("eu-2").metadata("version", "7").build(),
+        Server.builder("10.0.0.6", 8443).weight(5).priority(2).build(),
+        Server.of("10.0.0.7", 80));
+  }
+
+  private static void create(CuratorFramework client, String path, String json) throws Exception {
+    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
+        .forPath(path, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void argumentsAreChecked() throws Exception {
+    CuratorFramework client = client();
+    assertThatThrownBy(() -> ZooKeeperSource.of(null, "inventory"))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("client");
+    assertThatThrownBy(() -> ZooKeeperSource.of(client, "services", "inventory"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("basePath");
+    assertThatThrownBy(() -> ZooKeeperSource.of(client, "a/b"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("service");
+    assertThatThrownBy(() -> ZooKeeperRegistration.builder(client, "inventory", "h", 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+    assertThatThrownBy(
+            () -> ZooKeeperRegistration.builder(client, "inventory", "h", 80).weight(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weight");
+    assertThatThrownBy(
+            () -> ZooKeeperRegistration.builder(client, "inventory", "h", 80)
+                .metadata("zone", "x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key");
+  }
+}
