@@ -25,8 +25,9 @@ public class PercentageBudgetLincheckTest { // public, with its members: Linchec
   private static final long DEPOSIT = 500; // 0.5 of a token, in thousandths
 
   // 50% of calls, no floor, 1 s window: two calls pay for one extra attempt.
+  final ManualTicker ticker = new ManualTicker(1_000_000L);
   private final PercentageBudget budget =
-      new PercentageBudget(0.5, 0, Duration.ofSeconds(1), new ManualTicker(1_000_000L));
+      new PercentageBudget(0.5, 0, Duration.ofSeconds(1), ticker);
   private final AtomicLong requests = new AtomicLong(1);
   private final AtomicLong granted = new AtomicLong();
 
@@ -62,6 +63,11 @@ public class PercentageBudgetLincheckTest { // public, with its members: Linchec
     }
   }
 
+  /** Operations run alone before the racing ones. */
+  int actorsBefore() {
+    return 2;
+  }
+
   @Test
   void modelChecking() {
     new ModelCheckingOptions()
@@ -69,7 +75,7 @@ public class PercentageBudgetLincheckTest { // public, with its members: Linchec
         .invocationsPerIteration(150)
         .threads(THREADS)
         .actorsPerThread(2)
-        .actorsBefore(2)
+        .actorsBefore(actorsBefore())
         .actorsAfter(1)
         .check(getClass());
   }
