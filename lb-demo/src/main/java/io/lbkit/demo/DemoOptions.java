@@ -16,7 +16,10 @@ public final class DemoOptions {
       "  --duration SECONDS  total run time, 2..600 (default 40); faults scale with it",
       "  --servers N         inventory servers, 3..50 (default 5)",
       "  --clients N         order-service client threads, 1..64 (default 8)",
-      "  --faults NAME       default (slow 10x, kill, 503 half the time, then recover) or none",
+      "  --faults NAME       default (slow 10x, kill, 503 half the time, then recover; with the",
+      "                      registry also a server joining, one leaving, ZooKeeper down) or none",
+      "  --registry NAME     zookeeper (default: an embedded ZooKeeper the servers register in,",
+      "                      discovered by the order service) or none (a fixed list of servers)",
       "  --latency-ms N      base service time of the fastest server, 1..1000 (default 5)",
       "  --max-orders N      stop after this many orders, 1..10000000 (default 1000000)",
       "  --quiet             no live table, only the summary",
@@ -28,10 +31,15 @@ public final class DemoOptions {
   int servers = 5;
   int clients = 8;
   String faults = "default";
+  String registry = "zookeeper";
   long latencyMillis = 5;
   long maxOrders = 1_000_000;
   boolean quiet;
   boolean help;
+
+  boolean usesRegistry() {
+    return "zookeeper".equals(registry);
+  }
 
   /** Parses command-line arguments; throws IllegalArgumentException naming a bad one. */
   public static DemoOptions parse(String... args) {
@@ -48,6 +56,8 @@ public final class DemoOptions {
         case "--servers" -> o.servers = (int) number(a, value(args, ++i, a), 3, 50);
         case "--clients" -> o.clients = (int) number(a, value(args, ++i, a), 1, 64);
         case "--faults" -> o.faults = oneOf(a, value(args, ++i, a), List.of("default", "none"));
+        case "--registry" -> o.registry = oneOf(a, value(args, ++i, a),
+            List.of("zookeeper", "none"));
         case "--latency-ms" -> o.latencyMillis = number(a, value(args, ++i, a), 1, 1000);
         case "--max-orders" -> o.maxOrders = number(a, value(args, ++i, a), 1, 10_000_000);
         default -> throw new IllegalArgumentException(

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param restorations every restoration, in order
  * @param requestsByServer requests each server received (its own count)
  * @param failures the first few reasons orders failed
+ * @param registryEvents what discovery saw, in order (empty with a fixed pool)
+ * @param registryDownSeconds how long the registry was unreachable
  */
 public record DemoSummary(
     String strategy,
@@ -40,4 +42,6 @@ public record DemoSummary(
     List<HealthLog.Event> ejections,
     List<HealthLog.Event> restorations,
     Map<String, Long> requestsByServer,
-    List<String> failures) {}
+    List<String> failures,
+    List<String> registryEvents,
+    double registryDownSeconds) {}

@@ -38,12 +38,12 @@ final class HealthLog implements HealthListener {
   public void onEjected(Server server, EjectionReason reason, Duration duration) {
     String detail = reason + (duration.isZero() ? ", until checks pass"
         : ", " + duration.toMillis() / 1000.0 + " s");
-    add(ejections, new Event(elapsed(), server.id(), "ejected", detail));
+    add(ejections, new Event(elapsed(), DemoNames.of(server), "ejected", detail));
   }
 
   @Override
   public void onRestored(Server server) {
-    add(restorations, new Event(elapsed(), server.id(), "restored", ""));
+    add(restorations, new Event(elapsed(), DemoNames.of(server), "restored", ""));
   }
 
   private void add(List<Event> list, Event e) {

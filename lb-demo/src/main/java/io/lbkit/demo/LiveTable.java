@@ -5,6 +5,8 @@ import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.ServerStats;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +37,10 @@ final class LiveTable {
     long now = System.nanoTime();
     double seconds = Math.max(1e-3, (now - previousNanos) / 1e9);
     previousNanos = now;
-    List<Server> servers = pool.servers();
+    List<Server> servers = new ArrayList<>(pool.servers());
+    // by name (inv-2 before inv-10): a discovered pool comes in the registry's order
+    servers.sort(Comparator.comparing((Server s) -> DemoNames.of(s).length())
+        .thenComparing(DemoNames::of));
     ServerStats[] stats = new ServerStats[servers.size()];
     long[] requests = new long[stats.length];
     long[] failures = new long[stats.length];
@@ -61,7 +66,7 @@ final class LiveTable {
     for (int i = 0; i < stats.length; i++) {
       ServerStats st = stats[i];
       sb.append(String.format(Locale.ROOT, "  %-8s %-10s %7.0f %5.1f%% %9d %8.1f %8.0f%n",
-          st.server().id(), state(st), requests[i] / seconds,
+          DemoNames.of(st.server()), state(st), requests[i] / seconds,
           total == 0 ? 0.0 : 100.0 * requests[i] / total, st.inFlight(),
           st.ewmaLatencyNanos() / 1e6, failures[i] / seconds));
     }

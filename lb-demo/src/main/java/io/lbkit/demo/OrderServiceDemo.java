@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,11 +17,13 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The order-service demo, the README's first command: five inventory servers on 127.0.0.1, an
- * order service calling them through {@code java.net.http} wrapped by an lbkit {@link
- * LoadBalancer} (peak EWMA, outlier detection, active HTTP checks, retry(3)), and faults on a
- * timeline: one server slows down 10x, one is killed, one answers 503 half the time, then they
- * recover. Prints a per-server table once a second and a summary at the end; stops by itself.
+ * The order-service demo, the README's first command: five inventory servers on 127.0.0.1 that
+ * register themselves in an embedded ZooKeeper, an order service that discovers them there and
+ * calls them through {@code java.net.http} wrapped by an lbkit {@link LoadBalancer} (peak EWMA,
+ * outlier detection, active HTTP checks, retry(3)), and faults on a timeline: one server slows
+ * down 10x, one is killed, one answers 503 half the time, then they recover; a sixth server joins
+ * through the registry, the first leaves through it, and ZooKeeper goes down for a while. Prints a
+ * per-server table once a second and a summary at the end; stops by itself.
  *
  * <p>Timeouts: each request may take 1 s (the slowest server slowed 10x answers in ~120 ms; a
  * write that hangs does not answer in time) and each connect 250 ms.
@@ -38,6 +41,10 @@ public final class OrderServiceDemo {
       // lbkit logs ejections at INFO; the demo prints them itself, in its own format.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
+    // ZooKeeper's client and server warn, with stack traces, about the outage the demo causes on
+    // purpose; the demo's timeline says what happens.
+    quiet("org.apache.zookeeper");
+    quiet("org.apache.curator");
     DemoOptions options;
     try {
       options = DemoOptions.parse(args);
@@ -55,17 +62,26 @@ public final class OrderServiceDemo {
     System.exit(s.ordersFailed() == 0 && s.duplicateWrites() == 0 ? 0 : 1);
   }
 
+  private static void quiet(String logger) {
+    String key = "org.slf4j.simpleLogger.log." + logger;
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, "error");
+    }
+  }
+
   /** Runs the demo as {@code options} say, printing to {@code out}; returns what it measured. */
   public static DemoSummary run(DemoOptions options, PrintStream out) throws Exception {
     PrintStream live = options.quiet ? null : out;
     HealthLog events = new HealthLog(live);
+    RegistryLog registryEvents = options.usesRegistry() ? new RegistryLog(events, live) : null;
     String failoverName = options.failover;
     Failover failover = failover(failoverName);
-    out.printf(Locale.ROOT, "lbkit order-service demo: %d inventory servers, %d clients, %s, %s,"
-            + " %d s%n", options.servers, options.clients, options.strategy, label(failoverName),
-        options.duration.toSeconds());
+    out.printf(Locale.ROOT, "lbkit order-service demo: %d inventory servers%s, %d clients, %s, %s,"
+            + " %d s%n", options.servers,
+        options.usesRegistry() ? " found through ZooKeeper" : "", options.clients,
+        options.strategy, label(failoverName), options.duration.toSeconds());
     try (Rig rig = Rig.start(options.servers, options.latencyMillis * 1000, 42, REQUEST_TIMEOUT,
-        (pool, http) -> LoadBalancer.builder(pool)
+        registryEvents, (pool, http) -> LoadBalancer.builder(pool)
             .strategy(NamedStrategies.byName(options.strategy))
             .health(Rig.demoHealth(http).build())
             .healthListener(events)
@@ -75,9 +91,16 @@ public final class OrderServiceDemo {
       for (InventoryServer s : rig.cluster.servers()) {
         out.printf(Locale.ROOT, "  %s on 127.0.0.1:%d%n", s.name(), s.port());
       }
+      if (rig.registry != null) {
+        out.printf(Locale.ROOT, "  ZooKeeper on %s: %d servers registered, pool discovered%n",
+            rig.registry.connectString(), rig.pool.servers().size());
+      }
       warmUp(rig);
       long start = System.nanoTime();
       events.markStart();
+      if (registryEvents != null) {
+        registryEvents.markStart();
+      }
       long deadline = start + options.duration.toNanos();
       OrderWorkload orders = new OrderWorkload(rig.client, options.clients, deadline,
           options.maxOrders);
@@ -87,8 +110,8 @@ public final class OrderServiceDemo {
         return t;
       });
       try {
-        schedule(timeline, FaultSchedule.named(options.faults), rig.cluster, options.duration,
-            events, live);
+        schedule(timeline, FaultSchedule.named(options.faults, rig.registry != null,
+            options.servers), rig, options.duration, events, live);
         if (live != null) {
           LiveTable table = new LiveTable(rig.pool, rig.lb.tracker(), orders, live);
           timeline.scheduleAtFixedRate(() -> table.print(events.elapsed()), 1, 1,
@@ -110,7 +133,9 @@ public final class OrderServiceDemo {
       DemoSummary summary = new DemoSummary(options.strategy, label(failoverName), seconds,
           options.servers, options.clients, orders.placed.get(), orders.failed.get(),
           rig.cluster.duplicateWrites(), orders.ambiguous.get(), orders.resent.get(), p[0], p[1],
-          events.ejections(), events.restorations(), byServer, orders.failureReasons());
+          events.ejections(), events.restorations(), byServer, orders.failureReasons(),
+          registryEvents == null ? List.of() : registryEvents.events(),
+          registryEvents == null ? 0.0 : registryEvents.downSeconds());
       print(summary, out);
       return summary;
     }
@@ -156,19 +181,19 @@ public final class OrderServiceDemo {
     }
   }
 
-  private static void schedule(ScheduledExecutorService timeline, FaultSchedule faults,
-      InventoryCluster cluster, Duration total, HealthLog events, PrintStream live) {
+  private static void schedule(ScheduledExecutorService timeline, FaultSchedule faults, Rig rig,
+      Duration total, HealthLog events, PrintStream live) {
     for (FaultSchedule.Step step : faults.steps()) {
       timeline.schedule(() -> {
         try {
-          step.action().apply(cluster);
-          if (live != null) {
+          if (live != null) { // first, so that what the step causes is printed after it
             live.printf(Locale.ROOT, "  %6.1fs  >>> %s%n", events.elapsed(), step.description());
           }
+          step.action().apply(rig);
         } catch (Exception e) {
           if (live != null) {
-            live.printf(Locale.ROOT, "  %6.1fs  >>> %s failed: %s%n", events.elapsed(),
-                step.description(), e);
+            live.printf(Locale.ROOT, "  %6.1fs      not done: %s%n", events.elapsed(),
+                e.getMessage() != null ? e.getMessage() : e);
           }
         }
       }, FaultSchedule.offset(step, total).toNanos(), TimeUnit.NANOSECONDS);
@@ -196,6 +221,10 @@ public final class OrderServiceDemo {
         list(s.ejections())));
     sb.append(String.format(Locale.ROOT, "  restorations       %d%s%n", s.restorations().size(),
         list(s.restorations())));
+    if (!s.registryEvents().isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "  registry           %d events, ZooKeeper down %.1f s%s%n",
+          s.registryEvents().size(), s.registryDownSeconds(), listLines(s.registryEvents())));
+    }
     sb.append("  requests received ");
     for (Map.Entry<String, Long> e : s.requestsByServer().entrySet()) {
       sb.append(String.format(Locale.ROOT, " %s %d (%.1f%%)", e.getKey(), e.getValue(),
@@ -208,7 +237,15 @@ public final class OrderServiceDemo {
     out.print(sb);
   }
 
-  private static String list(java.util.List<HealthLog.Event> events) {
+  private static String listLines(List<String> lines) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : lines) {
+      sb.append(System.lineSeparator()).append("                       ").append(line);
+    }
+    return sb.toString();
+  }
+
+  private static String list(List<HealthLog.Event> events) {
     StringBuilder sb = new StringBuilder();
     for (HealthLog.Event e : events) {
       sb.append(System.lineSeparator()).append("                       ").append(e);

@@ -1,6 +1,7 @@
 package io.lbkit.demo;
 
 import io.lbkit.ServerPool;
+import io.lbkit.discovery.DiscoveryListener;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.health.ActiveChecks;
 import io.lbkit.health.ConsecutiveFailures;
@@ -8,7 +9,6 @@ import io.lbkit.health.EjectionLimits;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.health.SlowStart;
 import io.lbkit.health.HttpHealthCheck;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The demo's (and the end-to-end tests') plumbing: an {@link InventoryCluster}, one {@code
- * java.net.http} client on threads the rig owns, a {@link ServerPool} of the cluster, a {@link
- * LoadBalancer} over it and the {@link LoadBalancedHttpClient} that uses both. {@link #close()}
- * ends all of it.
+ * java.net.http} client on threads the rig owns, a {@link ServerPool} of the cluster (fixed, or
+ * filled from an {@link InventoryRegistry} the servers register in), a {@link LoadBalancer} over
+ * it and the {@link LoadBalancedHttpClient} that uses both. {@link #close()} ends all of it.
  */
 final class Rig implements AutoCloseable {
   /** Loopback connects take microseconds; a refused or black-holed one should not hold a caller. */
@@ -35,15 +35,20 @@ final class Rig implements AutoCloseable {
   private static final AtomicInteger IDS = new AtomicInteger();
 
   final InventoryCluster cluster;
+  final long latencyMicros;
+  final InventoryRegistry registry; // null: a fixed pool
   final ServerPool pool;
   final HttpClient http;
   final LoadBalancer lb;
   final LoadBalancedHttpClient client;
   private final ExecutorService httpThreads;
 
-  private Rig(InventoryCluster cluster, ExecutorService httpThreads, HttpClient http,
-      ServerPool pool, LoadBalancer lb, Duration requestTimeout) {
+  private Rig(InventoryCluster cluster, long latencyMicros, InventoryRegistry registry,
+      ExecutorService httpThreads, HttpClient http, ServerPool pool, LoadBalancer lb,
+      Duration requestTimeout) {
     this.cluster = cluster;
+    this.latencyMicros = latencyMicros;
+    this.registry = registry;
     this.httpThreads = httpThreads;
     this.http = http;
     this.pool = pool;
@@ -52,13 +57,44 @@ final class Rig implements AutoCloseable {
   }
 
   /**
+   * A rig whose pool is the cluster's servers, fixed.
+   *
    * @param servers inventory servers to start
    * @param latencyMicros the fastest server's base latency; the others are up to 2x slower
    * @param requestTimeout each HTTP request's timeout (response headers)
    */
   static Rig start(int servers, long latencyMicros, long seed, Duration requestTimeout,
-      BalancerFactory balancer) throws IOException {
+      BalancerFactory balancer) throws Exception {
+    return start(servers, latencyMicros, seed, requestTimeout, null, balancer);
+  }
+
+  /**
+   * A rig whose servers register in an embedded ZooKeeper, from which the pool is discovered
+   * (when {@code registryListener} is not null), or a fixed pool (when it is).
+   */
+  static Rig start(int servers, long latencyMicros, long seed, Duration requestTimeout,
+      DiscoveryListener registryListener, BalancerFactory balancer) throws Exception {
     InventoryCluster cluster = InventoryCluster.start(servers, latencyMicros, seed);
+    InventoryRegistry registry = null;
+    ServerPool pool;
+    try {
+      if (registryListener == null) {
+        pool = ServerPool.of(cluster.lbServers());
+      } else {
+        registry = InventoryRegistry.start();
+        for (InventoryServer s : cluster.servers()) {
+          registry.register(s);
+        }
+        pool = ServerPool.of();
+        registry.discover(pool, registryListener);
+      }
+    } catch (Exception e) {
+      if (registry != null) {
+        registry.close();
+      }
+      cluster.close();
+      throw e;
+    }
     int id = IDS.incrementAndGet();
     AtomicInteger n = new AtomicInteger();
     ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -72,10 +108,13 @@ final class Rig implements AutoCloseable {
           .connectTimeout(CONNECT_TIMEOUT)
           .executor(threads)
           .build();
-      ServerPool pool = ServerPool.of(cluster.lbServers());
-      return new Rig(cluster, threads, http, pool, balancer.build(pool, http), requestTimeout);
+      return new Rig(cluster, latencyMicros, registry, threads, http, pool,
+          balancer.build(pool, http), requestTimeout);
     } catch (RuntimeException e) {
       threads.shutdownNow();
+      if (registry != null) {
+        registry.close();
+      }
       cluster.close();
       throw e;
     }
@@ -114,6 +153,9 @@ final class Rig implements AutoCloseable {
 
   @Override
   public void close() {
+    if (registry != null) {
+      registry.close(); // discovery first: no pool change races the balancer's close
+    }
     lb.close();
     httpThreads.shutdownNow();
     try {

@@ -36,11 +36,31 @@ class OrderServiceDemoTest {
     assertThat(s.p99Millis()).isGreaterThanOrEqualTo(s.p50Millis()).isPositive();
     // The killed server (inv-3, down from 25% to 60% of the run) is taken out.
     assertThat(s.ejections()).extracting(HealthLog.Event::server).contains("inv-3");
-    assertThat(s.requestsByServer()).hasSize(5);
+    // Found through the embedded ZooKeeper: inv-6 joins through it at 40% of the run and gets
+    // traffic; ZooKeeper goes down at 80% and no order fails.
+    assertThat(s.registryEvents()).anyMatch(e -> e.startsWith("registry: joined inv-6"));
+    assertThat(s.requestsByServer()).hasSize(6).containsKey("inv-6");
+    assertThat(s.requestsByServer().get("inv-6")).isPositive();
     assertThat(printed).contains("orders failed      0", "duplicate writes   0");
 
     List<String> left = demoThreadsAlive(Duration.ofSeconds(5));
     assertThat(left).isEmpty();
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void withoutTheRegistryThePoolIsTheFixedListOfServers() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DemoSummary s;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      s = OrderServiceDemo.run(DemoOptions.parse("--duration", "3", "--quiet", "--registry",
+          "none", "--faults", "none"), out);
+    }
+    assertThat(s.ordersPlaced()).isPositive();
+    assertThat(s.ordersFailed()).isZero();
+    assertThat(s.registryEvents()).isEmpty();
+    assertThat(s.requestsByServer()).hasSize(5);
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("ZooKeeper");
   }
 
   @Test
@@ -80,6 +100,7 @@ class OrderServiceDemoTest {
     assertThat(o.duration).isLessThanOrEqualTo(Duration.ofSeconds(60));
     assertThat(o.servers).isEqualTo(5);
     assertThat(o.faults).isEqualTo("default");
+    assertThat(o.registry).isEqualTo("zookeeper");
     assertThat(OrderServiceDemo.failover(o.failover).toString()).startsWith("retry(3");
   }
 
@@ -98,7 +119,9 @@ class OrderServiceDemoTest {
         .hasMessage("option: --colour (expected: one of the options in --help)");
     assertThat(DemoOptions.parse("--help").help).isTrue();
     assertThat(DemoOptions.HELP).contains("--strategy", "--failover", "--duration", "--servers",
-        "--faults", "--quiet");
+        "--faults", "--registry", "--quiet");
+    assertThatThrownBy(() -> DemoOptions.parse("--registry", "etcd"))
+        .hasMessage("--registry: etcd (expected: one of [zookeeper, none])");
   }
 
   @Test
@@ -109,7 +132,20 @@ class OrderServiceDemoTest {
         "inv-2 back to normal speed", "inv-3 restarted", "inv-4 healthy again");
     assertThat(FaultSchedule.offset(steps.get(1), Duration.ofSeconds(40)))
         .isEqualTo(Duration.ofSeconds(10));
-    assertThat(FaultSchedule.named("none").steps()).isEmpty();
+    assertThat(FaultSchedule.named("none", true, 5).steps()).isEmpty();
+    assertThat(FaultSchedule.named("default", false, 5).steps()).hasSize(6);
+  }
+
+  @Test
+  void withTheRegistryAServerJoinsOneLeavesAndZooKeeperGoesDownAfterTheServerFaults() {
+    List<FaultSchedule.Step> steps = FaultSchedule.named("default", true, 5).steps();
+    assertThat(steps).extracting(FaultSchedule.Step::description).containsExactly(
+        "inv-2 slows down 10x", "inv-3 killed (port closed)", "inv-4 answers 503 half the time",
+        "inv-6 starts and registers in ZooKeeper", "inv-2 back to normal speed",
+        "inv-3 restarted", "inv-1 deregisters from ZooKeeper (a graceful shutdown)",
+        "inv-4 healthy again", "inv-1 stops once its drain is over",
+        "ZooKeeper stopped", "ZooKeeper restarted");
+    assertThat(steps).extracting(FaultSchedule.Step::atFraction).isSorted();
   }
 
   /** Threads the demo started that are still alive after waiting up to {@code max}. */

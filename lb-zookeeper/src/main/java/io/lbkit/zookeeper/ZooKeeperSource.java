@@ -4,8 +4,10 @@ import io.lbkit.Server;
 import io.lbkit.discovery.ServerSource;
 import io.lbkit.internal.Checks;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * field as {@link Server#metadata()}. An instance without an address or port, or with a weight
  * or priority that is not a valid integer, is left out of the list and logged at WARN.
  *
+ * <p>An instance that vanishes stays listed for a {@linkplain #withRemovalGrace grace period}
+ * (default {@value #DEFAULT_REMOVAL_GRACE_SECONDS} s) and is listed again without a change if it
+ * comes back within it: Curator re-registers an instance after each reconnection of the server's
+ * own client by deleting its node and creating it again (so that watchers fire), which would
+ * otherwise drain a healthy server for a moment, and start its slow start again, whenever its
+ * ZooKeeper connection blinks. A server that leaves for good is drained that much later.
+ *
  * <p>ZooKeeper trouble never empties the list: a suspended or lost connection is reported as a
  * failure (the binder keeps the last good list), nothing is pushed while it lasts, and on
  * reconnection the cache resumes watching and the current list is pushed again. An expired
@@ -50,9 +59,13 @@ public final class ZooKeeperSource implements ServerSource {
   private static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+  /** The default {@linkplain #withRemovalGrace removal grace}, in seconds: {@value}. */
+  public static final int DEFAULT_REMOVAL_GRACE_SECONDS = 2;
+
   private final CuratorFramework client;
   private final String basePath;
   private final String service;
+  private final long removalGraceNanos;
 
   /** Guards the fields below; never held while calling the listener. */
   private final Object lock = new Object();
@@ -64,11 +77,17 @@ public final class ZooKeeperSource implements ServerSource {
   private volatile ServiceCache<Map<String, String>> cache;
   private volatile boolean initialized;
   private volatile boolean closed;
+  /** The servers last pushed, by id (vanished ones still in their grace included). */
+  private Map<String, Server> listed = Map.of(); // guarded by pushLock
+  /** When each listed server was first missing from the cache. */
+  private final Map<String, Long> missingSince = new HashMap<>(); // guarded by pushLock
 
-  private ZooKeeperSource(CuratorFramework client, String basePath, String service) {
+  private ZooKeeperSource(CuratorFramework client, String basePath, String service,
+      long removalGraceNanos) {
     this.client = client;
     this.basePath = basePath;
     this.service = service;
+    this.removalGraceNanos = removalGraceNanos;
   }
 
   /**
@@ -99,7 +118,25 @@ public final class ZooKeeperSource implements ServerSource {
     Checks.notNull(client, "client");
     checkBasePath(basePath);
     checkService(service);
-    return new ZooKeeperSource(client, basePath, service);
+    return new ZooKeeperSource(client, basePath, service,
+        TimeUnit.SECONDS.toNanos(DEFAULT_REMOVAL_GRACE_SECONDS));
+  }
+
+  /**
+   * This source with another removal grace: how long an instance that vanished from ZooKeeper is
+   * still listed, so that a delete and re-create (Curator's re-registration after a reconnection)
+   * is not seen as a leave. Zero lists every removal at once.
+   *
+   * @param grace at least zero, at most a minute
+   * @return a new, unstarted source with the same client, base path and service
+   * @throws NullPointerException if {@code grace} is null
+   * @throws IllegalArgumentException if {@code grace} is negative or over a minute
+   */
+  public ZooKeeperSource withRemovalGrace(Duration grace) {
+    Checks.notNull(grace, "grace");
+    Checks.argument(!grace.isNegative() && grace.compareTo(Duration.ofMinutes(1)) <= 0,
+        "grace", grace, "0 to 1 minute");
+    return new ZooKeeperSource(client, basePath, service, grace.toNanos());
   }
 
   static void checkBasePath(String basePath) {
@@ -187,17 +224,50 @@ public final class ZooKeeperSource implements ServerSource {
         return;
       }
       List<ServiceInstance<Map<String, String>>> instances = cache.getInstances();
-      // the cache is a hash map: sort so that an unchanged registry gives the same list
+      // two instances of one address (a restarted server beside its old, expiring node) are
+      // one server: the first by instance id, so that the choice does not vary
       instances.sort(Comparator.comparing(ServiceInstance::getId));
-      List<Server> servers = new ArrayList<>(instances.size());
+      Map<String, Server> now = new HashMap<>();
       for (ServiceInstance<Map<String, String>> instance : instances) {
         try {
-          servers.add(InstanceCodec.toServer(instance));
+          Server s = InstanceCodec.toServer(instance);
+          now.putIfAbsent(s.id(), s);
         } catch (IllegalArgumentException e) {
           log.warn("ZooKeeper {}/{}: instance left out: {}", basePath, service, e.getMessage());
         }
       }
+      keepVanishedInTheirGrace(now);
+      listed = now;
+      List<Server> servers = new ArrayList<>(now.values());
+      // the cache is a hash map: sort so that an unchanged registry gives the same list
+      servers.sort(Comparator.comparing(Server::id));
       listener.onServers(servers);
+    }
+  }
+
+  /**
+   * Adds to {@code now} the servers listed before that vanished less than the grace ago, and
+   * schedules the push that lists them no more once it ends. Called under the push lock.
+   */
+  private void keepVanishedInTheirGrace(Map<String, Server> now) {
+    missingSince.keySet().retainAll(listed.keySet());
+    missingSince.keySet().removeAll(now.keySet()); // back within the grace: never missed
+    long t = context.ticker().read();
+    long nextEnd = Long.MAX_VALUE;
+    for (Server s : listed.values()) {
+      if (now.containsKey(s.id())) {
+        continue;
+      }
+      long left = removalGraceNanos - (t - missingSince.computeIfAbsent(s.id(), id -> t));
+      if (left > 0) {
+        now.put(s.id(), s);
+        nextEnd = Math.min(nextEnd, left);
+      } else {
+        missingSince.remove(s.id());
+      }
+    }
+    if (nextEnd != Long.MAX_VALUE) {
+      context.scheduler().schedule(() -> context.executor().execute(this::push), nextEnd);
     }
   }
 

@@ -11,13 +11,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +61,11 @@ class ZooKeeperSourceTest {
   }
 
   private Discovery bind(CuratorFramework client) {
-    Discovery d = Discovery.builder(ZooKeeperSource.of(client, "inventory"), pool)
+    return bind(ZooKeeperSource.of(client, "inventory"));
+  }
+
+  private Discovery bind(ZooKeeperSource source) {
+    Discovery d = Discovery.builder(source, pool)
         .name("inventory")
         .removalDelay(Duration.ZERO) // a leaver goes at once: what these tests watch
         .allowEmpty()
@@ -134,9 +141,32 @@ class ZooKeeperSourceTest {
   }
 
   @Test
-  void anExpiredSessionIsRegisteredAgainByItsNewSession() throws Exception {
+  void anExpiredSessionIsRegisteredAgainAndThePoolNeverSeesTheGap() throws Exception {
     CuratorFramework client = client();
-    bind(client);
+    // a grace no re-registration outlasts, however loaded the machine: the gap is never seen
+    bind(ZooKeeperSource.of(client, "inventory").withRemovalGrace(Duration.ofSeconds(30)));
+    register(client, "10.0.0.1", 8080);
+    CuratorFramework server = client();
+    ZooKeeperRegistration r = register(server, "10.0.0.2", 8080);
+    events.await("both in the pool", () -> ids().size() == 2);
+    String node = ZooKeeperSource.DEFAULT_BASE_PATH + "/inventory/" + r.id();
+    long oldSession = server.getZookeeperClient().getZooKeeper().getSessionId();
+    int changesBefore = events.changes();
+
+    server.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+    awaitNode(client, node, oldSession);
+    // a leave the source will list: it comes after the gap, so once it is in the pool, a
+    // change for the gap would have come before it
+    register(client(), "10.0.0.3", 8080);
+    events.await("10.0.0.3 in the pool", () -> ids().size() == 3);
+
+    assertThat(events.changes()).as("changes: only 10.0.0.3 joining").isEqualTo(changesBefore + 1);
+  }
+
+  @Test
+  void withoutAGraceTheGapOfAReRegistrationReachesThePool() throws Exception {
+    CuratorFramework client = client();
+    bind(ZooKeeperSource.of(client, "inventory").withRemovalGrace(Duration.ZERO));
     CuratorFramework server = client();
     ZooKeeperRegistration r = register(server, "10.0.0.2", 8080);
     events.await("10.0.0.2 in the pool", () -> ids().equals(Set.of("10.0.0.2:8080")));
@@ -149,15 +179,37 @@ class ZooKeeperSourceTest {
     // the expiry deletes the node (the pool sees the server leave), the new session writes it
     events.await("10.0.0.2 gone and back",
         () -> events.changes() >= changesBefore + 2 && ids().equals(Set.of("10.0.0.2:8080")));
-    Stat stat = client.checkExists().forPath(node);
-    assertThat(stat).isNotNull();
-    assertThat(stat.getEphemeralOwner()).isNotZero().isNotEqualTo(oldSession);
+    awaitNode(client, node, oldSession);
+  }
+
+  /** Waits until {@code node} exists, owned by a session other than {@code oldSession}. */
+  private static void awaitNode(CuratorFramework client, String node, long oldSession)
+      throws Exception {
+    CountDownLatch written = new CountDownLatch(1);
+    CuratorWatcher watcher = new CuratorWatcher() {
+      @Override
+      public void process(WatchedEvent event) throws Exception {
+        check();
+      }
+
+      void check() throws Exception {
+        Stat stat = client.checkExists().usingWatcher(this).forPath(node);
+        if (stat != null && stat.getEphemeralOwner() != 0
+            && stat.getEphemeralOwner() != oldSession) {
+          written.countDown();
+        }
+      }
+    };
+    watcher.process(null);
+    assertThat(written.await(Events.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+        .as("%s written again by a new session", node).isTrue();
   }
 
   @Test
   void anOutageKeepsThePoolAndTheSourceResumesWhenZooKeeperIsBack() throws Exception {
     CuratorFramework client = client();
-    Discovery discovery = bind(client);
+    Discovery discovery =
+        bind(ZooKeeperSource.of(client, "inventory").withRemovalGrace(Duration.ofSeconds(30)));
     register(client, "10.0.0.1", 8080);
     register(client(), "10.0.0.2", 8080);
     events.await("both in the pool", () -> ids().size() == 2);
@@ -174,10 +226,13 @@ class ZooKeeperSourceTest {
     events.await("the source answers again", () -> events.recoveries() > 0);
     // Curator re-registers on reconnection by deleting and re-creating each node (so that
     // watchers fire): with a zero removal delay the pool may see a server leave and come back
-    events.await("both listed after the restart",
-        () -> ids().equals(Set.of("10.0.0.1:8080", "10.0.0.2:8080")));
     register(client(), "10.0.0.3", 8080);
     events.await("10.0.0.3 joins after the restart", () -> ids().size() == 3);
+    // Curator re-registers 10.0.0.1 and 10.0.0.2 on reconnection by deleting and re-creating
+    // their nodes: the removal grace keeps that gap out of the pool, so the join is the only
+    // change since the outage began
+    assertThat(ids()).containsExactlyInAnyOrder("10.0.0.1:8080", "10.0.0.2:8080", "10.0.0.3:8080");
+    assertThat(events.changes()).isEqualTo(changesBefore + 1);
   }
 
   @Test
