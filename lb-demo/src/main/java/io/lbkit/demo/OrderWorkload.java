@@ -33,6 +33,7 @@ final class OrderWorkload {
   private final long deadlineNanos;
   private final long maxOrders;
   private final AtomicLong tickets = new AtomicLong();
+  private volatile boolean stopped;
   final AtomicLong placed = new AtomicLong();
   final AtomicLong failed = new AtomicLong();
   final AtomicLong ambiguous = new AtomicLong();
@@ -74,10 +75,15 @@ final class OrderWorkload {
     return allEnded;
   }
 
+  /** Clients place no new order from now on; {@link #run()} returns once the current ones end. */
+  void stop() {
+    stopped = true;
+  }
+
   private void client(int c) {
     long n = 0;
-    while (System.nanoTime() - deadlineNanos < 0 && tickets.incrementAndGet() <= maxOrders
-        && !Thread.currentThread().isInterrupted()) {
+    while (!stopped && System.nanoTime() - deadlineNanos < 0
+        && tickets.incrementAndGet() <= maxOrders && !Thread.currentThread().isInterrupted()) {
       String order = "order-" + (c + 1) + "-" + (++n);
       long start = System.nanoTime();
       String failure = place(order, (int) (n % 100));
