@@ -71,6 +71,25 @@ public final class Overprovisioning {
     return high != 0 || Long.compareUnsigned(low, total * SCALE) >= 0;
   }
 
+  /**
+   * A group's health as Envoy counts it for priority load: {@code min(1, factor x available /
+   * total)}. Exactly 1 when, and only when, {@link #enough} holds, so the two never disagree on a
+   * boundary such as 45 of 63.
+   *
+   * @param available the group's members available now, {@code >= 0}
+   * @param total the group's members, {@code >= available}
+   * @return the health in [0, 1]; 1 for an empty group
+   * @throws IllegalArgumentException if a count is negative
+   */
+  public double health(int available, int total) {
+    if (enough(available, total)) {
+      return 1.0;
+    }
+    // not enough, so available x factor < total: the ratio is below 1 (rounding cannot reach 1
+    // for counts that fit an int, whose ratios below 1 stay below 1 - 2^-31)
+    return Math.min(Math.nextDown(1.0), (double) available * scaled / ((double) total * SCALE));
+  }
+
   @Override
   public String toString() {
     return "Overprovisioning{" + factor + '}';

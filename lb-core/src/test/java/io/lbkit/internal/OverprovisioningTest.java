@@ -1,6 +1,7 @@
 package io.lbkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,22 @@ class OverprovisioningTest {
     for (int k = 1; k <= 1000; k++) {
       assertThat(rule.enough(5 * k, 7 * k)).as("%d of %d", 5 * k, 7 * k).isTrue();
       assertThat(rule.enough(5 * k - 1, 7 * k)).as("%d of %d", 5 * k - 1, 7 * k).isFalse();
+    }
+  }
+
+  @Test
+  void healthIsOneExactlyWhenTheGroupIsEnoughAndTheScaledShareBelow() {
+    assertThat(rule.health(2, 4)).isCloseTo(0.7, within(1e-12)); // Envoy's 2 of 4: 70%
+    assertThat(rule.health(7, 10)).isCloseTo(0.98, within(1e-12));
+    assertThat(rule.health(0, 10)).isZero();
+    assertThat(rule.health(0, 0)).isEqualTo(1.0);
+    for (int total = 1; total <= 200; total++) {
+      for (int available = 0; available <= total; available++) {
+        double h = rule.health(available, total);
+        assertThat(h == 1.0).as("%d of %d", available, total)
+            .isEqualTo(rule.enough(available, total));
+        assertThat(h).isBetween(0.0, 1.0);
+      }
     }
   }
 

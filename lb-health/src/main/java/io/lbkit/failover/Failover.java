@@ -125,8 +125,9 @@ public abstract sealed class Failover permits StatelessFailover, FailBack, Hedge
   }
 
   /**
-   * The primary tier (priority 0) while enough of it is available, else the next tier; a failed
-   * attempt is retried once on another server. See {@link #primaryBackup(int)}.
+   * The primary tier (priority 0) while enough of it is available, and a share of the traffic
+   * to the next tier in proportion as it is not (Envoy's priority load); a failed attempt is
+   * retried once on another server. See {@link #primaryBackup(int)}.
    *
    * @return the mode, with 2 attempts per call and no backoff
    */

@@ -6,11 +6,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The master/slave mode: calls go to the primary tier (priority 0) while enough of it is
- * available, by Envoy's overprovisioning factor 1.4 (at least 1 / 1.4, about 71.4%, of it), and spill to the next
- * tier when it is not; they return to the primaries as soon as enough of them are available
- * again (the tier is recomputed on every pool or health change, see {@link TierStrategy}). Within
- * a call, a failed attempt is retried on another server (default 2 attempts, no backoff), which
- * may be in the next tier once the tier in force is exhausted.
+ * available, by Envoy's overprovisioning factor 1.4 (at least 1 / 1.4, about 71.4%, of it); below
+ * that the tier keeps 1.4 × its available share of the traffic and the next tier takes the rest,
+ * as Envoy's priority load does (see {@link TierStrategy}). The shares are recomputed on every
+ * pool or health change. Within a call, a failed attempt is retried on another server (default 2
+ * attempts, no backoff), which may be in another tier once its own tier is exhausted.
  */
 final class PrimaryBackup extends StatelessFailover {
   static final int DEFAULT_MAX_ATTEMPTS = 2;

@@ -1,34 +1,37 @@
 package io.lbkit.failover;
 
 import io.lbkit.PoolSnapshot;
+import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.internal.Overprovisioning;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Priority tiers for {@link PrimaryBackup}, as a strategy wrapper: on the write path it finds the
- * tier in force and builds the user's strategy over that tier only; the pick path is the inner
- * picker's, plus a fall-through when the request excludes the whole tier.
+ * Priority tiers for {@link PrimaryBackup}, as a strategy wrapper: on the write path it shares the
+ * traffic out among the tiers by Envoy's priority load and builds the user's strategy over each
+ * tier; the pick path draws a tier by those shares and asks its picker, with a fall-through when
+ * the request excludes the whole tier.
  *
  * <pre>
- * Envoy's overprovisioning factor 1.4: tier p is used while
- *     available(p) × 1.4 >= total(p)     i.e. available / total >= 1 / 1.4 ≈ 71.4%
- * decided by {@link Overprovisioning#DEFAULT}, the one rule zone preference applies too.
+ * Envoy's priority load, with the overprovisioning factor 1.4 ({@link Overprovisioning#DEFAULT},
+ * the one rule zone preference applies too):
+ *     health(p) = min(1, 1.4 × available(p) / total(p))
  * total(p) counts the pool's servers of priority p with weight > 0 (drained servers are out on
- * purpose); available(p) counts those the tracker offers as candidates. The tier in force is the
- * lowest p that passes; when none passes, every candidate of every tier is used, so that a
- * degraded cluster still spreads its load.
- * Example: 5 primaries need 4 available (4 × 1.4 = 5.6 >= 5; 3 × 1.4 = 4.2 < 5).
+ * purpose); available(p) counts those the tracker offers as candidates. In priority order, each
+ * tier takes what its health allows of the traffic the tiers before it left:
+ *     load(p) = min(health(p), 1 - load(0) - ... - load(p - 1))
+ * and when the healths add up to less than 1, each tier gets its health over their sum, so the
+ * traffic is all placed. Examples: 2 of 4 primaries available keep min(1, 1.4 × 0.5) = 70% of
+ * the traffic and send 30% to the backups; 7 of 10 keep 98%; 4 of 5 keep all (5.6 >= 5).
  * </pre>
  *
- * Picks that the tier in force cannot serve (every server of it excluded by a retry) go to the
- * other tiers in priority order, so a retry can leave a tier whose last servers just failed.
+ * Picks that the drawn tier cannot serve (every server of it excluded by a retry) go to the other
+ * tiers in priority order, so a retry can leave a tier whose last servers just failed.
  */
 final class TierStrategy implements Strategy {
   private final Strategy inner;
@@ -50,40 +53,43 @@ final class TierStrategy implements Strategy {
     for (int i = 0; i < candidates.size(); i++) {
       tiers.computeIfAbsent(candidates.server(i).priority(), p -> new int[2])[1]++;
     }
-    int inForce = -1;
-    for (var e : tiers.entrySet()) {
-      int[] c = e.getValue();
-      if (c[1] > 0 && Overprovisioning.DEFAULT.enough(c[1], c[0])) {
-        inForce = e.getKey();
-        break;
-      }
-    }
+    tiers.values().removeIf(c -> c[1] == 0); // nothing to pick there, nothing to fall through to
+    double[] loads = loads(tiers);
     Tiered prev = previous instanceof Tiered ? (Tiered) previous : null;
-    List<Picker> order = new ArrayList<>();
-    List<Integer> keys = new ArrayList<>();
-    if (inForce < 0) {
-      order.add(inner.newPicker(candidates, prev == null ? null : prev.forKey(-1)));
-      keys.add(-1);
-    } else {
-      addTier(candidates, inForce, prev, order, keys);
-      for (int p : tiers.keySet()) {
-        if (p != inForce && tiers.get(p)[1] > 0) {
-          addTier(candidates, p, prev, order, keys);
-        }
-      }
+    Picker[] pickers = new Picker[tiers.size()];
+    int[] keys = new int[pickers.length];
+    int t = 0;
+    for (int priority : tiers.keySet()) {
+      Candidates tier = candidates.filter(i -> candidates.server(i).priority() == priority);
+      pickers[t] = inner.newPicker(tier, prev == null ? null : prev.forKey(priority));
+      keys[t++] = priority;
     }
-    int[] k = new int[keys.size()];
-    for (int i = 0; i < k.length; i++) {
-      k[i] = keys.get(i);
-    }
-    return new Tiered(order.toArray(new Picker[0]), k);
+    return new Tiered(pickers, keys, loads, candidates.random());
   }
 
-  private void addTier(Candidates candidates, int priority, Tiered prev, List<Picker> order,
-      List<Integer> keys) {
-    Candidates tier = candidates.filter(i -> candidates.server(i).priority() == priority);
-    order.add(inner.newPicker(tier, prev == null ? null : prev.forKey(priority)));
-    keys.add(priority);
+  /** Each tier's share of the traffic, in priority order; they add up to 1. */
+  static double[] loads(TreeMap<Integer, int[]> tiers) {
+    double[] health = new double[tiers.size()];
+    double sum = 0.0;
+    int t = 0;
+    for (Map.Entry<Integer, int[]> e : tiers.entrySet()) {
+      int[] c = e.getValue();
+      health[t] = Overprovisioning.DEFAULT.health(c[1], c[0]);
+      sum += health[t++];
+    }
+    double[] load = new double[health.length];
+    if (sum < 1.0) {
+      for (int i = 0; i < load.length; i++) {
+        load[i] = health[i] / sum;
+      }
+      return load;
+    }
+    double left = 1.0;
+    for (int i = 0; i < load.length && left > 0.0; i++) {
+      load[i] = Math.min(health[i], left);
+      left -= load[i];
+    }
+    return load;
   }
 
   @Override
@@ -96,26 +102,63 @@ final class TierStrategy implements Strategy {
     return "tiers(" + inner + ")";
   }
 
-  /** The tier in force first, then the others in priority order. */
+  /** One picker per tier in priority order, drawn by the tiers' shares. */
   static final class Tiered implements Picker {
     private final Picker[] pickers;
-    private final int[] keys; // the priority of each picker; -1 for "every tier"
+    private final int[] keys; // the priority of each picker
+    /** Cumulative shares: tier i is drawn for u in [upTo[i - 1], upTo[i]). */
+    private final double[] upTo;
+    /** The tier that takes everything, or -1 when the traffic is split. */
+    private final int sole;
+    private final RandomSource random;
 
-    Tiered(Picker[] pickers, int[] keys) {
+    Tiered(Picker[] pickers, int[] keys, double[] loads, RandomSource random) {
       this.pickers = pickers;
       this.keys = keys;
+      this.random = random;
+      this.upTo = new double[loads.length];
+      double sum = 0.0;
+      int soleTier = -1;
+      int last = -1;
+      for (int i = 0; i < loads.length; i++) {
+        sum += loads[i];
+        upTo[i] = sum;
+        if (loads[i] >= 1.0) {
+          soleTier = i;
+        }
+        if (loads[i] > 0.0) {
+          last = i;
+        }
+      }
+      for (int i = Math.max(0, last); i < upTo.length; i++) {
+        upTo[i] = Double.POSITIVE_INFINITY; // so rounding never leaves a gap below 1
+      }
+      this.sole = soleTier;
     }
 
     @Override
     public Server pick(Request request) {
+      int drawn = sole >= 0 ? sole : draw();
+      Server s = pickers[drawn].pick(request);
+      if (s != null) {
+        return s;
+      }
       Picker[] p = pickers;
       for (int i = 0; i < p.length; i++) {
-        Server s = p[i].pick(request);
-        if (s != null) {
+        if (i != drawn && (s = p[i].pick(request)) != null) {
           return s;
         }
       }
       return null;
+    }
+
+    private int draw() {
+      double u = random.nextDouble();
+      int i = 0;
+      while (u >= upTo[i]) { // a handful of tiers: a scan beats a search
+        i++;
+      }
+      return i;
     }
 
     Picker forKey(int priority) {
@@ -125,11 +168,6 @@ final class TierStrategy implements Strategy {
         }
       }
       return null;
-    }
-
-    /** The priority of the tier in force, or -1 when every tier is used. */
-    int inForce() {
-      return keys[0];
     }
   }
 }

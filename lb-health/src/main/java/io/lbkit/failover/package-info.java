@@ -28,7 +28,7 @@
  * success or failure for the server, or a cancel for a copy that lost a race or a call its caller
  * stopped. A call never waits for a pool or health change: those publish new pickers on the
  * write path, and the tiered modes ({@code primaryBackup}, {@code readWrite}) wrap the strategy so
- * that the tier is decided there too, never per pick.
+ * that the tiers are decided there too.
  *
  * <h2>Threading</h2>
  *
@@ -79,7 +79,8 @@
  *       server. Every permission taken ends in exactly one of onSuccess, onFailure or onCancel;
  *       copies that lose a hedge or fork race end in onCancel.
  *   <li><b>Tiers.</b> {@code primaryBackup} and {@code readWrite} wrap the strategy so that the
- *       tier is decided on the write path (pool or health change), never per pick.
+ *       tiers and their shares of the traffic are decided on the write path (pool or health
+ *       change); a {@code primaryBackup} pick only draws one number to choose among them.
  * </ul>
  */
 package io.lbkit.failover;

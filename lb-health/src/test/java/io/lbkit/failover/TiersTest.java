@@ -2,6 +2,7 @@ package io.lbkit.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.lbkit.testing.ManualTicker;
 import io.lbkit.NoServerAvailableException;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class TiersTest {
@@ -57,19 +59,73 @@ class TiersTest {
   }
 
   @Test
-  void primaryBackupMovesToBackupsWhenPrimariesFailAndBackWhenTheyRecover() throws Exception {
+  void primaryBackupSpillsToTheBackupsInProportionAndComesBackWhenPrimariesRecover()
+      throws Exception {
     try (LoadBalancer lb = lb(Failover.primaryBackup())) {
       assertThat(callsByPriority(lb, Request.NONE, 1_000)).isEqualTo(Map.of(0, 1_000));
 
-      tracker.setDown(primaries.get(0), true); // 4 of 5: 4 × 1.4 = 5.6 >= 5, primaries stay
+      tracker.setDown(primaries.get(0), true); // 4 of 5: 4 × 1.4 = 5.6 >= 5, primaries keep all
       assertThat(callsByPriority(lb, Request.NONE, 1_000)).isEqualTo(Map.of(0, 1_000));
 
-      tracker.setDown(primaries.get(1), true); // 3 of 5: 4.2 < 5, spill to the backups
+      tracker.setDown(primaries.get(1), true); // 3 of 5: 1.4 × 60% = 84% stays on the primaries
+      Map<Integer, Integer> spilled = callsByPriority(lb, Request.NONE, 10_000);
+      assertThat(spilled.get(0)).isBetween(8_250, 8_550); // 8 400 ± 4 sigma (sigma = 37)
+      assertThat(spilled.get(1)).isEqualTo(10_000 - spilled.get(0));
+
+      for (Server p : primaries) {
+        tracker.setDown(p, true); // none left: all of it to the backups
+      }
       assertThat(callsByPriority(lb, Request.NONE, 1_000)).isEqualTo(Map.of(1, 1_000));
 
-      tracker.setDown(primaries.get(1), false); // recovered: back to the primaries
+      for (Server p : primaries) {
+        tracker.setDown(p, false); // recovered: back to the primaries
+      }
       assertThat(callsByPriority(lb, Request.NONE, 1_000)).isEqualTo(Map.of(0, 1_000));
     }
+  }
+
+  @Test
+  void twoOfFourPrimariesKeepSeventyPercentAsEnvoysPriorityLoadDoes() throws Exception {
+    List<Server> all = new ArrayList<>(primaries.subList(0, 4));
+    all.addAll(backups);
+    pool.update(all);
+    tracker.setDown(primaries.get(0), true);
+    tracker.setDown(primaries.get(1), true);
+    try (LoadBalancer lb = lb(Failover.primaryBackup())) {
+      Map<Integer, Integer> calls = callsByPriority(lb, Request.NONE, 10_000);
+      System.out.printf("2 of 4 primaries up: %s calls by priority (Envoy: 70%% / 30%%)%n", calls);
+      assertThat(calls.get(0)).isBetween(6_820, 7_180); // 7 000 ± 4 sigma (sigma = 46)
+      assertThat(calls.get(0) + calls.get(1)).isEqualTo(10_000);
+    }
+  }
+
+  @Test
+  void priorityLoadFollowsEnvoysRule() {
+    // {total, available} per priority, in priority order
+    assertThat(TierStrategy.loads(tiers(new int[] {4, 2}, new int[] {2, 2})))
+        .containsExactly(new double[] {0.7, 0.3}, within(1e-12));
+    assertThat(TierStrategy.loads(tiers(new int[] {10, 7}, new int[] {2, 2})))
+        .containsExactly(new double[] {0.98, 0.02}, within(1e-12));
+    assertThat(TierStrategy.loads(tiers(new int[] {5, 4}, new int[] {2, 2})))
+        .containsExactly(1.0, 0.0);
+    // 45 of 63 is exactly enough (45 × 1.4 = 63): the whole of the traffic, no rounding loss
+    assertThat(TierStrategy.loads(tiers(new int[] {63, 45}, new int[] {2, 2})))
+        .containsExactly(1.0, 0.0);
+    // three tiers: the second fills what the first leaves, the third gets nothing
+    assertThat(TierStrategy.loads(tiers(new int[] {10, 5}, new int[] {10, 5}, new int[] {2, 2})))
+        .containsExactly(new double[] {0.7, 0.3, 0.0}, within(1e-12));
+    // healths adding up to less than 1 are normalised: 0.28 and 0.28 become one half each
+    assertThat(TierStrategy.loads(tiers(new int[] {5, 1}, new int[] {5, 1})))
+        .containsExactly(new double[] {0.5, 0.5}, within(1e-12));
+    assertThat(TierStrategy.loads(tiers(new int[] {5, 1}))).containsExactly(1.0);
+  }
+
+  private static TreeMap<Integer, int[]> tiers(int[]... totalAndAvailable) {
+    TreeMap<Integer, int[]> t = new TreeMap<>();
+    for (int p = 0; p < totalAndAvailable.length; p++) {
+      t.put(p, totalAndAvailable[p]);
+    }
+    return t;
   }
 
   @Test
