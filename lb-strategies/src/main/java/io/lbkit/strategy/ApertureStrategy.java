@@ -20,8 +20,12 @@ import java.util.Objects;
  * share of the fleet's calls, whatever the numbers of servers and clients, and each client talks
  * to about {@code size} servers. The delegate picks within the subset, with each server's ramp
  * multiplied by its share ({@link Candidates#scaleRamp}), so a weighted delegate sends a server
- * at the window's edge only the part of the calls its overlap earns. Key-affinity delegates
- * (hash, ring, Maglev, rendezvous) read no ramp: they keep the subset but not the exact shares.
+ * at the window's edge only the part of the calls its overlap earns. Weighted round robin and
+ * weighted random honour the shares exactly (so the fleet's load is exactly even); two-choice
+ * delegates (least connections over P2C, peak EWMA) only roughly in small windows, as Finagle
+ * notes for its weighted P2C, which is why it keeps a minimum aperture of 12. Key-affinity
+ * delegates (hash, ring, Maglev, rendezvous) read no ramp: they keep the subset but not the
+ * exact shares.
  *
  * <p>Servers: every pool member, drained ones too (a drain reshuffles no one's window), sorted by
  * id so that every client sees one ring whatever order its pool came in.

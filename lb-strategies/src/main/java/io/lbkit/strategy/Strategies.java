@@ -258,7 +258,8 @@ public final class Strategies {
    * size} servers, chosen so that clients with ids 0..C-1 spread evenly (every server gets the
    * same number of clients, plus or minus one, when size divides the pool). A decimal {@code
    * clientId} (a replica ordinal) is used as is; any other id is hashed, which balances only
-   * statistically. {@code delegate} picks within the subset.
+   * statistically. {@code delegate} picks within the subset. A fleet that knows its size and
+   * this client's index gets exactly equal load from {@link #subset(int, Fleet, Strategy)}.
    *
    * @param size servers per subset, {@code > 0}; a pool this small or smaller is used whole
    * @param clientId this client's id, the same across its restarts
