@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * application's name, or the called service's).
  *
  * <p>Position: the members' ids are sorted; this client's index is the rank of its own id, the
- * count their number. Ids must be unique within the fleet and should be stable (a pod name): two
- * clients with one id would share one node and one position.
+ * count their number. Ids must be unique within the fleet and should be stable (a pod name): a
+ * second client with the same id takes over the first one's node (Curator re-creates a node that
+ * exists), and the two would share one position.
  *
  * <p>ZooKeeper trouble keeps the last position: a suspended or lost connection changes nothing
  * (the servers' load stays spread as it was), and when the connection is back the members are

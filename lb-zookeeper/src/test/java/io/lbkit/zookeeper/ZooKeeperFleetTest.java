@@ -70,6 +70,8 @@ class ZooKeeperFleetTest {
 
   /** Waits, woken by every fleet change, until {@code condition} holds; bounded. */
   private void await(String what, BooleanSupplier condition) throws InterruptedException {
+    // a wake-up cannot slip between a check and the wait (both hold the monitor); the wait is
+    // capped because some conditions read ZooKeeper itself, which wakes no one
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     synchronized (changes) {
       while (!condition.getAsBoolean()) {
@@ -186,6 +188,25 @@ class ZooKeeperFleetTest {
     synchronized (seen) {
       assertThat(seen).as("a's position never moved").isEmpty();
     }
+  }
+
+  @Test
+  void aThrowingListenerIsLoggedAndTheOthersAndTheFleetCarryOn() throws Exception {
+    CuratorFramework client = client();
+    ZooKeeperFleet a = ZooKeeperFleet.join(client, "orders", "pod-a");
+    toClose.add(a);
+    int[] thrown = new int[1];
+    a.addChangeListener(() -> {
+      thrown[0]++;
+      throw new IllegalStateException("a listener's bug");
+    });
+    a.addChangeListener(wake);
+    join(client, "pod-0"); // ranks before pod-a
+    await("a moves to 1 of 2", () -> at(1, 2).equals(a.position()));
+    ZooKeeperFleet c = join(client, "pod-c");
+    await("and on to 1 of 3", () -> at(1, 3).equals(a.position())
+        && at(2, 3).equals(c.position()));
+    assertThat(thrown[0]).isGreaterThanOrEqualTo(2);
   }
 
   @Test
