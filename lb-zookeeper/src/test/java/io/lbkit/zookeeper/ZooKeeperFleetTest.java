@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lbkit.Fleet;
 import io.lbkit.Fleet.Position;
+import io.lbkit.testing.ManualScheduler;
+import io.lbkit.testing.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,8 +64,10 @@ class ZooKeeperFleetTest {
     return c;
   }
 
+  /** Joins with no departure grace: a leave re-ranks at once, what most of these tests watch. */
   private ZooKeeperFleet join(CuratorFramework client, String id) throws Exception {
-    ZooKeeperFleet f = ZooKeeperFleet.join(client, "orders", id);
+    ZooKeeperFleet f = ZooKeeperFleet.builder(client, "orders", id)
+        .departureGrace(Duration.ZERO).join();
     f.addChangeListener(wake);
     toClose.add(f);
     return f;
@@ -193,7 +198,8 @@ class ZooKeeperFleetTest {
   @Test
   void aThrowingListenerIsLoggedAndTheOthersAndTheFleetCarryOn() throws Exception {
     CuratorFramework client = client();
-    ZooKeeperFleet a = ZooKeeperFleet.join(client, "orders", "pod-a");
+    ZooKeeperFleet a = ZooKeeperFleet.builder(client, "orders", "pod-a")
+        .departureGrace(Duration.ZERO).join();
     toClose.add(a);
     int[] thrown = new int[1];
     a.addChangeListener(() -> {
@@ -210,12 +216,65 @@ class ZooKeeperFleetTest {
   }
 
   @Test
+  void aMemberWhoseNodeBlinksWithinTheGraceMovesNoOne() throws Exception {
+    ManualScheduler timer = new ManualScheduler(new ManualTicker());
+    CuratorFramework client = client();
+    ZooKeeperFleet a = ZooKeeperFleet.builder(client, "orders", "pod-a")
+        .ticker(timer.ticker()).scheduler(timer).join();
+    toClose.add(a);
+    a.addChangeListener(wake);
+    join(client(), "pod-b");
+    await("two of two", () -> at(0, 2).equals(a.position()));
+    List<Position> seen = new ArrayList<>();
+    a.addChangeListener(() -> {
+      synchronized (seen) {
+        seen.add(a.position());
+      }
+    });
+
+    // what Curator does on a reconnection: delete the node and write it again
+    String node = "/lbkit/fleets/orders/pod-b";
+    byte[] data = client.getData().forPath(node);
+    client.delete().forPath(node);
+    client.create().withMode(CreateMode.EPHEMERAL).forPath(node, data);
+    join(client(), "pod-c"); // a third member: once a counts it, the blink is behind it
+
+    await("three of three", () -> at(0, 3).equals(a.position()));
+    synchronized (seen) {
+      assertThat(seen).containsExactly(at(0, 3)); // never 0 of 1
+    }
+  }
+
+  @Test
+  void aMemberGoneForLongerThanTheGraceIsDroppedWhenItEnds() throws Exception {
+    ManualScheduler timer = new ManualScheduler(new ManualTicker());
+    ZooKeeperFleet a = ZooKeeperFleet.builder(client(), "orders", "pod-a")
+        .departureGrace(Duration.ofSeconds(2)).ticker(timer.ticker()).scheduler(timer).join();
+    toClose.add(a);
+    a.addChangeListener(wake);
+    ZooKeeperFleet b = join(client(), "pod-b");
+    await("two of two", () -> at(0, 2).equals(a.position()));
+
+    b.close();
+    await("a's timer set for the end of b's grace", () -> timer.pending() > 0);
+    assertThat(a.position()).isEqualTo(at(0, 2)); // still counted
+
+    timer.advance(Duration.ofMillis(1999));
+    assertThat(a.position()).isEqualTo(at(0, 2));
+    timer.advance(Duration.ofMillis(1));
+    assertThat(a.position()).isEqualTo(at(0, 1));
+  }
+
+  @Test
   void argumentsAreChecked() throws Exception {
     CuratorFramework client = client();
     assertThatThrownBy(() -> ZooKeeperFleet.join(null, "orders", "a"))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("client");
-    assertThatThrownBy(() -> ZooKeeperFleet.join(client, "fleets", "orders", "a"))
+    assertThatThrownBy(() -> ZooKeeperFleet.builder(client, "orders", "a").basePath("fleets"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("basePath");
+    assertThatThrownBy(
+            () -> ZooKeeperFleet.builder(client, "orders", "a").departureGrace(Duration.ofHours(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("grace");
     assertThatThrownBy(() -> ZooKeeperFleet.join(client, "a/b", "a"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fleet");
     assertThatThrownBy(() -> ZooKeeperFleet.join(client, "orders", " "))
