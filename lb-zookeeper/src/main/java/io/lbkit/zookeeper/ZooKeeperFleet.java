@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * {@link #join} returns after that first read, so a fleet that joined normally knows its
  * position at once.
  *
- * <p>Change listeners run on Curator's event thread, after the new position is visible, never
- * under a lock of this class; one that throws is logged at WARN and the others still run.
+ * <p>Change listeners run after the new position is visible, on Curator's event thread (or the
+ * grace timer's, when a departure is counted), never under a lock of this class; one that throws
+ * is logged at WARN and the others still run.
  *
  * <p>The {@link CuratorFramework} client is the caller's: started by the caller, shared if it
  * likes, and not closed by {@link #close()}.
