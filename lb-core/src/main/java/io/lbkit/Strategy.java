@@ -37,6 +37,31 @@ public interface Strategy {
   }
 
   /**
+   * Asks to be told when pickers of this strategy would choose differently over the same
+   * candidates: a strategy whose pickers depend on more than the candidates (a {@link Fleet}
+   * position, server-reported weights) calls {@code listener} after such a change, and the
+   * selector rebuilds its picker (on its write path, as after a health change). Selectors add
+   * their listener when built and remove it when closed. Wrappers pass the listener on to what
+   * they wrap, as well as calling it for their own inputs.
+   *
+   * <p>The listener may be called from any thread, must not be called while holding a lock the
+   * strategy's {@link #newPicker} needs, and does not block. The default keeps no listener: the
+   * strategy's pickers depend on the candidates only.
+   *
+   * @param listener asks the selector to rebuild
+   * @throws NullPointerException if {@code listener} is null (implementations that keep it)
+   */
+  default void addChangeListener(Runnable listener) {}
+
+  /**
+   * Stops telling {@code listener} (added by {@link #addChangeListener}); a listener never added
+   * is ignored. Wrappers pass it on to what they wrap.
+   *
+   * @param listener the listener to drop
+   */
+  default void removeChangeListener(Runnable listener) {}
+
+  /**
    * A selector over {@code pool} with this strategy, a new {@link LoadTracker} and thread-local
    * randomness.
    *

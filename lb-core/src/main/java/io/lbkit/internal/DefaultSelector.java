@@ -16,6 +16,7 @@ import io.lbkit.spi.Picker;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * lock), so that when {@code pool.update()} returns, removed servers are gone from the picker. A
  * health change only marks the picker dirty and hands the rebuild to the rebuild executor (when
  * one is set, so the thread that reported the outcome pays nothing) or to whichever thread holds
- * or next wins the lock; a burst of changes costs one rebuild and no pick ever waits.
+ * or next wins the lock; a burst of changes costs one rebuild and no pick ever waits. A change the
+ * strategy reports ({@link Strategy#addChangeListener}: a fleet position moved) takes the health
+ * path, and forces a new picker even when the candidates are unchanged.
  */
 public final class DefaultSelector implements Selector {
   private static final Logger log = LoggerFactory.getLogger(DefaultSelector.class);
@@ -66,10 +69,17 @@ public final class DefaultSelector implements Selector {
   private final AtomicBoolean rebuildQueued = new AtomicBoolean();
   private final PoolListener poolListener = (previous, current) -> rebuildNow();
   private final Runnable healthListener = this::requestRebuild;
+  /** Counts the strategy's changes; a rebuild builds anew when it moved since the last build. */
+  private final AtomicLong strategyChanges = new AtomicLong();
+  private final Runnable strategyListener = () -> {
+    strategyChanges.incrementAndGet();
+    requestRebuild();
+  };
 
   private volatile Picker picker;
   private Candidates candidates; // guarded by rebuildLock
   private long publications; // guarded by rebuildLock
+  private long strategyChangesBuilt; // guarded by rebuildLock: strategyChanges at the last build
   private volatile boolean closed;
 
   /**
@@ -91,6 +101,9 @@ public final class DefaultSelector implements Selector {
     this.random = random;
     this.rebuildExecutor = rebuildExecutor;
     this.plainAttempts = (s, permit) -> new TrackedAttempt(tracker, s, permit);
+    // before the first build: a change between the strategy's read and this registration would
+    // be lost, one after it bumps the counter and forces a build however the candidates look
+    strategy.addChangeListener(strategyListener);
     rebuildNow();
     pool.addListener(poolListener);
     tracker.addChangeListener(healthListener);
@@ -223,10 +236,13 @@ public final class DefaultSelector implements Selector {
     }
     PoolSnapshot snapshot = pool.snapshot();
     Candidates next = tracker.candidates(snapshot, random);
-    if (candidates != null && next.choosesLike(candidates, strategy.usesRamp())) {
+    long changes = strategyChanges.get(); // read before newPicker reads the strategy's inputs
+    if (candidates != null && changes == strategyChangesBuilt
+        && next.choosesLike(candidates, strategy.usesRamp())) {
       candidates = next; // the same picker serves, with the latest figures kept for the next diff
       return;
     }
+    strategyChangesBuilt = changes;
     Picker current = picker;
     Picker built;
     if (next.isEmpty()) {
@@ -264,6 +280,7 @@ public final class DefaultSelector implements Selector {
     closed = true;
     pool.removeListener(poolListener);
     tracker.removeChangeListener(healthListener);
+    strategy.removeChangeListener(strategyListener);
     rebuildNow();
   }
 

@@ -16,9 +16,11 @@ import java.util.function.IntPredicate;
  *
  * <p>Index {@code i} addresses the same server in {@link #server}, {@link #load} and {@link
  * #ramp}. Pickers see each server's load through the read-only {@link ServerLoad}: the counters
- * are the tracker's to write. The ramp is the slow-start factor in (0, 1]: weighted strategies multiply it into the
- * weight, unweighted ones accept a pick with that probability. When nothing is ramping, {@link
- * #isRamping()} is false and every ramp is 1.
+ * are the tracker's to write. The ramp is a factor in (0, 1] on the server's share of traffic:
+ * weighted strategies multiply it into the weight, unweighted ones accept a pick with that
+ * probability. It carries the slow-start step (from the tracker) and, under a subset, the part of
+ * the server inside this client's share of the ring ({@link #scaleRamp}), multiplied together.
+ * When every factor is 1, {@link #isRamping()} is false.
  */
 public final class Candidates {
   private final PoolSnapshot pool;
@@ -106,6 +108,38 @@ public final class Candidates {
     return of(pool, s, m, r, reasonIfEmpty, random, ticker);
   }
 
+  /**
+   * These candidates with each ramp factor multiplied by {@code factors[i]} (on the write path):
+   * how a wrapping strategy gives servers unequal shares that its delegate honours as it honours
+   * slow start (a subset whose ring window covers only part of a server). Everything else is
+   * kept; factors of exactly 1 leave a server as it was.
+   *
+   * @param factors one factor in (0, 1] per candidate, in candidate order; not kept
+   * @return the scaled candidates, or these when every factor is 1
+   * @throws NullPointerException if {@code factors} is null
+   * @throws IllegalArgumentException if its length is not {@link #size()} or a factor is outside
+   *     (0, 1]
+   */
+  public Candidates scaleRamp(double[] factors) {
+    Checks.notNull(factors, "factors");
+    Checks.argument(factors.length == servers.length, "factors: length", factors.length,
+        "the number of candidates, " + servers.length);
+    boolean all1 = true;
+    for (double f : factors) {
+      Checks.argument(f > 0.0 && f <= 1.0, "factor", f, "in (0, 1]");
+      all1 &= f == 1.0;
+    }
+    if (all1) {
+      return this;
+    }
+    double[] r = new double[servers.length];
+    for (int i = 0; i < r.length; i++) {
+      // a product of factors in (0, 1] is in [0, 1]; a tiny one may underflow to 0
+      r[i] = Math.max(Double.MIN_NORMAL, ramp(i) * factors[i]);
+    }
+    return new Candidates(pool, servers, loads, r, reasonIfEmpty, random, ticker);
+  }
+
   /** {@return the snapshot these candidates were compiled from} */
   public PoolSnapshot pool() {
     return pool;
@@ -156,7 +190,7 @@ public final class Candidates {
     return servers[i].weight();
   }
 
-  /** {@return true when some candidate is in slow start (its ramp is below 1)} */
+  /** {@return true when some candidate's ramp factor is below 1 (slow start, a partial share)} */
   public boolean isRamping() {
     return ramp != null;
   }

@@ -38,6 +38,16 @@ final class ReadWriteStrategy implements Strategy {
   }
 
   @Override
+  public void addChangeListener(Runnable listener) {
+    inner.addChangeListener(listener);
+  }
+
+  @Override
+  public void removeChangeListener(Runnable listener) {
+    inner.removeChangeListener(listener);
+  }
+
+  @Override
   public String toString() {
     return "readWrite(" + inner + ")";
   }

@@ -98,6 +98,16 @@ final class TierStrategy implements Strategy {
   }
 
   @Override
+  public void addChangeListener(Runnable listener) {
+    inner.addChangeListener(listener);
+  }
+
+  @Override
+  public void removeChangeListener(Runnable listener) {
+    inner.removeChangeListener(listener);
+  }
+
+  @Override
   public String toString() {
     return "tiers(" + inner + ")";
   }

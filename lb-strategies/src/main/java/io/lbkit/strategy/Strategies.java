@@ -1,5 +1,6 @@
 package io.lbkit.strategy;
 
+import io.lbkit.Fleet;
 import io.lbkit.Strategy;
 import io.lbkit.internal.Checks;
 import java.time.Duration;
@@ -257,7 +258,8 @@ public final class Strategies {
    * size} servers, chosen so that clients with ids 0..C-1 spread evenly (every server gets the
    * same number of clients, plus or minus one, when size divides the pool). A decimal {@code
    * clientId} (a replica ordinal) is used as is; any other id is hashed, which balances only
-   * statistically. {@code delegate} picks within the subset.
+   * statistically. {@code delegate} picks within the subset. A fleet that knows its size and
+   * this client's index gets exactly equal load from {@link #subset(int, Fleet, Strategy)}.
    *
    * @param size servers per subset, {@code > 0}; a pool this small or smaller is used whole
    * @param clientId this client's id, the same across its restarts
@@ -270,5 +272,31 @@ public final class Strategies {
     Checks.argument(size > 0, "size", size, "> 0");
     Checks.notBlank(clientId, "clientId");
     return new SubsetStrategy(size, clientId, Checks.notNull(delegate, "delegate"));
+  }
+
+  /**
+   * Deterministic aperture over a fleet of clients that knows its size and this client's index
+   * ({@link io.lbkit.Fleet}: fixed, or learnt from a registry such as {@code ZooKeeperFleet}):
+   * servers sorted by id on a ring, each client a window of it at least {@code size} servers
+   * wide (and at least one client's step, 1 / count of the ring), every point of the ring covered
+   * by the same number of clients, so that <em>every server gets exactly the same load</em>,
+   * whatever the numbers of servers and clients. {@code delegate} picks within the window, a
+   * server at its edge weighted by the part of it inside (through the ramp, so weighted and
+   * load-aware delegates honour it; key-affinity ones keep only the subset). When the fleet's
+   * position changes (a client joined or left), selectors over this strategy rebuild; while it
+   * is unknown the whole pool is used.
+   *
+   * @param size servers per client, at least; {@code > 0}; a pool this small or smaller is used
+   *     whole
+   * @param fleet this client's fleet, read on every rebuild
+   * @param delegate picks within the window
+   * @return a new strategy
+   * @throws NullPointerException if {@code fleet} or {@code delegate} is null
+   * @throws IllegalArgumentException if {@code size} is not positive
+   */
+  public static Strategy subset(int size, Fleet fleet, Strategy delegate) {
+    Checks.argument(size > 0, "size", size, "> 0");
+    Checks.notNull(fleet, "fleet");
+    return new ApertureStrategy(size, fleet, Checks.notNull(delegate, "delegate"));
   }
 }

@@ -110,6 +110,16 @@ final class SubsetStrategy implements Strategy {
   }
 
   @Override
+  public void addChangeListener(Runnable listener) {
+    delegate.addChangeListener(listener);
+  }
+
+  @Override
+  public void removeChangeListener(Runnable listener) {
+    delegate.removeChangeListener(listener);
+  }
+
+  @Override
   public String toString() {
     return "subset{size=" + size + ", clientId=" + clientId + ", " + delegate + '}';
   }

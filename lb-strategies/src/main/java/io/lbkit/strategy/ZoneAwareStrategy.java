@@ -51,6 +51,16 @@ final class ZoneAwareStrategy implements Strategy {
   }
 
   @Override
+  public void addChangeListener(Runnable listener) {
+    delegate.addChangeListener(listener);
+  }
+
+  @Override
+  public void removeChangeListener(Runnable listener) {
+    delegate.removeChangeListener(listener);
+  }
+
+  @Override
   public String toString() {
     return "zoneAware{" + config.localZone() + ", " + delegate + '}';
   }

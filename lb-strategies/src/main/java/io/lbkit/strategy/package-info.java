@@ -17,7 +17,9 @@
  *       Request.keyHash()} to a server; a request without a key gets a random one.
  *   <li>Wrappers: {@code zoneAware(zone, delegate)} keeps calls in the local zone while enough
  *       of it is available, {@code subset(size, clientId, delegate)} confines this client to a
- *       deterministic subset; the delegate picks within.
+ *       deterministic subset, {@code subset(size, fleet, delegate)} to its window of the ring
+ *       of servers (deterministic aperture: exactly equal load per server across the fleet,
+ *       re-spread when the fleet changes); the delegate picks within.
  * </ul>
  *
  * <h2>Read path and write path</h2>
