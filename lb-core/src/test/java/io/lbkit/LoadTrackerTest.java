@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.ServerMetrics;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
@@ -49,12 +50,29 @@ class LoadTrackerTest {
 
   @Test
   void ewmaJumpsToAPeakAtOnceAndDecaysWithTheTimeConstant() {
-    observe(a, 10 * MS);
+    for (int i = 0; i < ServerMetrics.WARM_UP_SAMPLES; i++) {
+      observe(a, 10 * MS); // warm: ten samples
+    }
     assertThat(tracker.stats(a).ewmaLatencyNanos()).isEqualTo(10.0 * MS);
     observe(a, 100 * MS); // a peak is taken at once
     assertThat(tracker.stats(a).ewmaLatencyNanos()).isEqualTo(100.0 * MS);
     now.addAndGet(Duration.ofSeconds(10).toNanos()); // one time constant later: e^-1 of the peak
     assertThat(tracker.stats(a).ewmaLatencyNanos()).isCloseTo(100.0 * MS * Math.exp(-1), within(1.0));
+  }
+
+  @Test
+  void warmingUpTheFirstSamplesAreAveragedWithoutPeaks() {
+    observe(a, 500 * MS); // a slow first call: a JIT warming up
+    assertThat(tracker.stats(a).ewmaLatencyNanos()).isEqualTo(500.0 * MS);
+    for (int i = 1; i < ServerMetrics.WARM_UP_SAMPLES; i++) {
+      observe(a, 10 * MS); // each halves the distance to 10 ms: no peak is kept
+    }
+    // 10 + 490 / 2^9 ms, and warm from now on
+    assertThat(tracker.stats(a).ewmaLatencyNanos()).isCloseTo((10.0 + 490.0 / 512) * MS, within(1.0));
+    ServerMetrics m = tracker.metrics(a);
+    assertThat(m.isWarm()).isTrue();
+    observe(a, 100 * MS); // warm: a peak is taken at once again
+    assertThat(tracker.stats(a).ewmaLatencyNanos()).isEqualTo(100.0 * MS);
   }
 
   @Test

@@ -16,6 +16,18 @@ public interface ServerLoad {
   boolean hasLatency();
 
   /**
+   * Whether the latency figures rest on enough samples to be compared ({@link
+   * ServerMetrics#WARM_UP_SAMPLES} for lbkit's own counters). Peak EWMA compares a server that is
+   * not warm by its in-flight calls only, so that its first, possibly slow, samples cannot starve
+   * it.
+   *
+   * @return true once warm; the default: as soon as any latency is known
+   */
+  default boolean isWarm() {
+    return hasLatency();
+  }
+
+  /**
    * The peak EWMA latency decayed to {@code nowNanos}.
    *
    * @param nowNanos a reading of the tracker's ticker

@@ -20,9 +20,18 @@ import java.lang.invoke.VarHandle;
  *     cost = cost * w + rtt * (1 - w)  otherwise        (decay towards recent latencies)
  *   on a read at time t: cost * exp(-(t - stamp) / tau), so a server that stops getting
  *   traffic after a spike is tried again as its cost decays.
+ * Warm-up: the first WARM_UP_SAMPLES (10) latencies are no peaks. The first sets the cost, each
+ *   of the next nine halves the distance to it (cost = (cost + rtt) / 2), so one slow first call
+ *   (a JIT or a cache warming up) weighs 2^-9 of the cost by the end of the warm-up instead of
+ *   setting a peak that takes tau x ln(slow / fast) to decay (39 s for 50x at tau 10 s). Until
+ *   then the server is not {@link #isWarm() warm}, and peak EWMA compares it by in-flight calls
+ *   only, so those first samples cannot starve it of the calls that would correct them.
  * </pre>
  */
 public final class ServerMetrics implements ServerLoad {
+  /** Latency samples before the peak EWMA is trusted: {@value}. */
+  public static final int WARM_UP_SAMPLES = 10;
+
   private static final VarHandle IN_FLIGHT;
   private static final VarHandle REQUESTS;
   private static final VarHandle FAILURES;
@@ -52,7 +61,8 @@ public final class ServerMetrics implements ServerLoad {
   // Peak EWMA; written under the monitor, read racily (a torn pair only skews one pick).
   private volatile double ewmaCostNanos;
   private volatile long ewmaStampNanos;
-  private volatile boolean hasLatency;
+  /** Latency samples so far, counted up to {@link #WARM_UP_SAMPLES} only. */
+  private volatile int latencySamples;
 
   /**
    * Fresh counters: nothing in flight, no outcome, no latency.
@@ -130,15 +140,19 @@ public final class ServerMetrics implements ServerLoad {
    */
   public synchronized void observeLatency(long latencyNanos, long nowNanos) {
     double rtt = latencyNanos;
-    if (!hasLatency) {
+    int samples = latencySamples;
+    if (samples == 0) {
       ewmaCostNanos = rtt;
       ewmaStampNanos = nowNanos;
-      hasLatency = true;
+      latencySamples = 1;
       return;
     }
     double cost = ewmaCostNanos;
     long td = Math.max(0L, nowNanos - ewmaStampNanos);
-    if (rtt > cost) {
+    if (samples < WARM_UP_SAMPLES) {
+      cost = (cost + rtt) / 2.0; // warming up: no peaks, the first samples forgotten fast
+      latencySamples = samples + 1;
+    } else if (rtt > cost) {
       cost = rtt;
     } else {
       double w = Math.exp(-td / decayNanos);
@@ -172,7 +186,12 @@ public final class ServerMetrics implements ServerLoad {
 
   @Override
   public boolean hasLatency() {
-    return hasLatency;
+    return latencySamples > 0;
+  }
+
+  @Override
+  public boolean isWarm() {
+    return latencySamples >= WARM_UP_SAMPLES;
   }
 
   @Override

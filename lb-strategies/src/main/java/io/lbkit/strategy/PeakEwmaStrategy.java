@@ -13,7 +13,8 @@ import java.time.Duration;
  * distinct random candidates, the one with the lower {@code cost = latency x (inFlight + 1)}
  * wins, where latency is the server's peak-sensitive EWMA ({@link ServerLoad}: it jumps to a
  * new peak at once and decays with the tracker's time constant tau, 10 s by default) or, before
- * the server has any latency, {@code defaultRtt} (10 ms by default, as Envoy). Ties: a fair coin.
+ * the server has any latency, {@code defaultRtt} (10 ms by default, as Envoy), capped while it
+ * warms up as the cold-start rule below says. Ties: a fair coin.
  *
  * <pre>
  * No clock read per pick, in the common case. The decayed latency at time t of a server whose
@@ -27,11 +28,14 @@ import java.time.Duration;
  *   A < B (1 - x)  =>  A exp(x) <= A / (1 - x) < B          (a wins)
  *   A (1 + x) > B  =>  A exp(x) >= A (1 + x) > B            (b wins)
  * with A = E_a (p_a + 1), B = E_b (p_b + 1); only costs within a factor of about (1 +- x) of each
- * other, near-ties, need the exp(). The ticker is read only
- * when exactly one of the two has no latency yet: then its default RTT, which does not decay,
- * must be compared with the other's decayed value at now. Both without latency: default RTT on
- * both sides, so in-flight decides. A torn read of (E, s) while a completion updates them can
+ * other, near-ties, need the exp(). A torn read of (E, s) while a completion updates them can
  * skew one comparison, never more.
+ * Cold start: a server still warming up ({@link ServerLoad#isWarm}: fewer than 10 latency
+ *   samples, which are averaged without peaks) is assumed no slower than the server it is
+ *   compared with: its latency is min(its own, or defaultRtt before any sample; the other's).
+ *   Against a faster server in-flight calls decide, so a slow first call (a JIT or a cache
+ *   warming up) cannot starve it of the calls that would show it fast; against a slower one its
+ *   own figure counts. Only then is the ticker read: a server's first ten calls.
  * </pre>
  *
  * <p>Slow start: the winner is accepted with its ramp probability, else the shared walk decides;
@@ -95,9 +99,9 @@ final class PeakEwmaStrategy implements Strategy {
     int compare(ServerLoad a, ServerLoad b) {
       double la = a.inFlight() + 1.0;
       double lb = b.inFlight() + 1.0;
-      boolean ha = a.hasLatency();
-      boolean hb = b.hasLatency();
-      if (ha && hb) {
+      boolean wa = a.isWarm();
+      boolean wb = b.isWarm();
+      if (wa && wb) {
         long ds = a.ewmaStampNanos() - b.ewmaStampNanos();
         la *= a.ewmaCostNanos();
         lb *= b.ewmaCostNanos();
@@ -113,10 +117,19 @@ final class PeakEwmaStrategy implements Strategy {
           }
           la *= Math.exp(Math.max(-MAX_EXPONENT, Math.min(MAX_EXPONENT, x)));
         }
-      } else if (ha || hb) {
+      } else {
+        // warming up: assumed no slower than the other, so its first samples cannot starve it
         long now = ticker.read();
-        la *= ha ? a.ewmaLatencyNanos(now) : defaultRtt;
-        lb *= hb ? b.ewmaLatencyNanos(now) : defaultRtt;
+        double ea = a.hasLatency() ? a.ewmaLatencyNanos(now) : defaultRtt;
+        double eb = b.hasLatency() ? b.ewmaLatencyNanos(now) : defaultRtt;
+        if (!wa) {
+          ea = Math.min(ea, eb);
+        }
+        if (!wb) {
+          eb = Math.min(eb, ea);
+        }
+        la *= ea;
+        lb *= eb;
       }
       return Double.compare(la, lb);
     }

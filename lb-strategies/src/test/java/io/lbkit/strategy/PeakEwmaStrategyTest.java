@@ -107,9 +107,9 @@ class PeakEwmaStrategyTest {
     var a = tracker.metrics(servers.get(0));
     var b = tracker.metrics(servers.get(1));
     var fresh = tracker.metrics(servers.get(2));
-    a.observeLatency(40 * MS, ticker.read()); // 40 ms, then 5 s older than b's 20 ms
+    warm(a, 40 * MS, ticker.read()); // 40 ms, then 5 s older than b's 20 ms
     ticker.advance(Duration.ofSeconds(5));
-    b.observeLatency(20 * MS, ticker.read());
+    warm(b, 20 * MS, ticker.read());
     // At any later now: a = 40 e^(-(5+d)/10), b = 20 e^(-d/10); a/b = 2 e^(-0.5) = 1.21 > 1.
     ticker.advance(Duration.ofSeconds(30));
     assertThat(picker.compare(a, b)).isPositive();
@@ -117,9 +117,54 @@ class PeakEwmaStrategyTest {
     // One more call in flight on b: 1.21 < 2, a now costs less.
     b.onStart();
     assertThat(picker.compare(a, b)).isNegative();
-    // Against a server without data: default 10 ms vs b's 20 ms decayed over 30 s (1.0 ms) x 2.
-    assertThat(picker.compare(fresh, b)).isPositive();
+    // Against a server without data, assumed no slower than b (min(10 ms default, b's 1.0 ms)):
+    // b's extra call in flight decides.
+    assertThat(picker.compare(fresh, b)).isNegative();
     assertThat(picker.compare(fresh, fresh)).isZero();
+  }
+
+  @Test
+  void aServerWarmingUpIsAssumedNoSlowerThanTheOneItIsComparedWith() {
+    ManualTicker ticker = new ManualTicker();
+    LoadTracker tracker = LoadTracker.create(ticker);
+    List<Server> servers = Fixtures.servers(3);
+    PeakEwmaStrategy.PeakEwmaPicker picker = (PeakEwmaStrategy.PeakEwmaPicker)
+        Strategies.peakEwma().newPicker(Fixtures.candidates(servers, tracker, 46), null);
+    var fast = tracker.metrics(servers.get(0));
+    var slow = tracker.metrics(servers.get(1));
+    var cold = tracker.metrics(servers.get(2));
+    warm(fast, 1 * MS, ticker.read());
+    warm(slow, 300 * MS, ticker.read());
+    cold.observeLatency(500 * MS, ticker.read()); // a slow first call: a JIT warming up
+
+    // against the fast one, in-flight calls decide: a tie, then the one with fewer calls
+    assertThat(picker.compare(cold, fast)).isZero();
+    fast.onStart();
+    assertThat(picker.compare(cold, fast)).isNegative();
+    // never judged slower than the other: against 300 ms, 500 ms counts as 300 ms, a tie
+    assertThat(picker.compare(cold, slow)).isZero();
+    // and its own figure counts where it is the lower: 5 ms with 3 calls in flight (20 ms)
+    // beats 300 ms idle
+    var quick = new io.lbkit.spi.ServerMetrics("quick", ticker.read(), 10_000_000_000L);
+    quick.observeLatency(5 * MS, ticker.read());
+    for (int i = 0; i < 3; i++) {
+      quick.onStart();
+    }
+    assertThat(picker.compare(quick, slow)).isNegative();
+    // warm after ten samples, of which the first weighs 2^-9: 1 ms calls bring it to ~2 ms
+    for (int i = 1; i < io.lbkit.spi.ServerMetrics.WARM_UP_SAMPLES; i++) {
+      cold.observeLatency(1 * MS, ticker.read());
+    }
+    assertThat(cold.isWarm()).isTrue();
+    assertThat(cold.ewmaLatencyNanos(ticker.read())).isLessThan(2.0 * MS);
+    assertThat(picker.compare(cold, slow)).isNegative();
+  }
+
+  /** Ten samples of one latency at one time: warm, with that latency. */
+  private static void warm(io.lbkit.spi.ServerMetrics m, long latencyNanos, long atNanos) {
+    for (int i = 0; i < io.lbkit.spi.ServerMetrics.WARM_UP_SAMPLES; i++) {
+      m.observeLatency(latencyNanos, atNanos);
+    }
   }
 
   @Test
@@ -138,8 +183,8 @@ class PeakEwmaStrategyTest {
       int spreadMs = k % 2 == 0 ? 30_000 : 100; // far apart (exp) or close (bounds decide)
       long sa = t0 + random.nextInt(spreadMs) * MS;
       long sb = t0 + random.nextInt(spreadMs) * MS;
-      a.observeLatency(random.nextInt(200) * MS, sa);
-      b.observeLatency(random.nextInt(200) * MS, sb);
+      warm(a, random.nextInt(200) * MS, sa);
+      warm(b, random.nextInt(200) * MS, sb);
       for (int i = random.nextInt(4); i > 0; i--) {
         a.onStart();
       }

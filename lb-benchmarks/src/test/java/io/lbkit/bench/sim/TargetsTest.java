@@ -21,9 +21,33 @@ class TargetsTest {
         .percentileMillis(0.99);
     RunResult slow = run(Scenarios.oneSlow(), "peakEwma", "load", "failFast");
     RunResult roundRobin = run(Scenarios.oneSlow(), "roundRobin", "load", "failFast");
+    System.out.printf("p99: healthy cluster %.1f ms, one slow under peakEwma %.1f ms (slow"
+            + " server's share %.4f), under roundRobin %.1f ms%n", healthy,
+        slow.percentileMillis(0.99), slow.share(2), roundRobin.percentileMillis(0.99));
 
     assertThat(slow.percentileMillis(0.99)).isLessThanOrEqualTo(1.3 * healthy);
     assertThat(roundRobin.percentileMillis(0.99)).isGreaterThanOrEqualTo(200.0);
+  }
+
+  /**
+   * The cold start a new user met: one client thread, three equal servers, and the first calls
+   * to one of them slow (a JIT warming up, a cold cache): 50x slower for its first 0.2 s. Peak
+   * EWMA must not let those first samples starve it once it is fast.
+   */
+  @Test
+  void aServerWhoseFirstCallsWereSlowGetsItsShareUnderPeakEwma() {
+    Scenario.Builder b = Scenario.builder(90, "cold-start", "One server's first calls 50x slower")
+        .workload(Workload.closedLoop(1, 0)).durationSeconds(20)
+        .change(0, 0, Condition.slow(50))
+        .change(0.2, 0, Condition.UP);
+    for (int i = 0; i < 3; i++) {
+      b.server(ServerSpec.of("s" + (i + 1), ServiceTime.lognormal(5)).withCapacity(8));
+    }
+    RunResult r = run(b.build(), "peakEwma", "load", "failFast");
+    System.out.printf("cold start, one client: shares %.3f %.3f %.3f of %d requests%n",
+        r.share(0), r.share(1), r.share(2), r.requests());
+
+    assertThat(r.share(0)).isGreaterThan(0.8 / 3);
   }
 
   @Test
