@@ -60,6 +60,13 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LbHttpBenchmark {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+  static {
+    // Without TCP_NODELAY the JDK server's headers and body go out as two writes, and Nagle's
+    // algorithm against the client's delayed ACK costs ~40 ms per exchange: the benchmark would
+    // measure that timer. Read once, when the first HttpServer is made.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   @Param({"plain", "execute", "lbHttp"})
   String client;
 
