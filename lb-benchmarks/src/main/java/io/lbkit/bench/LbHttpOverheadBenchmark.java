@@ -1,5 +1,6 @@
 package io.lbkit.bench;
 
+import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.failover.Failover;
@@ -46,10 +47,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * lb-http's own cost per request, without the network whose noise hides it in {@link
  * LbHttpBenchmark}: both sides send through the same in-memory {@code HttpClient} that answers
  * 200 with {@code size} bytes at once (applying the body handler, delivering one buffer).
- * {@code plain} is that client's {@code send}; {@code lbHttp} is {@code LbHttpClient.send} over
- * it (choice, attempt request and URI, body-handler wrapper, outcome, health accounting). The
- * difference is the adapter and the balancer together; issue 16's target is under 1 µs and no
- * bytes per body byte (the same difference at both sizes).
+ * {@code plain} is that client's {@code send} of a prebuilt request; {@code execute} the
+ * hand-written pattern (lb-demo's {@code LoadBalancedHttpClient}): {@code LoadBalancer.execute}
+ * around {@code send} of a request built for the chosen server; {@code lbHttp} is {@code
+ * LbHttpClient.send} over it (choice, the attempt's request and URI, body-handler wrapper,
+ * outcome, health accounting). {@code lbHttp - plain} is the adapter and the balancer together;
+ * issue 16's target is under 1 µs and no bytes per body byte (the same difference at both sizes).
+ * {@code lbHttp - execute} is what lb-http costs beyond writing the pattern by hand.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -60,7 +64,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LbHttpOverheadBenchmark {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  @Param({"plain", "lbHttp"})
+  @Param({"plain", "execute", "lbHttp"})
   String client;
 
   @Param({"64", "16384"})
@@ -91,9 +95,16 @@ public class LbHttpOverheadBenchmark {
 
   @Benchmark
   public Object get() throws Exception {
-    return "plain".equals(client)
-        ? http.send(plainRequest, BodyHandlers.ofByteArray()).body()
-        : lbHttp.send(lbRequest, BodyHandlers.ofByteArray()).body();
+    switch (client) {
+      case "plain":
+        return http.send(plainRequest, BodyHandlers.ofByteArray()).body();
+      case "execute":
+        return lb.execute(Request.IDEMPOTENT, s -> http.send(HttpRequest.newBuilder(
+                URI.create("http://" + s.host() + ":" + s.port() + "/items/42"))
+            .timeout(TIMEOUT).build(), BodyHandlers.ofByteArray())).body();
+      default:
+        return lbHttp.send(lbRequest, BodyHandlers.ofByteArray()).body();
+    }
   }
 
   /** Answers every request with 200 and the same bytes, on the caller's thread. */
