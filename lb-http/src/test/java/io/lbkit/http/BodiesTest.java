@@ -35,6 +35,7 @@ class BodiesTest {
   });
   private final Backend conflicting = Backend.start(
       (x, n) -> Backend.answer(x, n % 2 == 1 ? 409 : 200, n % 2 == 1 ? "conflict" : "ok"));
+  private final Backend missing = Backend.start((x, n) -> Backend.answer(x, 404, "no such item"));
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private LoadBalancer lb;
@@ -44,7 +45,7 @@ class BodiesTest {
     if (lb != null) {
       lb.close();
     }
-    for (Backend b : List.of(alternating, conflicting)) {
+    for (Backend b : List.of(alternating, conflicting, missing)) {
       b.close();
     }
   }
@@ -105,5 +106,16 @@ class BodiesTest {
     assertThat(seen.get(0).statusCode()).isEqualTo(409);
     InputStream lost = (InputStream) seen.get(0).body();
     assertThatThrownBy(lost::read).isInstanceOf(IOException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void aNotFoundIsAHealthyAnswerReturnedAsItIs() throws Exception {
+    LbHttpClient c = client(missing, OutcomeClassifier.defaults(), 1024);
+    HttpResponse<String> r = c.send(get(c), BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.body()).isEqualTo("no such item");
+    assertThat(missing.arrivals.get()).as("not retried").isEqualTo(1);
+    assertThat(lb.tracker().stats(missing.address()).requests()).isEqualTo(1);
+    assertThat(lb.tracker().stats(missing.address()).failures()).isZero();
   }
 }
