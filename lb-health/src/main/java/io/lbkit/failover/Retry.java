@@ -19,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>An attempt is repeated only if the failure allows it ({@link Failover} safety rules) and the
  * {@link RetryBudget} grants it. When the attempts are spent, the caller gets the last outcome:
  * the last error as it was thrown, or the last result if the last attempt returned
- * one classified as a failure. Immutable: the {@code with} methods return a new instance.
+ * one classified as a failure. An attempt whose result or error is a {@link RetryHint} (an HTTP
+ * {@code Retry-After}) sets the wait before the next attempt itself, or forbids one. Immutable:
+ * the {@code with} methods return a new instance.
  */
 public final class Retry extends StatelessFailover {
   /** The wait before the first retry, by default (before jitter). */
@@ -157,7 +159,8 @@ public final class Retry extends StatelessFailover {
     boolean safe = ended.outcome.isSuccess()
         ? config != null && (request.isIdempotent() || nonIdempotent) // a result to retry on
         : Engine.mayRepeat(request, ended.outcome, nonIdempotent);
-    if (!safe || (config != null && !config.wants(ended)) || !engine.budget.tryAcquire()) {
+    if (!safe || hintNanos(ended) == RetryHint.NO_RETRY
+        || (config != null && !config.wants(ended)) || !engine.budget.tryAcquire()) {
       return false;
     }
     if (config != null) {
@@ -166,11 +169,32 @@ public final class Retry extends StatelessFailover {
     return true;
   }
 
-  /** The wait before attempt number {@code attempt + 1}. */
+  /**
+   * The wait before attempt number {@code attempt + 1}: the ended attempt's {@link RetryHint} if
+   * it gives one, else the config's interval function or this mode's backoff.
+   */
   long backoffNanos(Engine engine, int attempt, CallAttempt ended) {
+    long hint = hintNanos(ended);
+    if (hint >= 0) {
+      return hint;
+    }
     return config != null && config.hasInterval()
         ? config.waitNanos(attempt, ended)
         : backoff.delayNanos(attempt, engine.random);
+  }
+
+  /** The ended attempt's {@link RetryHint} answer; {@link RetryHint#NO_HINT} without one. */
+  private static long hintNanos(CallAttempt ended) {
+    Object o = ended.error != null ? ended.error : ended.result;
+    if (!(o instanceof RetryHint)) {
+      return RetryHint.NO_HINT;
+    }
+    try {
+      long nanos = ((RetryHint) o).retryDelayNanos();
+      return nanos < 0 ? RetryHint.NO_HINT : nanos;
+    } catch (RuntimeException e) {
+      return RetryHint.NO_HINT; // a broken hint is no hint: the mode's backoff applies
+    }
   }
 
   /**
