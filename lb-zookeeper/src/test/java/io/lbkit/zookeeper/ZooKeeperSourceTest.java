@@ -97,7 +97,9 @@ class ZooKeeperSourceTest {
     toClose.add(a);
     events.await("10.0.0.1:8080 in the pool", () -> ids().equals(Set.of("10.0.0.1:8080")));
     long firstMillis = TimeUnit.NANOSECONDS.toMillis(events.lastChangeNanos() - t0);
-    assertThat(discovery.ready()).isDone();
+    // ready() completes just after the pool update this await saw: wait for it, bounded
+    assertThat(discovery.ready().get(Events.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+        .extracting(Server::id).containsExactly("10.0.0.1:8080");
     assertThat(pool.servers()).containsExactly(Server.builder("10.0.0.1", 8080)
         .weight(3).zone("eu-1").priority(1).metadata("role", "replica").build());
 
