@@ -73,11 +73,14 @@ class KubernetesSourceTest {
 
   @AfterEach
   void stop() {
+    // the server first: the mock server's event loop stalls for many seconds when a client
+    // closes a watch gracefully (its WatchEventsListener waits on its own executor), and a
+    // server that is gone lets the client's close end at once
+    server.destroy();
     if (source != null) {
       source.close();
     }
     client.close();
-    server.destroy();
     timer.shutdownNow();
   }
 
@@ -242,45 +245,82 @@ class KubernetesSourceTest {
     assertThat(pushes.overlaps()).isZero();
   }
 
+  /** The informer's first list call, as it makes it. */
+  private static final String LIST_PATH = "/apis/discovery.k8s.io/v1/namespaces/" + NS
+      + "/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dinventory"
+      + "&resourceVersion=0";
+
   @Test
-  void anApiErrorIsReportedAndTheListFollowsOnceTheApiAnswers() throws Exception {
+  void aForbiddenListIsReportedAndTheListFollowsOnceTheApiAllowsIt() throws Exception {
     put(slice("inventory-a", "inventory", httpAndMetrics(), ready("10.0.0.1", "")));
-    // the informer's first list call; the expectations answer it twice, then CRUD mode does
-    server.expect().get().withPath("/apis/discovery.k8s.io/v1/namespaces/" + NS
-            + "/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dinventory"
-            + "&resourceVersion=0")
-        .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcd is down\"}")
+    // no RBAC permission yet: the expectations answer the list twice, then CRUD mode does
+    server.expect().get().withPath(LIST_PATH)
+        .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+            + "\"reason\":\"Forbidden\",\"code\":403,\"message\":\"endpointslices is forbidden\"}")
         .times(2);
     start(inventory());
     List<Server> list = pushes.awaitList("the list after the errors", 0, l -> true);
     assertThat(ids(list)).containsExactly("10.0.0.1:8080");
     List<Object> reports = pushes.reports();
-    assertThat(reports.subList(0, 2)).allMatch(r -> r instanceof Throwable);
-    assertThat(reports.get(0).toString()).contains("500");
+    assertThat(reports).hasSize(3);
+    assertThat(reports.subList(0, 2)).allSatisfy(r ->
+        assertThat((Throwable) r).hasMessageContaining("403"));
     assertThat(reports.get(2)).isEqualTo(list);
   }
 
   @Test
-  void closeStopsTheWatchButLeavesTheClientOpen() throws Exception {
+  void aServerErrorIsReportedOnceTheClientsOwnRetriesAreSpent() throws Exception {
+    put(slice("inventory-a", "inventory", httpAndMetrics(), ready("10.0.0.1", "")));
+    server.expect().get().withPath(LIST_PATH)
+        .andReturn(500, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+            + "\"code\":500,\"message\":\"etcdserver: request timed out\"}")
+        .times(1);
+    // fabric8 retries a 5xx itself (requestRetryBackoffLimit, 10 by default) before the
+    // informer sees it; with no retries the informer, and so the listener, hears the first one
+    KubernetesClient noRetries = server.createClient(b -> b
+        .withHttpClientFactory(new JdkHttpClientFactory())
+        .editOrNewConfig().withRequestRetryBackoffLimit(0).endConfig());
+    try {
+      start(KubernetesSource.of(noRetries, NS, "inventory", "http"));
+      List<Server> list = pushes.awaitList("the list after the error", 0, l -> true);
+      assertThat(ids(list)).containsExactly("10.0.0.1:8080");
+      List<Object> reports = pushes.reports();
+      assertThat(reports).hasSize(2);
+      assertThat((Throwable) reports.get(0)).hasMessageContaining("500");
+      assertThat(reports.get(1)).isEqualTo(list);
+    } finally {
+      source.close();
+      noRetries.close();
+    }
+  }
+
+  @Test
+  void closeStopsTheSourceButLeavesTheClientOpen() throws Exception {
     put(slice("inventory-a", "inventory", httpAndMetrics(), ready("10.0.0.1", "")));
     start(inventory());
     pushes.awaitList("a", 0, l -> l.size() == 1);
+    int port = server.getPort();
+    // closed while the API server is away (see stop() for why not while it is up)
+    server.destroy();
     source.close();
     source.close(); // idempotent
     int after = pushes.size();
+    assertThat(client.getHttpClient().isClosed()).isFalse();
 
+    server = newServer();
+    server.init(InetAddress.getLoopbackAddress(), port);
+    // the same client still works, and a second source on it sees the stored slice and a new one
     put(slice("inventory-b", "inventory", httpAndMetrics(), ready("10.0.0.2", "")));
-    // the client still works, and its later requests prove the slice is stored
-    assertThat(client.discovery().v1().endpointSlices().inNamespace(NS).list().getItems())
-        .hasSize(2);
-    // a second source on the same client sees both: the first one's close left it usable
     Pushes second = new Pushes();
     KubernetesSource other = inventory();
     try {
       other.start(second, context(timer));
       second.awaitList("both", 0, l -> l.size() == 2);
     } finally {
+      server.destroy();
       other.close();
+      server = newServer(); // for stop()
+      server.init(InetAddress.getLoopbackAddress(), 0);
     }
     assertThat(pushes.size()).isEqualTo(after);
   }
