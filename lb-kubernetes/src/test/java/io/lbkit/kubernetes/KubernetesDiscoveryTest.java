@@ -56,7 +56,6 @@ class KubernetesDiscoveryTest {
         new KubernetesCrudDispatcher(), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient(new JdkHttpClientFactory());
-    pool.addListener(watch);
   }
 
   @AfterEach
@@ -79,7 +78,7 @@ class KubernetesDiscoveryTest {
   }
 
   private Set<String> ids() {
-    return pool.servers().stream().map(Server::id).collect(Collectors.toSet());
+    return watch.servers().stream().map(Server::id).collect(Collectors.toSet());
   }
 
   @Test
@@ -92,12 +91,14 @@ class KubernetesDiscoveryTest {
         .start();
     assertThat(discovery.ready().get(20, TimeUnit.SECONDS)).hasSize(2);
     Selector local = Strategies.zoneAware("eu-1", Strategies.roundRobin()).newSelector(pool);
+    // registered after the selector: when the watch hears of a change, the selector has rebuilt
+    pool.addListener(watch);
     assertThat(local.choose().id()).isEqualTo("10.0.0.1:8080");
 
     // the eu-1 endpoint is shutting down: drained, so the selector spills over to eu-2
     put(slice("inventory-a", "inventory", httpAndMetrics(),
         terminating("10.0.0.1", "eu-1"), ready("10.0.0.2", "eu-2")));
-    watch.await("10.0.0.1 drained", () -> pool.servers().stream()
+    watch.await("10.0.0.1 drained", () -> watch.servers().stream()
         .anyMatch(s -> s.id().equals("10.0.0.1:8080") && s.isDrained()));
     for (int i = 0; i < 10; i++) {
       assertThat(local.choose().id()).isEqualTo("10.0.0.2:8080");
@@ -124,6 +125,7 @@ class KubernetesDiscoveryTest {
         .removalDelay(Duration.ZERO)
         .start();
     discovery.ready().get(20, TimeUnit.SECONDS);
+    pool.addListener(watch);
 
     List<Long> micros = new ArrayList<>();
     Set<String> expected = new HashSet<>(Set.of("10.0.1.0:8080"));

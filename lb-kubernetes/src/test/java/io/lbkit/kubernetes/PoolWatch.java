@@ -2,7 +2,9 @@ package io.lbkit.kubernetes;
 
 import io.lbkit.PoolListener;
 import io.lbkit.PoolSnapshot;
+import io.lbkit.Server;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -14,16 +16,26 @@ final class PoolWatch implements PoolListener {
 
   private int changes;
   private long lastChangeNanos;
+  private List<Server> servers = List.of();
 
   @Override
   public synchronized void onPoolChange(PoolSnapshot previous, PoolSnapshot current) {
     changes++;
     lastChangeNanos = System.nanoTime();
+    servers = current.servers();
     notifyAll();
   }
 
   synchronized int changes() {
     return changes;
+  }
+
+  /**
+   * The membership as of the last change this listener was told of: listeners registered
+   * before it (a selector's rebuild) have seen it too.
+   */
+  synchronized List<Server> servers() {
+    return servers;
   }
 
   /** When the last change was published, on {@link System#nanoTime()}'s clock. */
