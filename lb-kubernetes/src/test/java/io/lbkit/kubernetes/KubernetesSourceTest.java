@@ -10,6 +10,8 @@ import static io.lbkit.kubernetes.Slices.terminating;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +23,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.lbkit.RandomSource;
 import io.lbkit.Scheduler;
 import io.lbkit.Server;
@@ -28,6 +31,7 @@ import io.lbkit.Ticker;
 import io.lbkit.discovery.ServerSource;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -292,6 +297,40 @@ class KubernetesSourceTest {
       source.close();
       noRetries.close();
     }
+  }
+
+  /** The informer's first watch, from the list's resourceVersion (1 after one write). */
+  private static final String WATCH_PATH_AT_1 = "/apis/discovery.k8s.io/v1/namespaces/" + NS
+      + "/endpointslices?allowWatchBookmarks=true"
+      + "&labelSelector=kubernetes.io%2Fservice-name%3Dinventory"
+      + "&resourceVersion=1&timeoutSeconds=600&watch=true";
+  /** A re-list: no cached resourceVersion=0 any more. */
+  private static final String RELIST_PATH = "/apis/discovery.k8s.io/v1/namespaces/" + NS
+      + "/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dinventory";
+
+  @Test
+  void aWatchAnsweredGoneIsReListedAndTheWholeListPushedAgain() throws Exception {
+    put(slice("inventory-a", "inventory", httpAndMetrics(), ready("10.0.0.1", "")));
+    // the API server has compacted past the watch's resourceVersion: 410 Gone on the watch,
+    // once; the informer must list again (then CRUD mode answers the list and the next watch)
+    server.expect().get().withPath(WATCH_PATH_AT_1).andUpgradeToWebSocket().open()
+        .immediately().andEmit(new WatchEvent(new StatusBuilder().withCode(410)
+            .withReason("Expired").withMessage("too old resource version: 1 (5)").build(),
+            "ERROR"))
+        .done().once();
+    start(inventory());
+    List<Server> first = pushes.awaitList("the first list", 0, l -> true);
+    List<Server> again = pushes.awaitList("the list after the re-list", 1, l -> true);
+    assertThat(again).isEqualTo(first);
+    assertThat(ids(again)).containsExactly("10.0.0.1:8080");
+    // a 410 is the informer's to handle, not a failure; nothing empty came in between
+    assertThat(pushes.errors()).isEmpty();
+    assertThat(pushes.lists()).noneMatch(List::isEmpty);
+    List<String> paths = new ArrayList<>();
+    for (RecordedRequest r; (r = server.takeRequest(0, TimeUnit.SECONDS)) != null; ) {
+      paths.add(r.getPath());
+    }
+    assertThat(paths).containsSubsequence(LIST_PATH, WATCH_PATH_AT_1, RELIST_PATH);
   }
 
   @Test
