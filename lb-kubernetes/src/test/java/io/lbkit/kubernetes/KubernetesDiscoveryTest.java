@@ -151,7 +151,8 @@ class KubernetesDiscoveryTest {
     List<Long> sorted = new ArrayList<>(micros);
     sorted.sort(null);
     System.out.printf("Kubernetes slice write to new pool, %d changes: median %.1f ms, min %.1f ms,"
-            + " max %.1f ms (each: the write's HTTP call, the watch event, the merge, the binder's update)%n",
+            + " max %.1f ms (each: the write's HTTP call, the watch event, the merge, the"
+            + " binder's update)%n",
         CHANGES, (sorted.get(CHANGES / 2 - 1) + sorted.get(CHANGES / 2)) / 2000.0,
         sorted.get(0) / 1000.0, sorted.get(CHANGES - 1) / 1000.0);
   }
