@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * binder's {@link ServerSource.Context#scheduler() scheduler} when the watch is back; pushes and
  * failures reach the listener one at a time, each push reading the latest list, and no lock the
  * informer needs is held while the listener runs. The {@link KubernetesClient} is the caller's:
- * built by the caller, shared if it
- * likes, and not closed by {@link #close()}, which stops the informer only.
+ * built by the caller, shared if it likes, and not closed by {@link #close()}, which stops the
+ * informer only.
  */
 public final class KubernetesSource implements ServerSource {
   /** The label Kubernetes puts on every EndpointSlice of a Service: {@value}. */
