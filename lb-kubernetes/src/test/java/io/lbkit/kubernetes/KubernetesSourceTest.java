@@ -381,6 +381,9 @@ class KubernetesSourceTest {
             .watchCheckInterval(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("watchCheckInterval: PT0S (expected: > 0)");
+    // no namespace given: the client's (the mock server's client is configured with "test")
+    assertThat(KubernetesSource.builder(client, "inventory").build())
+        .hasToString("KubernetesSource[test/inventory]");
     KubernetesSource s = inventory();
     s.start(pushes, context(timer));
     try {
