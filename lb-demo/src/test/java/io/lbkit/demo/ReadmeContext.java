@@ -1,5 +1,6 @@
 package io.lbkit.demo;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lbkit.Scheduler;
 import io.lbkit.Server;
@@ -61,6 +62,11 @@ public abstract class ReadmeContext {
   public List<Server> servers;
   /** A ZooKeeper connect string ({@code host:port}): an in-process TestingServer's. */
   public String zookeeperConnect;
+  /**
+   * A fabric8 client of fabric8's mock API server (CRUD mode), which lists one EndpointSlice of
+   * the Service {@code shop/inventory}: two ready endpoints, zones eu-1 and eu-2, port "http".
+   */
+  public KubernetesClient kubernetesClient;
   public ServerPool pool;
 
   /** The snippet, run once. */

@@ -3,6 +3,13 @@ package io.lbkit.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.failover.Failover;
@@ -11,6 +18,7 @@ import io.lbkit.strategy.Strategies;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -21,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +54,8 @@ class ReadmeSnippetsTest {
   Path dir;
   private HttpServer backend;
   private TestingServer zookeeper;
+  private KubernetesMockServer kubernetes;
+  private KubernetesClient kubernetesClient;
 
   @BeforeEach
   void startBackend() throws Exception {
@@ -58,12 +69,34 @@ class ReadmeSnippetsTest {
     });
     backend.start();
     zookeeper = new TestingServer(true); // a port the OS picks
+    kubernetes = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    kubernetes.init(InetAddress.getLoopbackAddress(), 0); // a port the OS picks
+    kubernetesClient = kubernetes.createClient(new JdkHttpClientFactory());
+    kubernetesClient.discovery().v1().endpointSlices().inNamespace("shop")
+        .resource(new EndpointSliceBuilder()
+            .withNewMetadata().withName("inventory-x7k2p")
+            .addToLabels("kubernetes.io/service-name", "inventory").endMetadata()
+            .withAddressType("IPv4")
+            .addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort()
+            .addNewEndpoint().withAddresses("10.0.0.7").withZone("eu-1").endEndpoint()
+            .addNewEndpoint().withAddresses("10.0.0.8").withZone("eu-2").endEndpoint()
+            .build())
+        .create();
   }
 
   @AfterEach
   void stopBackend() throws IOException {
     backend.stop(0);
     zookeeper.close();
+    // The Kubernetes snippet closes its watch while the mock API server is up, and the mock
+    // server's shutdown then stalls for up to 30 s (its watch listener waits, on the event loop,
+    // for a write that needs that loop) before giving up with an IllegalStateException: stopped
+    // on a daemon thread of its own, not waited for.
+    kubernetesClient.close();
+    Thread stopper = new Thread(kubernetes::destroy, "kubernetes-mock-server-stop");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   @Test
@@ -138,6 +171,7 @@ class ReadmeSnippetsTest {
     snippet.client = HttpClient.newHttpClient();
     snippet.http = snippet.client;
     snippet.zookeeperConnect = zookeeper.getConnectString();
+    snippet.kubernetesClient = kubernetesClient;
   }
 
   /** The README's HTTP client class: a GET and a POST through it against a loopback server. */

@@ -30,7 +30,8 @@ class BomImportTest {
             "io.lbkit:lb-health:" + version,
             "io.lbkit:lb-discovery:" + version,
             "io.lbkit:lb-zookeeper:" + version,
-            "io.lbkit:lb-http:" + version),
+            "io.lbkit:lb-http:" + version,
+            "io.lbkit:lb-kubernetes:" + version),
         managed(new File(System.getProperty("effective.pom"))));
   }
 
