@@ -77,6 +77,8 @@ public final class ZooKeeperSource implements ServerSource {
   private volatile ServiceCache<Map<String, String>> cache;
   private volatile boolean initialized;
   private volatile boolean closed;
+  /** False while the connection is suspended or lost: nothing is pushed, not even a grace's end. */
+  private volatile boolean connected = true;
   /** The servers last pushed, by id (vanished ones still in their grace included). */
   private Map<String, Server> listed = Map.of(); // guarded by pushLock
   /** When each listed server was first missing from the cache. */
@@ -220,8 +222,8 @@ public final class ZooKeeperSource implements ServerSource {
   /** The cache's whole current list, to the listener; pushes are serialised by the lock. */
   private void push() {
     synchronized (pushLock) {
-      if (closed || !initialized) {
-        return;
+      if (closed || !initialized || !connected) {
+        return; // after a reconnection the current list is pushed anyway
       }
       List<ServiceInstance<Map<String, String>>> instances = cache.getInstances();
       // two instances of one address (a restarted server beside its old, expiring node) are
@@ -281,6 +283,7 @@ public final class ZooKeeperSource implements ServerSource {
     public void stateChanged(CuratorFramework c, ConnectionState state) {
       switch (state) {
         case SUSPENDED, LOST -> {
+          connected = false;
           // never an empty list: the binder keeps the last good one while this lasts
           if (!closed) {
             listener.onError(new IOException(
@@ -289,7 +292,10 @@ public final class ZooKeeperSource implements ServerSource {
           }
         }
         // the cache re-reads after a new session; this says the source is answering again
-        case RECONNECTED -> push();
+        case RECONNECTED -> {
+          connected = true;
+          push();
+        }
         default -> {}
       }
     }

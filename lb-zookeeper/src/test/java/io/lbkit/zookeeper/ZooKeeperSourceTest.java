@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.discovery.Discovery;
+import io.lbkit.testing.ManualScheduler;
+import io.lbkit.testing.ManualTicker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -235,6 +237,47 @@ class ZooKeeperSourceTest {
     // change since the outage began
     assertThat(ids()).containsExactlyInAnyOrder("10.0.0.1:8080", "10.0.0.2:8080", "10.0.0.3:8080");
     assertThat(events.changes()).isEqualTo(changesBefore + 1);
+  }
+
+  @Test
+  void aGraceEndingWhileZooKeeperIsDownPushesNothingUntilItIsBack() throws Exception {
+    ManualTicker ticker = new ManualTicker();
+    ManualScheduler scheduler = new ManualScheduler(ticker);
+    CuratorFramework client = client();
+    Discovery d = Discovery.builder(ZooKeeperSource.of(client, "inventory"), pool)
+        .name("inventory")
+        .removalDelay(Duration.ZERO)
+        .listener(events)
+        .ticker(ticker)
+        .scheduler(scheduler)
+        .executor(Runnable::run)
+        .start();
+    toClose.add(d);
+    register(client, "10.0.0.1", 8080);
+    ZooKeeperRegistration b = register(client(), "10.0.0.2", 8080);
+    events.await("both in the pool", () -> ids().size() == 2);
+    b.close();
+    // the cache sees 10.0.0.2 go before 10.0.0.3 come: once .3 is in, .2 is held in its grace
+    register(client(), "10.0.0.3", 8080);
+    events.await("10.0.0.3 in the pool", () -> ids().size() == 3);
+    assertThat(ids()).contains("10.0.0.2:8080");
+
+    // (the empty list before the first registration was a failure, and .1 its recovery)
+    int failures = events.failures();
+    int recoveries = events.recoveries();
+    zk.stop();
+    events.await("the source reports the outage", () -> events.failures() > failures);
+    int changes = events.changes();
+    scheduler.advance(Duration.ofSeconds(ZooKeeperSource.DEFAULT_REMOVAL_GRACE_SECONDS));
+    // the grace ended during the outage: no push, so no change and no false recovery
+    assertThat(events.recoveries()).isEqualTo(recoveries);
+    assertThat(events.changes()).isEqualTo(changes);
+    assertThat(ids()).contains("10.0.0.2:8080");
+
+    zk.restart();
+    events.await("10.0.0.2 gone once ZooKeeper is back", () -> ids().size() == 2);
+    assertThat(ids()).containsExactlyInAnyOrder("10.0.0.1:8080", "10.0.0.3:8080");
+    assertThat(events.recoveries()).isGreaterThan(recoveries);
   }
 
   @Test
