@@ -15,5 +15,6 @@ module io.lbkit.core {
       io.lbkit.strategies,
       io.lbkit.health,
       io.lbkit.discovery,
-      io.lbkit.zookeeper;
+      io.lbkit.zookeeper,
+      io.lbkit.grpc;
 }
