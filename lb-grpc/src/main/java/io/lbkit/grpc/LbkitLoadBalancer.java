@@ -41,8 +41,10 @@ import java.util.Map;
  * after one only if a pick failed since, so that calls waiting for ready pick again.
  *
  * <p>Connectivity: IDLE subchannels are asked to connect at once (as {@code round_robin} does);
- * the channel is READY while one subchannel is, CONNECTING while one may become so, and
- * TRANSIENT_FAILURE otherwise, where it stays until a subchannel is READY again.
+ * the channel is READY while one subchannel is, CONNECTING while one that has not failed since
+ * it was last READY (or created) may become so, and TRANSIENT_FAILURE otherwise: a subchannel
+ * going back to CONNECTING after a failure keeps the channel failing fast, as {@code round_robin}
+ * does, while fresh addresses after a resolution error make it connect again.
  */
 final class LbkitLoadBalancer extends LoadBalancer {
   private final Helper helper;
@@ -153,8 +155,8 @@ final class LbkitLoadBalancer extends LoadBalancer {
       if (e.state == READY) {
         map.put(e.server.id(), e.pick);
         up.add(e.server);
-      } else if (e.state == CONNECTING || e.state == IDLE) {
-        connecting = true;
+      } else if (!e.failed) {
+        connecting = true; // connecting or idle, and not failed since it was last READY
       }
     }
     ready = map;
@@ -163,7 +165,7 @@ final class LbkitLoadBalancer extends LoadBalancer {
       state = READY;
       pickFailed = false;
       helper.updateBalancingState(READY, new ReadyPicker());
-    } else if (connecting && state != TRANSIENT_FAILURE) {
+    } else if (connecting) {
       state = CONNECTING;
       helper.updateBalancingState(CONNECTING, new QueuePicker());
     } else {
@@ -185,6 +187,7 @@ final class LbkitLoadBalancer extends LoadBalancer {
     final Subchannel subchannel;
     EquivalentAddressGroup group;
     ConnectivityState state = IDLE;
+    boolean failed; // TRANSIENT_FAILURE since it was last READY: it keeps the channel in TF
     PickResult pick;
 
     Endpoint(Server server, EquivalentAddressGroup group) {
@@ -223,7 +226,11 @@ final class LbkitLoadBalancer extends LoadBalancer {
       if (s == ConnectivityState.SHUTDOWN) {
         return;
       }
+      if (s == READY) {
+        failed = false;
+      }
       if (s == TRANSIENT_FAILURE) {
+        failed = true;
         lastError = Status.UNAVAILABLE.withDescription("lbkit: " + server.id() + ": "
             + info.getStatus().getCode() + " " + info.getStatus().getDescription())
             .withCause(info.getStatus().getCause());
