@@ -29,14 +29,15 @@ import java.util.Map;
  * write path (the synchronization context): resolved addresses and subchannel states
  *   -> endpoints (id -> server, subchannel, state)
  *   -> ready   (id -> precomputed PickResult: subchannel + its StreamOutcomes), volatile
- *   -> pool.update(READY servers)   (lbkit rebuilds its picker before update returns)
+ *   -> pool.update(READY servers + initial ones still connecting)
+ *                                   (lbkit rebuilds its picker before update returns)
  *   -> helper.updateBalancingState(state, new picker)
  * read path (any thread): lbkit choose() -> ready.get(id) -> the precomputed PickResult
  * </pre>
  *
  * A server only lbkit's older picker still knows (it left between the pool update and the new
- * map) is not in the map: the pick answers "no result", and the channel retries it with the
- * picker published right after. Health changes (ejection, restoration, slow-start steps) rebuild
+ * map) is not in the map: the pick chooses again, and after a few misses answers "no result",
+ * and the channel retries it with the picker published right after. Health changes (ejection, restoration, slow-start steps) rebuild
  * lbkit's picker only, which the gRPC picker reads on every pick; a new gRPC picker is published
  * after one only if a pick failed since, so that calls waiting for ready pick again.
  *
@@ -47,17 +48,21 @@ import java.util.Map;
  * does, while fresh addresses after a resolution error make it connect again.
  */
 final class LbkitLoadBalancer extends LoadBalancer {
+  private static final int MAX_PICKS = 4;
+
   private final Helper helper;
   private final SynchronizationContext sync;
+  private final LbkitLoadBalancerProvider provider;
   private final ServerPool pool = ServerPool.empty();
-  private final io.lbkit.failover.LoadBalancer lb;
   private final boolean[] failureCodes;
   private final Runnable healthChanged;
   // confined to sync
   private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+  private io.lbkit.failover.LoadBalancer lb; // built with the first addresses
   private ConnectivityState state = CONNECTING;
   private Status lastError = Status.UNAVAILABLE.withDescription("lbkit: no address yet");
   private boolean shutdown;
+  private boolean startedPicking; // a subchannel was READY once
   // read by pickers on any thread
   private volatile Map<String, PickResult> ready = Map.of();
   private volatile boolean pickFailed;
@@ -65,9 +70,22 @@ final class LbkitLoadBalancer extends LoadBalancer {
   LbkitLoadBalancer(Helper helper, LbkitLoadBalancerProvider provider) {
     this.helper = helper;
     this.sync = helper.getSynchronizationContext();
+    this.provider = provider;
     this.failureCodes = provider.failureTable();
-    this.lb = provider.newBalancer(pool, helper);
     this.healthChanged = () -> sync.execute(this::afterHealthChange);
+  }
+
+  /**
+   * Builds lbkit's balancer over the first address list, so that those servers are the pool's
+   * members when its health monitor starts and do not ramp up under slow start: a channel's
+   * servers all connect at its start, and a ramp for each would thin every pick at random for
+   * the whole window. Servers added later, or back after their subchannel failed, do ramp.
+   */
+  private void startBalancer(Iterable<Server> initial) {
+    List<Server> members = new ArrayList<>();
+    initial.forEach(members::add);
+    pool.update(members);
+    lb = provider.newBalancer(pool, helper);
     lb.tracker().addChangeListener(healthChanged);
     provider.created(lb);
   }
@@ -89,6 +107,9 @@ final class LbkitLoadBalancer extends LoadBalancer {
         servers.put(s.id(), s);
       }
     }
+    if (lb == null) {
+      startBalancer(servers.values());
+    }
     List<Endpoint> removed = new ArrayList<>();
     endpoints.values().removeIf(e -> {
       if (byId.containsKey(e.server.id())) {
@@ -101,7 +122,7 @@ final class LbkitLoadBalancer extends LoadBalancer {
       Server s = servers.get(en.getKey());
       Endpoint e = endpoints.get(en.getKey());
       if (e == null) {
-        e = new Endpoint(s, en.getValue());
+        e = new Endpoint(s, en.getValue(), !startedPicking);
         endpoints.put(s.id(), e);
         e.start();
       } else {
@@ -137,6 +158,9 @@ final class LbkitLoadBalancer extends LoadBalancer {
   @Override
   public void shutdown() {
     shutdown = true;
+    if (lb == null) {
+      return;
+    }
     lb.tracker().removeChangeListener(healthChanged);
     for (Endpoint e : endpoints.values()) {
       e.subchannel.shutdown();
@@ -155,13 +179,17 @@ final class LbkitLoadBalancer extends LoadBalancer {
       if (e.state == READY) {
         map.put(e.server.id(), e.pick);
         up.add(e.server);
+      } else if (e.initial) {
+        up.add(e.server); // still connecting for the first time: stays a member, see Endpoint
+        connecting = true;
       } else if (!e.failed) {
         connecting = true; // connecting or idle, and not failed since it was last READY
       }
     }
     ready = map;
     pool.update(up);
-    if (!up.isEmpty()) {
+    if (!map.isEmpty()) {
+      startedPicking = true;
       state = READY;
       pickFailed = false;
       helper.updateBalancingState(READY, new ReadyPicker());
@@ -188,10 +216,18 @@ final class LbkitLoadBalancer extends LoadBalancer {
     EquivalentAddressGroup group;
     ConnectivityState state = IDLE;
     boolean failed; // TRANSIENT_FAILURE since it was last READY: it keeps the channel in TF
+    /*
+     * Listed before any subchannel was READY and not READY or failed yet: a member of lbkit's
+     * pool all the same (so it joins without a ramp, see startBalancer), though not pickable:
+     * a pick that lands on it picks again. It is not READY for the few milliseconds a
+     * connection takes, unless its server is down, which its first failure then tells.
+     */
+    boolean initial;
     PickResult pick;
 
-    Endpoint(Server server, EquivalentAddressGroup group) {
+    Endpoint(Server server, EquivalentAddressGroup group, boolean initial) {
       this.server = server;
+      this.initial = initial;
       this.group = group;
       this.subchannel = helper.createSubchannel(CreateSubchannelArgs.newBuilder()
           .setAddresses(group)
@@ -228,9 +264,11 @@ final class LbkitLoadBalancer extends LoadBalancer {
       }
       if (s == READY) {
         failed = false;
+        initial = false;
       }
       if (s == TRANSIENT_FAILURE) {
         failed = true;
+        initial = false;
         lastError = Status.UNAVAILABLE.withDescription("lbkit: " + server.id() + ": "
             + info.getStatus().getCode() + " " + info.getStatus().getDescription())
             .withCause(info.getStatus().getCause());
@@ -248,20 +286,34 @@ final class LbkitLoadBalancer extends LoadBalancer {
     }
   }
 
-  /** Picks through lbkit: lock-free, and allocation-free unless no server can be chosen. */
+  /**
+   * Picks through lbkit: lock-free, and allocation-free unless no server can be chosen. A pick
+   * on a member that is not READY (an initial server still connecting, or one that lbkit's
+   * previous picker still knew) picks again, a few times, then waits for the next picker.
+   */
   private final class ReadyPicker extends SubchannelPicker {
+    private final io.lbkit.failover.LoadBalancer lb = LbkitLoadBalancer.this.lb;
+
     @Override
     public PickResult pickSubchannel(PickSubchannelArgs args) {
       Request request = args.getCallOptions().getOption(LbkitLoadBalancerProvider.REQUEST);
-      Server s;
-      try {
-        s = lb.choose(request != null ? request : Request.NONE);
-      } catch (NoServerAvailableException e) {
-        pickFailed = true;
-        return PickResult.withError(Status.UNAVAILABLE.withDescription("lbkit: " + e.getMessage()));
+      Request r = request != null ? request : Request.NONE;
+      Map<String, PickResult> map = ready;
+      for (int i = 0; i < MAX_PICKS; i++) {
+        Server s;
+        try {
+          s = lb.choose(r);
+        } catch (NoServerAvailableException e) {
+          pickFailed = true;
+          return PickResult.withError(
+              Status.UNAVAILABLE.withDescription("lbkit: " + e.getMessage()));
+        }
+        PickResult result = map.get(s.id());
+        if (result != null) {
+          return result;
+        }
       }
-      PickResult r = ready.get(s.id());
-      return r != null ? r : PickResult.withNoResult();
+      return PickResult.withNoResult();
     }
 
     @Override

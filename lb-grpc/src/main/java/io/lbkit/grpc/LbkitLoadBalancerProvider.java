@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * CANCELLED} a cancel (neither for nor against the server), a {@linkplain Builder#failureCodes
  * failure code} a failure with its latency, any other code a success (the server answered). So
  * peak EWMA and least-loaded strategies see gRPC's load, outlier detection ejects failing
- * servers, panic keeps traffic flowing when too many are ejected, and slow start ramps a server up
- * after its subchannel becomes READY. Retries stay gRPC's (its retry policy and transparent
+ * servers, panic keeps traffic flowing when too many are ejected, and slow start ramps up a
+ * server added to the channel later, or back after its subchannel failed (the servers of the
+ * first address list start at full weight, as a pool's initial members do). Retries stay gRPC's (its retry policy and transparent
  * retries); the balancer's failover mode is fail-fast.
  *
  * <p>When nothing can be chosen (all ejected with panic off), picks fail with UNAVAILABLE and

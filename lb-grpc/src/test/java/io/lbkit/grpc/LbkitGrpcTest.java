@@ -7,6 +7,7 @@ import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lbkit.ServerState;
 import io.lbkit.ServerStats;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.health.HealthConfig;
@@ -192,9 +193,8 @@ class LbkitGrpcTest {
     assertThat(servers.hits("c")).isEqualTo(cHits);
   }
 
-  // Slow start off: every server of a new channel joins lbkit's pool when its subchannel becomes
-  // READY, so under the defaults all three would ramp for 30 s, and a ramping server's picks are
-  // thinned at random, which hides the latency differences peak EWMA acts on.
+  // The defaults, slow start included: the three servers are the channel's first list, so none
+  // ramps (a ramp would thin its picks at random and hide the latencies peak EWMA acts on).
   @Test
   void aSlowServersShareFallsUnderPeakEwma() throws Exception {
     EchoServers.Backend a = servers.start("a");
@@ -205,7 +205,7 @@ class LbkitGrpcTest {
     ManagedChannel ch = servers.channel(
         new ManualSource(a.lbkitServer(), b.lbkitServer(), slow.lbkitServer()),
         LbkitLoadBalancerProvider.builder().strategy(Strategies.peakEwma())
-            .health(HealthConfig.builder().noSlowStart().build()).onCreated(lbRef::set));
+            .health(HealthConfig.defaults()).onCreated(lbRef::set));
     EchoServers.call(ch, "ok");
     int warm = servers.hits("a") + servers.hits("b") + servers.hits("slow");
 
@@ -232,23 +232,29 @@ class LbkitGrpcTest {
   }
 
   @Test
-  void aJoiningServerRampsUpUnderSlowStart() throws Exception {
+  void aJoiningServerRampsUpUnderSlowStartAndTheFirstServersDoNot() throws Exception {
     EchoServers.Backend a = servers.start("a");
     EchoServers.Backend b = servers.start("b");
     EchoServers.Backend c = servers.start("c");
     ManualTicker ticker = new ManualTicker();
     ManualScheduler scheduler = new ManualScheduler(ticker);
     ManualSource source = new ManualSource(a.lbkitServer(), b.lbkitServer());
+    AtomicReference<LoadBalancer> lb = new AtomicReference<>();
     ManagedChannel ch = servers.channel(source, LbkitLoadBalancerProvider.builder()
         .strategy(Strategies.weightedRoundRobin())
         .health(HealthConfig.builder().slowStart(SlowStart.over(Duration.ofSeconds(30))).build())
         .ticker(ticker)
-        .scheduler(scheduler));
+        .scheduler(scheduler)
+        .onCreated(lb::set));
     callUntil(ch, "a", 1);
     callUntil(ch, "b", 1);
-    scheduler.advance(Duration.ofSeconds(31)); // a and b ramped up
+    // the channel's first servers start at full weight, as a pool's initial members do
+    assertThat(lb.get().tracker().stats(a.lbkitServer()).state()).isEqualTo(ServerState.HEALTHY);
+    assertThat(lb.get().tracker().stats(b.lbkitServer()).state()).isEqualTo(ServerState.HEALTHY);
     source.push(a.lbkitServer(), b.lbkitServer(), c.lbkitServer());
     callUntil(ch, "c", 1);
+    assertThat(lb.get().tracker().stats(c.lbkitServer()).state())
+        .isEqualTo(ServerState.SLOW_START);
 
     int c0 = servers.hits("c");
     int all0 = servers.hits("a") + servers.hits("b") + c0;
@@ -258,7 +264,8 @@ class LbkitGrpcTest {
     double ramp = (double) (servers.hits("c") - c0)
         / (servers.hits("a") + servers.hits("b") + servers.hits("c") - all0);
 
-    scheduler.advance(Duration.ofSeconds(31)); // c ramped up too
+    scheduler.advance(Duration.ofSeconds(31)); // c's ramp is over
+    assertThat(lb.get().tracker().stats(c.lbkitServer()).state()).isEqualTo(ServerState.HEALTHY);
     int c1 = servers.hits("c");
     int all1 = servers.hits("a") + servers.hits("b") + c1;
     for (int i = 0; i < 300; i++) {
