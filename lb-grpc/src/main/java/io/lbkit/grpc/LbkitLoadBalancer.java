@@ -100,7 +100,7 @@ final class LbkitLoadBalancer extends LoadBalancer {
       return s;
     }
     Map<String, EquivalentAddressGroup> byId = new LinkedHashMap<>();
-    Map<String, Server> servers = new HashMap<>();
+    Map<String, Server> servers = new LinkedHashMap<>(); // the resolver's order
     for (EquivalentAddressGroup g : groups) {
       Server s = ServerAddresses.fromAddressGroup(g);
       if (byId.putIfAbsent(s.id(), g) == null) {
