@@ -15,13 +15,13 @@ import org.w3c.dom.NodeList;
 /**
  * This project imports lbkit-bom and nothing else into its dependencyManagement (see the
  * lb-consumer POM). Its effective POM, written by the help plugin before the tests run, must
- * manage exactly the six published lbkit artifacts: importing the BOM pins no test library, no
+ * manage exactly the seven published lbkit artifacts: importing the BOM pins no test library, no
  * benchmark library and no SLF4J binding in a user's build.
  */
 class BomImportTest {
 
   @Test
-  void importingTheBomManagesTheSixPublishedArtifactsAndNothingElse() throws Exception {
+  void importingTheBomManagesTheSevenPublishedArtifactsAndNothingElse() throws Exception {
     String version = System.getProperty("lbkit.version");
     assertEquals(List.of(
             "io.lbkit:lb-core:" + version,
@@ -29,7 +29,8 @@ class BomImportTest {
             "io.lbkit:lb-strategies:" + version,
             "io.lbkit:lb-health:" + version,
             "io.lbkit:lb-discovery:" + version,
-            "io.lbkit:lb-zookeeper:" + version),
+            "io.lbkit:lb-zookeeper:" + version,
+            "io.lbkit:lb-grpc:" + version),
         managed(new File(System.getProperty("effective.pom"))));
   }
 
