@@ -137,15 +137,15 @@ class LbkitGrpcTest {
   }
 
   @Test
-  void aServerShutDownMidRunCostsOnlyItsCallsInFlightAndGetsNoMore() throws Exception {
+  void aServerShutDownMidRunCostsOnlyItsCallsInFlightGetsNoMoreAndRefreshesTheSource() throws Exception {
     EchoServers.Backend a = servers.start("a");
     EchoServers.Backend b = servers.start("b");
     EchoServers.Backend c = servers.start("c");
     for (EchoServers.Backend x : new EchoServers.Backend[] {a, b, c}) {
       x.delayMillis = 2;
     }
-    ManagedChannel ch = servers.channel(
-        new ManualSource(a.lbkitServer(), b.lbkitServer(), c.lbkitServer()),
+    ManualSource source = new ManualSource(a.lbkitServer(), b.lbkitServer(), c.lbkitServer());
+    ManagedChannel ch = servers.channel(source,
         LbkitLoadBalancerProvider.builder().strategy(Strategies.roundRobin()));
     callUntil(ch, "a", 1);
     callUntil(ch, "c", 1);
@@ -191,6 +191,8 @@ class LbkitGrpcTest {
     }
     assertThat(failed).as("later calls avoid c").isZero();
     assertThat(servers.hits("c")).isEqualTo(cHits);
+    // the lost connection made gRPC ask the resolver to refresh, which reaches the source
+    assertThat(source.refreshed.await(10, TimeUnit.SECONDS)).isTrue();
   }
 
   // The defaults, slow start included: the three servers are the channel's first list, so none

@@ -3,6 +3,7 @@ package io.lbkit.grpc;
 import io.lbkit.Server;
 import io.lbkit.discovery.ServerSource;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A source the test pushes lists and failures into; counts refresh hints. */
@@ -10,6 +11,7 @@ final class ManualSource implements ServerSource {
   private final List<Server> initial;
   private volatile Listener listener;
   final AtomicInteger refreshes = new AtomicInteger();
+  final CountDownLatch refreshed = new CountDownLatch(1);
 
   /** Pushes {@code initial} when started (empty: nothing). */
   ManualSource(Server... initial) {
@@ -39,6 +41,7 @@ final class ManualSource implements ServerSource {
   @Override
   public void refresh() {
     refreshes.incrementAndGet();
+    refreshed.countDown();
   }
 
   @Override
