@@ -16,5 +16,6 @@ module io.lbkit.core {
       io.lbkit.health,
       io.lbkit.discovery,
       io.lbkit.zookeeper,
-      io.lbkit.kubernetes;
+      io.lbkit.kubernetes,
+      io.lbkit.grpc;
 }

@@ -31,7 +31,8 @@ class BomImportTest {
             "io.lbkit:lb-discovery:" + version,
             "io.lbkit:lb-zookeeper:" + version,
             "io.lbkit:lb-http:" + version,
-            "io.lbkit:lb-kubernetes:" + version),
+            "io.lbkit:lb-kubernetes:" + version,
+            "io.lbkit:lb-grpc:" + version),
         managed(new File(System.getProperty("effective.pom"))));
   }
 
