@@ -216,7 +216,10 @@ class CircuitBreakerTest {
     assertThat(mostProbesOut.get()).isEqualTo(1);
     assertThat(probes.get()).isPositive();
     assertThat(probes.get() + refusals.size()).isEqualTo(8 * rounds);
-    assertThat(refusals).containsOnly(NoServerAvailableException.Reason.NO_PROBE_SLOT);
+    // any refusal is for the one slot being taken; how many there are is up to the scheduler
+    // (on a loaded machine the threads may never overlap, and then there are none)
+    assertThat(refusals).allSatisfy(
+        r -> assertThat(r).isEqualTo(NoServerAvailableException.Reason.NO_PROBE_SLOT));
     assertThat(monitor.stats(a).inFlight()).isZero();
     assertThat(monitor.circuitBreaker(a).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     assertThat(attempt(a)).isNotNull();
