@@ -9,6 +9,7 @@ import io.lbkit.ServerPool;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
+import io.lbkit.spi.ServerMetrics;
 import io.lbkit.strategy.Strategies;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,10 @@ public class WeightedAndLoadBenchmark {
             tracker.onStart(s);
           }
         }
-        tracker.metrics(s).observeLatency((1 + i % 7) * 1_000_000L, tracker.ticker().read());
+        // warm (ten samples): the steady state, past peak EWMA's cold-start rule
+        for (int k = 0; k < ServerMetrics.WARM_UP_SAMPLES; k++) {
+          tracker.metrics(s).observeLatency((1 + i % 7) * 1_000_000L, tracker.ticker().read());
+        }
       }
       selector = Selector.builder(ServerPool.of(servers)).strategy(strategy(strategy))
           .tracker(tracker).build();

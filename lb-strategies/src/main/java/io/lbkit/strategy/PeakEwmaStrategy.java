@@ -35,7 +35,7 @@ import java.time.Duration;
  *   compared with: its latency is min(its own, or defaultRtt before any sample; the other's).
  *   Against a faster server in-flight calls decide, so a slow first call (a JIT or a cache
  *   warming up) cannot starve it of the calls that would show it fast; against a slower one its
- *   own figure counts. Only then is the ticker read: a server's first ten calls.
+ *   own figure counts. Only then is the ticker read: while a server has from one to nine samples.
  * </pre>
  *
  * <p>Slow start: the winner is accepted with its ramp probability, else the shared walk decides;
@@ -117,7 +117,7 @@ final class PeakEwmaStrategy implements Strategy {
           }
           la *= Math.exp(Math.max(-MAX_EXPONENT, Math.min(MAX_EXPONENT, x)));
         }
-      } else {
+      } else if (a.hasLatency() || b.hasLatency()) {
         // warming up: assumed no slower than the other, so its first samples cannot starve it
         long now = ticker.read();
         double ea = a.hasLatency() ? a.ewmaLatencyNanos(now) : defaultRtt;
@@ -130,7 +130,7 @@ final class PeakEwmaStrategy implements Strategy {
         }
         la *= ea;
         lb *= eb;
-      }
+      } // neither has a latency yet: the default on both sides, so in-flight decides
       return Double.compare(la, lb);
     }
   }
