@@ -16,11 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,30 +33,17 @@ class FleetSubsetEndToEndTest {
   private static final int SERVERS = 8;
   private static final int PICKS = 40_000;
 
-  private TestingServer zk;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private ZooKeeperFixture zk;
   private final Events events = new Events();
 
   @BeforeEach
   void startZooKeeper() throws Exception {
-    zk = new TestingServer(true);
+    zk = new ZooKeeperFixture();
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
     zk.close();
-  }
-
-  private CuratorFramework client() throws InterruptedException {
-    CuratorFramework c = CuratorFrameworkFactory.newClient(
-        zk.getConnectString(), 30_000, 5_000, new ExponentialBackoffRetry(100, 3));
-    toClose.add(c);
-    c.start();
-    assertThat(c.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
-    return c;
   }
 
   /** One client process: its fleet membership, its discovered pool and its selector. */
@@ -70,16 +53,16 @@ class FleetSubsetEndToEndTest {
     final Selector selector;
 
     OrderService(String id, long seed) throws Exception {
-      CuratorFramework c = client();
+      CuratorFramework c = zk.client();
       fleet = ZooKeeperFleet.join(c, "order-service", id);
-      toClose.add(fleet);
-      toClose.add(Discovery.builder(ZooKeeperSource.of(c, "inventory"), pool)
+      zk.closeLater(fleet);
+      zk.closeLater(Discovery.builder(ZooKeeperSource.of(c, "inventory"), pool)
           .name("inventory").removalDelay(Duration.ZERO).listener(events).start());
       selector = Selector.builder(pool)
           .strategy(Strategies.subset(2, fleet, Strategies.weightedRandom()))
           .random(RandomSource.seeded(seed))
           .build();
-      toClose.add(selector);
+      zk.closeLater(selector);
       fleet.addChangeListener(() -> {
         synchronized (events) {
           events.notifyAll();
@@ -103,9 +86,9 @@ class FleetSubsetEndToEndTest {
   @Test
   void aFleetOfThreeLoadsEightDiscoveredServersEquallyAndSpreadsAgainForAFourth()
       throws Exception {
-    CuratorFramework servers = client();
+    CuratorFramework servers = zk.client();
     for (int i = 0; i < SERVERS; i++) {
-      toClose.add(ZooKeeperRegistration.builder(servers, "inventory", "10.0.0." + i, 8080)
+      zk.closeLater(ZooKeeperRegistration.builder(servers, "inventory", "10.0.0." + i, 8080)
           .register());
     }
     List<OrderService> clients = new ArrayList<>();

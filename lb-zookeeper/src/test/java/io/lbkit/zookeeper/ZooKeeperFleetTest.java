@@ -14,10 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +29,7 @@ import org.junit.jupiter.api.Test;
 class ZooKeeperFleetTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-  private TestingServer zk;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private ZooKeeperFixture zk;
   /** Every fleet's change listener wakes the waiters. */
   private final Object changes = new Object();
   private final Runnable wake = () -> {
@@ -44,24 +40,12 @@ class ZooKeeperFleetTest {
 
   @BeforeEach
   void startZooKeeper() throws Exception {
-    zk = new TestingServer(true);
+    zk = new ZooKeeperFixture();
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
     zk.close();
-  }
-
-  private CuratorFramework client() throws InterruptedException {
-    CuratorFramework c = CuratorFrameworkFactory.newClient(
-        zk.getConnectString(), 30_000, 5_000, new ExponentialBackoffRetry(100, 3));
-    toClose.add(c);
-    c.start();
-    assertThat(c.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
-    return c;
   }
 
   /** Joins with no departure grace: a leave re-ranks at once, what most of these tests watch. */
@@ -69,7 +53,7 @@ class ZooKeeperFleetTest {
     ZooKeeperFleet f = ZooKeeperFleet.builder(client, "orders", id)
         .departureGrace(Duration.ZERO).join();
     f.addChangeListener(wake);
-    toClose.add(f);
+    zk.closeLater(f);
     return f;
   }
 
@@ -95,10 +79,10 @@ class ZooKeeperFleetTest {
 
   @Test
   void threeClientsJoinAndTakePositionsZeroToTwoOfThreeByTheirIds() throws Exception {
-    ZooKeeperFleet b = join(client(), "pod-b");
+    ZooKeeperFleet b = join(zk.client(), "pod-b");
     assertThat(b.position()).isEqualTo(at(0, 1)); // known when join returns
-    ZooKeeperFleet c = join(client(), "pod-c");
-    ZooKeeperFleet a = join(client(), "pod-a");
+    ZooKeeperFleet c = join(zk.client(), "pod-c");
+    ZooKeeperFleet a = join(zk.client(), "pod-a");
     await("three of three", () -> at(0, 3).equals(a.position())
         && at(1, 3).equals(b.position()) && at(2, 3).equals(c.position()));
     assertThat(a.clientId()).isEqualTo("pod-a");
@@ -107,7 +91,7 @@ class ZooKeeperFleetTest {
 
   @Test
   void whenOneLeavesTheOthersRankAgain() throws Exception {
-    CuratorFramework client = client(); // one client, three members: the fleets share a session
+    CuratorFramework client = zk.client(); // one client, three members: the fleets share a session
     ZooKeeperFleet a = join(client, "pod-a");
     ZooKeeperFleet b = join(client, "pod-b");
     ZooKeeperFleet c = join(client, "pod-c");
@@ -126,8 +110,8 @@ class ZooKeeperFleetTest {
 
   @Test
   void aClientThatDiesLeavesWithItsSession() throws Exception {
-    ZooKeeperFleet a = join(client(), "pod-a");
-    CuratorFramework dying = client();
+    ZooKeeperFleet a = join(zk.client(), "pod-a");
+    CuratorFramework dying = zk.client();
     join(dying, "pod-b");
     await("two of two", () -> at(0, 2).equals(a.position()));
     dying.close(); // never leaves: its session ends
@@ -136,15 +120,15 @@ class ZooKeeperFleetTest {
 
   @Test
   void anOutageKeepsThePositionAndTheFleetFollowsChangesWhenZooKeeperIsBack() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     // a counts vanished members through a grace on a clock that never moves: what it shows
     // is what a grace hides of Curator's re-registrations after the restart
     ManualScheduler timer = new ManualScheduler(new ManualTicker());
     ZooKeeperFleet a = ZooKeeperFleet.builder(client, "orders", "pod-a")
         .ticker(timer.ticker()).scheduler(timer).join();
-    toClose.add(a);
+    zk.closeLater(a);
     a.addChangeListener(wake);
-    ZooKeeperFleet b = join(client(), "pod-b");
+    ZooKeeperFleet b = join(zk.client(), "pod-b");
     await("two of two", () -> at(1, 2).equals(b.position()));
     List<Position> seen = new ArrayList<>();
     a.addChangeListener(() -> {
@@ -162,14 +146,14 @@ class ZooKeeperFleetTest {
       }
     });
 
-    zk.stop();
+    zk.server().stop();
     assertThat(suspended.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(a.position()).isEqualTo(at(0, 2));
     assertThat(b.position()).isEqualTo(at(1, 2));
 
-    zk.restart();
+    zk.server().restart();
     assertThat(reconnected.await(20, TimeUnit.SECONDS)).isTrue();
-    ZooKeeperFleet c = join(client(), "pod-c");
+    ZooKeeperFleet c = join(zk.client(), "pod-c");
     await("three of three after the restart", () -> at(0, 3).equals(a.position())
         && at(1, 3).equals(b.position()) && at(2, 3).equals(c.position()));
     synchronized (seen) {
@@ -179,9 +163,9 @@ class ZooKeeperFleetTest {
 
   @Test
   void anExpiredSessionKeepsThePositionAndTheNewSessionListsTheClientAgain() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     ZooKeeperFleet a = join(client, "pod-a");
-    ZooKeeperFleet b = join(client(), "pod-b");
+    ZooKeeperFleet b = join(zk.client(), "pod-b");
     await("two of two", () -> at(1, 2).equals(b.position()));
     List<Position> seen = new ArrayList<>();
     a.addChangeListener(() -> {
@@ -190,7 +174,7 @@ class ZooKeeperFleetTest {
       }
     });
     long oldSession = client.getZookeeperClient().getZooKeeper().getSessionId();
-    CuratorFramework observer = client();
+    CuratorFramework observer = zk.client();
 
     client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
 
@@ -212,10 +196,10 @@ class ZooKeeperFleetTest {
 
   @Test
   void aThrowingListenerIsLoggedAndTheOthersAndTheFleetCarryOn() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     ZooKeeperFleet a = ZooKeeperFleet.builder(client, "orders", "pod-a")
         .departureGrace(Duration.ZERO).join();
-    toClose.add(a);
+    zk.closeLater(a);
     int[] thrown = new int[1];
     a.addChangeListener(() -> {
       thrown[0]++;
@@ -233,12 +217,12 @@ class ZooKeeperFleetTest {
   @Test
   void aMemberWhoseNodeBlinksWithinTheGraceMovesNoOne() throws Exception {
     ManualScheduler timer = new ManualScheduler(new ManualTicker());
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     ZooKeeperFleet a = ZooKeeperFleet.builder(client, "orders", "pod-a")
         .ticker(timer.ticker()).scheduler(timer).join();
-    toClose.add(a);
+    zk.closeLater(a);
     a.addChangeListener(wake);
-    join(client(), "pod-b");
+    join(zk.client(), "pod-b");
     await("two of two", () -> at(0, 2).equals(a.position()));
     List<Position> seen = new ArrayList<>();
     a.addChangeListener(() -> {
@@ -252,7 +236,7 @@ class ZooKeeperFleetTest {
     byte[] data = client.getData().forPath(node);
     client.delete().forPath(node);
     client.create().withMode(CreateMode.EPHEMERAL).forPath(node, data);
-    join(client(), "pod-c"); // a third member: once a counts it, the blink is behind it
+    join(zk.client(), "pod-c"); // a third member: once a counts it, the blink is behind it
 
     await("three of three", () -> at(0, 3).equals(a.position()));
     synchronized (seen) {
@@ -263,11 +247,11 @@ class ZooKeeperFleetTest {
   @Test
   void aMemberGoneForLongerThanTheGraceIsDroppedWhenItEnds() throws Exception {
     ManualScheduler timer = new ManualScheduler(new ManualTicker());
-    ZooKeeperFleet a = ZooKeeperFleet.builder(client(), "orders", "pod-a")
+    ZooKeeperFleet a = ZooKeeperFleet.builder(zk.client(), "orders", "pod-a")
         .departureGrace(Duration.ofSeconds(2)).ticker(timer.ticker()).scheduler(timer).join();
-    toClose.add(a);
+    zk.closeLater(a);
     a.addChangeListener(wake);
-    ZooKeeperFleet b = join(client(), "pod-b");
+    ZooKeeperFleet b = join(zk.client(), "pod-b");
     await("two of two", () -> at(0, 2).equals(a.position()));
 
     b.close();
@@ -282,7 +266,7 @@ class ZooKeeperFleetTest {
 
   @Test
   void argumentsAreChecked() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     assertThatThrownBy(() -> ZooKeeperFleet.join(null, "orders", "a"))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("client");
     assertThatThrownBy(() -> ZooKeeperFleet.builder(client, "orders", "a").basePath("fleets"))

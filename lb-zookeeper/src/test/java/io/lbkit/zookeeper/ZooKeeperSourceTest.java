@@ -10,17 +10,13 @@ import io.lbkit.testing.ManualScheduler;
 import io.lbkit.testing.ManualTicker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.CuratorWatcher;
-import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.data.Stat;
@@ -34,32 +30,18 @@ import org.junit.jupiter.api.Test;
  * sessions that end take their servers away, and an outage leaves the pool alone.
  */
 class ZooKeeperSourceTest {
-  private TestingServer zk;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private ZooKeeperFixture zk;
   private final ServerPool pool = ServerPool.empty();
   private final Events events = new Events();
 
   @BeforeEach
   void startZooKeeper() throws Exception {
-    zk = new TestingServer(true);
+    zk = new ZooKeeperFixture();
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
     zk.close();
-  }
-
-  private CuratorFramework client() throws InterruptedException {
-    // a short session so that the outage test's client keeps its session across the restart
-    CuratorFramework c = CuratorFrameworkFactory.newClient(
-        zk.getConnectString(), 30_000, 5_000, new ExponentialBackoffRetry(100, 3));
-    toClose.add(c);
-    c.start();
-    assertThat(c.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
-    return c;
   }
 
   private Discovery bind(CuratorFramework client) {
@@ -73,7 +55,7 @@ class ZooKeeperSourceTest {
         .allowEmpty()
         .listener(events)
         .start();
-    toClose.add(d);
+    zk.closeLater(d);
     return d;
   }
 
@@ -81,7 +63,7 @@ class ZooKeeperSourceTest {
       throws Exception {
     ZooKeeperRegistration r =
         ZooKeeperRegistration.builder(client, "inventory", host, port).register();
-    toClose.add(r);
+    zk.closeLater(r);
     return r;
   }
 
@@ -91,12 +73,12 @@ class ZooKeeperSourceTest {
 
   @Test
   void registrationsReachThePoolWithTheirFieldsAndASecondServerJoins() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     Discovery discovery = bind(client);
     long t0 = System.nanoTime();
     ZooKeeperRegistration a = ZooKeeperRegistration.builder(client, "inventory", "10.0.0.1", 8080)
         .weight(3).zone("eu-1").priority(1).metadata("role", "replica").register();
-    toClose.add(a);
+    zk.closeLater(a);
     events.await("10.0.0.1:8080 in the pool", () -> ids().equals(Set.of("10.0.0.1:8080")));
     long firstMillis = TimeUnit.NANOSECONDS.toMillis(events.lastChangeNanos() - t0);
     // ready() completes just after the pool update this await saw: wait for it, bounded
@@ -106,7 +88,7 @@ class ZooKeeperSourceTest {
         .weight(3).zone("eu-1").priority(1).metadata("role", "replica").build());
 
     long t1 = System.nanoTime();
-    register(client(), "10.0.0.2", 8080);
+    register(zk.client(), "10.0.0.2", 8080);
     events.await("both in the pool", () -> ids().size() == 2);
     long secondMillis = TimeUnit.NANOSECONDS.toMillis(events.lastChangeNanos() - t1);
     assertThat(ids()).containsExactlyInAnyOrder("10.0.0.1:8080", "10.0.0.2:8080");
@@ -117,10 +99,10 @@ class ZooKeeperSourceTest {
 
   @Test
   void aClosedRegistrationLeavesThePool() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     bind(client);
     register(client, "10.0.0.1", 8080);
-    ZooKeeperRegistration b = register(client(), "10.0.0.2", 8080);
+    ZooKeeperRegistration b = register(zk.client(), "10.0.0.2", 8080);
     events.await("both in the pool", () -> ids().size() == 2);
 
     long t0 = System.nanoTime();
@@ -133,10 +115,10 @@ class ZooKeeperSourceTest {
 
   @Test
   void aServerWhoseSessionEndsLeavesThePool() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     bind(client);
     register(client, "10.0.0.1", 8080);
-    CuratorFramework server = client();
+    CuratorFramework server = zk.client();
     register(server, "10.0.0.2", 8080);
     events.await("both in the pool", () -> ids().size() == 2);
 
@@ -146,11 +128,11 @@ class ZooKeeperSourceTest {
 
   @Test
   void anExpiredSessionIsRegisteredAgainAndThePoolNeverSeesTheGap() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     // a grace no re-registration outlasts, however loaded the machine: the gap is never seen
     bind(ZooKeeperSource.of(client, "inventory").withRemovalGrace(Duration.ofSeconds(30)));
     register(client, "10.0.0.1", 8080);
-    CuratorFramework server = client();
+    CuratorFramework server = zk.client();
     ZooKeeperRegistration r = register(server, "10.0.0.2", 8080);
     events.await("both in the pool", () -> ids().size() == 2);
     String node = ZooKeeperSource.DEFAULT_BASE_PATH + "/inventory/" + r.id();
@@ -161,7 +143,7 @@ class ZooKeeperSourceTest {
     awaitNode(client, node, oldSession);
     // a leave the source will list: it comes after the gap, so once it is in the pool, a
     // change for the gap would have come before it
-    register(client(), "10.0.0.3", 8080);
+    register(zk.client(), "10.0.0.3", 8080);
     events.await("10.0.0.3 in the pool", () -> ids().size() == 3);
 
     assertThat(events.changes()).as("changes: only 10.0.0.3 joining").isEqualTo(changesBefore + 1);
@@ -169,9 +151,9 @@ class ZooKeeperSourceTest {
 
   @Test
   void withoutAGraceTheGapOfAReRegistrationReachesThePool() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     bind(ZooKeeperSource.of(client, "inventory").withRemovalGrace(Duration.ZERO));
-    CuratorFramework server = client();
+    CuratorFramework server = zk.client();
     ZooKeeperRegistration r = register(server, "10.0.0.2", 8080);
     events.await("10.0.0.2 in the pool", () -> ids().equals(Set.of("10.0.0.2:8080")));
     String node = ZooKeeperSource.DEFAULT_BASE_PATH + "/inventory/" + r.id();
@@ -211,26 +193,26 @@ class ZooKeeperSourceTest {
 
   @Test
   void anOutageKeepsThePoolAndTheSourceResumesWhenZooKeeperIsBack() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     Discovery discovery =
         bind(ZooKeeperSource.of(client, "inventory").withRemovalGrace(Duration.ofSeconds(30)));
     register(client, "10.0.0.1", 8080);
-    register(client(), "10.0.0.2", 8080);
+    register(zk.client(), "10.0.0.2", 8080);
     events.await("both in the pool", () -> ids().size() == 2);
     List<Server> before = pool.servers();
     int changesBefore = events.changes();
 
-    zk.stop();
+    zk.server().stop();
     events.await("the source reports the outage", () -> events.failures() > 0);
     assertThat(pool.servers()).isEqualTo(before);
     assertThat(events.changes()).isEqualTo(changesBefore);
     assertThat(discovery.status().consecutiveFailures()).isPositive();
 
-    zk.restart();
+    zk.server().restart();
     events.await("the source answers again", () -> events.recoveries() > 0);
     // Curator re-registers on reconnection by deleting and re-creating each node (so that
     // watchers fire): with a zero removal delay the pool may see a server leave and come back
-    register(client(), "10.0.0.3", 8080);
+    register(zk.client(), "10.0.0.3", 8080);
     events.await("10.0.0.3 joins after the restart", () -> ids().size() == 3);
     // Curator re-registers 10.0.0.1 and 10.0.0.2 on reconnection by deleting and re-creating
     // their nodes: the removal grace keeps that gap out of the pool, so the join is the only
@@ -243,7 +225,7 @@ class ZooKeeperSourceTest {
   void aGraceEndingWhileZooKeeperIsDownPushesNothingUntilItIsBack() throws Exception {
     ManualTicker ticker = new ManualTicker();
     ManualScheduler scheduler = new ManualScheduler(ticker);
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     Discovery d = Discovery.builder(ZooKeeperSource.of(client, "inventory"), pool)
         .name("inventory")
         .removalDelay(Duration.ZERO)
@@ -252,20 +234,20 @@ class ZooKeeperSourceTest {
         .scheduler(scheduler)
         .executor(Runnable::run)
         .start();
-    toClose.add(d);
+    zk.closeLater(d);
     register(client, "10.0.0.1", 8080);
-    ZooKeeperRegistration b = register(client(), "10.0.0.2", 8080);
+    ZooKeeperRegistration b = register(zk.client(), "10.0.0.2", 8080);
     events.await("both in the pool", () -> ids().size() == 2);
     b.close();
     // the cache sees 10.0.0.2 go before 10.0.0.3 come: once .3 is in, .2 is held in its grace
-    register(client(), "10.0.0.3", 8080);
+    register(zk.client(), "10.0.0.3", 8080);
     events.await("10.0.0.3 in the pool", () -> ids().size() == 3);
     assertThat(ids()).contains("10.0.0.2:8080");
 
     // (the empty list before the first registration was a failure, and .1 its recovery)
     int failures = events.failures();
     int recoveries = events.recoveries();
-    zk.stop();
+    zk.server().stop();
     events.await("the source reports the outage", () -> events.failures() > failures);
     int changes = events.changes();
     scheduler.advance(Duration.ofSeconds(ZooKeeperSource.DEFAULT_REMOVAL_GRACE_SECONDS));
@@ -274,7 +256,7 @@ class ZooKeeperSourceTest {
     assertThat(events.changes()).isEqualTo(changes);
     assertThat(ids()).contains("10.0.0.2:8080");
 
-    zk.restart();
+    zk.server().restart();
     events.await("10.0.0.2 gone once ZooKeeper is back", () -> ids().size() == 2);
     assertThat(ids()).containsExactlyInAnyOrder("10.0.0.1:8080", "10.0.0.3:8080");
     assertThat(events.recoveries()).isGreaterThan(recoveries);
@@ -282,7 +264,7 @@ class ZooKeeperSourceTest {
 
   @Test
   void readsSpringCloudZookeeperAndFlatPayloadsAndLeavesOutBadInstances() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     String path = ZooKeeperSource.DEFAULT_BASE_PATH + "/inventory/";
     // Spring Cloud Zookeeper's layout: a typed payload, its fields under "metadata"
     create(client, path + "spring", "{\"name\":\"inventory\",\"id\":\"spring\","
@@ -314,7 +296,7 @@ class ZooKeeperSourceTest {
 
   @Test
   void argumentsAreChecked() throws Exception {
-    CuratorFramework client = client();
+    CuratorFramework client = zk.client();
     assertThatThrownBy(() -> ZooKeeperSource.of(null, "inventory"))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("client");
     assertThatThrownBy(() -> ZooKeeperSource.of(client, "services", "inventory"))
