@@ -68,7 +68,8 @@ class LoadTrackerTest {
       observe(a, 10 * MS); // each halves the distance to 10 ms: no peak is kept
     }
     // 10 + 490 / 2^9 ms, and warm from now on
-    assertThat(tracker.stats(a).ewmaLatencyNanos()).isCloseTo((10.0 + 490.0 / 512) * MS, within(1.0));
+    assertThat(tracker.stats(a).ewmaLatencyNanos())
+        .isCloseTo((10.0 + 490.0 / 512) * MS, within(1.0));
     ServerMetrics m = tracker.metrics(a);
     assertThat(m.isWarm()).isTrue();
     observe(a, 100 * MS); // warm: a peak is taken at once again

@@ -24,7 +24,8 @@ import java.util.Map;
  * @param requestsByServer requests each server received (its own count)
  * @param failures the first few reasons orders failed
  * @param registryEvents what discovery saw, in order (empty with a fixed pool)
- * @param registryDownSeconds how long the registry was unreachable
+ * @param registryDownSeconds how long the registry was unreachable, from the first failure to
+ *     the first list after it
  */
 public record DemoSummary(
     String strategy,

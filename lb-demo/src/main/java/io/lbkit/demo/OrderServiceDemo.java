@@ -222,7 +222,7 @@ public final class OrderServiceDemo {
     sb.append(String.format(Locale.ROOT, "  restorations       %d%s%n", s.restorations().size(),
         list(s.restorations())));
     if (!s.registryEvents().isEmpty()) {
-      sb.append(String.format(Locale.ROOT, "  registry           %d events, ZooKeeper down %.1f s%s%n",
+      sb.append(String.format(Locale.ROOT, "  registry           %d events, unreachable %.1f s%s%n",
           s.registryEvents().size(), s.registryDownSeconds(), listLines(s.registryEvents())));
     }
     sb.append("  requests received ");

@@ -68,7 +68,8 @@ class RegistryOutageTest {
       System.out.printf("registry outage: %d orders placed while ZooKeeper was down, %d in all,"
               + " %d failed%n", placedWhenBack - placedWhenDown, orders.placed.get(),
           orders.failed.get());
-      assertThat(placedWhenBack).as("orders placed during the outage").isGreaterThan(placedWhenDown);
+      assertThat(placedWhenBack).as("orders placed during the outage")
+          .isGreaterThan(placedWhenDown);
       assertThat(orders.failed.get()).as("failed orders: %s", orders.failureReasons()).isZero();
       assertThat(rig.cluster.duplicateWrites()).isZero();
     }
