@@ -60,7 +60,7 @@ class KubernetesDiscoveryTest {
 
   @AfterEach
   void stop() {
-    server.destroy(); // first: see KubernetesSourceTest.stop()
+    KubernetesSourceTest.destroyAfterTest(server); // first: see KubernetesSourceTest.stop()
     if (discovery != null) {
       discovery.close();
     }

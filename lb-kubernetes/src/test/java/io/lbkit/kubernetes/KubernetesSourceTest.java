@@ -81,12 +81,26 @@ class KubernetesSourceTest {
     // the server first: the mock server's event loop stalls for many seconds when a client
     // closes a watch gracefully (its WatchEventsListener waits on its own executor), and a
     // server that is gone lets the client's close end at once
-    server.destroy();
+    destroyAfterTest(server);
     if (source != null) {
       source.close();
     }
     client.close();
     timer.shutdownNow();
+  }
+
+  /**
+   * Stops a mock server once a test is over. Its shutdown waits a bounded time for Vert.x to
+   * close, and with a watch still open that wait can run out (seen once in five full builds, after the
+   * test itself had passed): the server is going away either way, so the timeout is reported, not
+   * failed on. Tests that stop the server mid-run call {@code destroy()} and do fail on it.
+   */
+  static void destroyAfterTest(KubernetesMockServer server) {
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      System.err.println("mock API server shutdown after the test: " + e + " (ignored)");
+    }
   }
 
   private void start(KubernetesSource s) {
