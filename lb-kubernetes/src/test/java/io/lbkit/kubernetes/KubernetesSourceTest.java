@@ -91,9 +91,10 @@ class KubernetesSourceTest {
 
   /**
    * Stops a mock server once a test is over. Its shutdown waits a bounded time for Vert.x to
-   * close, and with a watch still open that wait can run out (seen once in five full builds, after the
-   * test itself had passed): the server is going away either way, so the timeout is reported, not
-   * failed on. Tests that stop the server mid-run call {@code destroy()} and do fail on it.
+   * close, and with a watch still open that wait can run out (seen once in five full builds,
+   * after the test itself had passed): the server is going away either way, so the timeout is
+   * reported, not failed on. Tests that stop the server mid-run call {@code destroy()} and do
+   * fail on it.
    */
   static void destroyAfterTest(KubernetesMockServer server) {
     try {
