@@ -49,15 +49,13 @@ import org.xbill.DNS.Type;
  * Builder#resolvers given}) does the caching DNS expects. A name that does not end with a dot
  * goes through the system's search path, as the system's resolver would do.
  */
-public final class DnsSource implements ServerSource {
+public final class DnsSource extends PolledSource {
   private final DnsLookup lookup;
-  private final Polling polling;
   private final String description;
-  private final PollHandle handle = new PollHandle();
 
   private DnsSource(Builder b) {
-    this.polling = b.polling;
-    this.lookup = new DnsLookup(b.name, b.types, b.port, b.resolvers, polling.timeout());
+    super(b.polling);
+    this.lookup = new DnsLookup(b.name, b.types, b.port, b.resolvers, b.polling.timeout());
     this.description = "DNS " + b.typeNames() + " " + b.name
         + (b.port > 0 ? " port " + b.port : "")
         + (b.resolvers.isEmpty() ? "" : " via " + b.resolvers);
@@ -92,38 +90,8 @@ public final class DnsSource implements ServerSource {
     return new Builder(parse(name), 0, new int[] {Type.SRV});
   }
 
-  /** {@return the lookup schedule} */
-  public Polling polling() {
-    return polling;
-  }
-
-  /**
-   * Resolves the name at once, then as the TTLs and the polling settings say.
-   *
-   * @throws IllegalStateException if this source was started before
-   */
   @Override
-  public void start(Listener listener, Context context) {
-    handle.start(this, this::resolve, polling, listener, context);
-  }
-
-  /** Resolves the name now, unless a lookup is under way. */
-  @Override
-  public void refresh() {
-    handle.refresh();
-  }
-
-  /** Stops resolving; a lookup under way is left to finish and its answer dropped. */
-  @Override
-  public void close() {
-    handle.close();
-  }
-
-  PollLoop loop() {
-    return handle.loop();
-  }
-
-  private CompletionStage<PollLoop.Answer> resolve(Executor executor) {
+  CompletionStage<PollLoop.Answer> poll(Executor executor) {
     // The answer is delivered (pool update, selector rebuilds, listeners) on the executor, not
     // on dnsjava's I/O thread, which every lookup in the JVM shares.
     return lookup.resolve().thenApplyAsync(answer -> answer, executor);

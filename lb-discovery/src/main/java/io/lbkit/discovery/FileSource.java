@@ -39,23 +39,20 @@ import java.util.concurrent.Executor;
  * Reading a small file once a second costs little and works on every file system. Write the file
  * atomically (write a temporary file, then rename it), so that a read never sees half of it.
  */
-public final class FileSource implements ServerSource {
+public final class FileSource extends PolledSource {
   /** How often the file is read by default: every second. */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final Path file;
-  private final Polling polling;
-  private final PollHandle handle = new PollHandle();
   private final Object lock = new Object();
   private byte[] lastBytes; // guarded by lock
   private List<Server> lastList; // guarded by lock
 
   private FileSource(Path file, Duration checkInterval) {
-    this.file = file;
     // A file is checked at the same pace whatever happened: a missing or broken file is fixed
     // by a person, and should be seen as soon as it is.
-    this.polling = Polling.builder().interval(checkInterval)
-        .backoff(checkInterval, checkInterval).build();
+    super(Polling.builder().interval(checkInterval).backoff(checkInterval, checkInterval).build());
+    this.file = file;
   }
 
   /**
@@ -88,33 +85,8 @@ public final class FileSource implements ServerSource {
     return file;
   }
 
-  /**
-   * Reads the file at once on the context's executor, then every check interval.
-   *
-   * @throws IllegalStateException if this source was started before
-   */
   @Override
-  public void start(Listener listener, Context context) {
-    handle.start(this, this::read, polling, listener, context);
-  }
-
-  /** Reads the file now, unless a read is under way. */
-  @Override
-  public void refresh() {
-    handle.refresh();
-  }
-
-  /** Stops reading the file. */
-  @Override
-  public void close() {
-    handle.close();
-  }
-
-  PollLoop loop() {
-    return handle.loop();
-  }
-
-  private CompletableFuture<PollLoop.Answer> read(Executor executor) {
+  CompletableFuture<PollLoop.Answer> poll(Executor executor) {
     return CompletableFuture.supplyAsync(() -> {
       byte[] bytes;
       try {

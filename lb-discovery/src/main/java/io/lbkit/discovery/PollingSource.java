@@ -22,14 +22,12 @@ import java.util.concurrent.Executor;
  * is reported as a failure, logged once per outage, and the pool keeps its last good list. An
  * empty answer is kept out of the pool unless the binder allows empty answers.
  */
-public final class PollingSource implements ServerSource {
+public final class PollingSource extends PolledSource {
   private final Callable<? extends Collection<Server>> lookup;
-  private final Polling polling;
-  private final PollHandle handle = new PollHandle();
 
   private PollingSource(Callable<? extends Collection<Server>> lookup, Polling polling) {
+    super(polling);
     this.lookup = lookup;
-    this.polling = polling;
   }
 
   /**
@@ -55,38 +53,8 @@ public final class PollingSource implements ServerSource {
     return new PollingSource(Checks.notNull(lookup, "lookup"), Checks.notNull(polling, "polling"));
   }
 
-  /** {@return the schedule this source polls on} */
-  public Polling polling() {
-    return polling;
-  }
-
-  /**
-   * Calls the function at once on the context's executor, then as the polling schedule says.
-   *
-   * @throws IllegalStateException if this source was started before
-   */
   @Override
-  public void start(Listener listener, Context context) {
-    handle.start(this, this::call, polling, listener, context);
-  }
-
-  /** Calls the function now, unless a call is under way. */
-  @Override
-  public void refresh() {
-    handle.refresh();
-  }
-
-  /** Stops polling; a call under way finishes, and its answer is dropped. */
-  @Override
-  public void close() {
-    handle.close();
-  }
-
-  PollLoop loop() {
-    return handle.loop();
-  }
-
-  private CompletableFuture<PollLoop.Answer> call(Executor executor) {
+  CompletableFuture<PollLoop.Answer> poll(Executor executor) {
     return CompletableFuture.supplyAsync(() -> {
       Collection<Server> servers;
       try {
