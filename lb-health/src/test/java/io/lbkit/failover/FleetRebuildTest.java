@@ -8,13 +8,13 @@ import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.strategy.Strategies;
+import io.lbkit.testing.ManualFleet;
 import io.lbkit.testing.ManualScheduler;
 import io.lbkit.testing.ManualTicker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,36 +32,6 @@ class FleetRebuildTest {
       servers.add(Server.of("10.0.0." + i, 80));
     }
     pool = ServerPool.of(servers);
-  }
-
-  /** A fleet the test moves; listeners run on the moving thread. */
-  static final class MovingFleet implements Fleet {
-    final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    volatile Position position;
-
-    MovingFleet(Position position) {
-      this.position = position;
-    }
-
-    void move(Position next) {
-      position = next;
-      listeners.forEach(Runnable::run);
-    }
-
-    @Override
-    public Position position() {
-      return position;
-    }
-
-    @Override
-    public void addChangeListener(Runnable listener) {
-      listeners.add(listener);
-    }
-
-    @Override
-    public void removeChangeListener(Runnable listener) {
-      listeners.remove(listener);
-    }
   }
 
   private LoadBalancer lb(Failover failover, Fleet fleet) {
@@ -84,16 +54,16 @@ class FleetRebuildTest {
   void everyFailoverModeFollowsTheFleetAndLetsGoOfItWhenClosed() throws Exception {
     for (Failover failover : List.of(Failover.retry(2), Failover.primaryBackup(),
         Failover.readWrite())) {
-      MovingFleet fleet = new MovingFleet(new Fleet.Position(0, 3));
+      ManualFleet fleet = new ManualFleet(new Fleet.Position(0, 3));
       LoadBalancer lb = lb(failover, fleet);
-      assertThat(fleet.listeners).as("%s", failover).hasSize(1);
+      assertThat(fleet.listenerCount()).as("%s", failover).isEqualTo(1);
       assertThat(chosen(lb)).as("%s", failover).containsExactly("10.0.0.0:80", "10.0.0.1:80");
 
       fleet.move(new Fleet.Position(2, 3));
 
       assertThat(chosen(lb)).as("%s", failover).containsExactly("10.0.0.4:80", "10.0.0.5:80");
       lb.close();
-      assertThat(fleet.listeners).as("%s", failover).isEmpty();
+      assertThat(fleet.listenerCount()).as("%s", failover).isZero();
     }
   }
 }

@@ -12,6 +12,7 @@ import io.lbkit.Strategy;
 import io.lbkit.internal.DefaultSelector;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
+import io.lbkit.testing.ManualFleet;
 import io.lbkit.testing.ManualTicker;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,12 +63,12 @@ class ApertureStrategyTest {
 
   @Test
   void aFleetChangeRebuildsTheSelectorWithNoPoolChange() {
-    MovableFleet fleet = new MovableFleet(new Fleet.Position(0, 4));
+    ManualFleet fleet = new ManualFleet(new Fleet.Position(0, 4));
     Selector s = selector(Strategies.subset(2, fleet, Strategies.weightedRandom()), pool, 3);
     long published = ((DefaultSelector) s).publications();
     long[] before = Fixtures.count(s, servers, 10_000);
     assertThat(before[3]).isZero(); // client 0 of 4: servers 0..2
-    assertThat(fleet.listeners).hasSize(1);
+    assertThat(fleet.listenerCount()).isEqualTo(1);
 
     fleet.move(new Fleet.Position(2, 4)); // servers 3..5 now
 
@@ -76,12 +77,12 @@ class ApertureStrategyTest {
     assertThat(after[0] + after[1] + after[2]).isZero();
     assertThat(after[3] + after[4] + after[5]).isEqualTo(10_000);
     s.close();
-    assertThat(fleet.listeners).isEmpty();
+    assertThat(fleet.listenerCount()).isZero();
   }
 
   @Test
   void anUnknownPositionUsesTheWholePoolUntilTheFleetKnowsIt() {
-    MovableFleet fleet = new MovableFleet(null);
+    ManualFleet fleet = new ManualFleet(null);
     Selector s = selector(Strategies.subset(2, fleet, Strategies.roundRobin()), pool, 1);
     long[] whole = Fixtures.count(s, servers, 600);
     assertThat(whole).containsOnly(100L);
@@ -94,21 +95,21 @@ class ApertureStrategyTest {
 
   @Test
   void wrappersPassTheListenerOnSoZoneAwareAndSubsetOverAFleetRebuildToo() {
-    MovableFleet fleet = new MovableFleet(new Fleet.Position(0, 3));
+    ManualFleet fleet = new ManualFleet(new Fleet.Position(0, 3));
     Strategy strategy = Strategies.zoneAware("eu-1",
         Strategies.subset(6, "0", Strategies.subset(2, fleet, Strategies.roundRobin())));
     Selector s = selector(strategy, pool, 1);
-    assertThat(fleet.listeners).hasSize(1);
+    assertThat(fleet.listenerCount()).isEqualTo(1);
     assertThat(Fixtures.count(s, servers, 600)).containsExactly(300, 300, 0, 0, 0, 0);
     fleet.move(new Fleet.Position(2, 3));
     assertThat(Fixtures.count(s, servers, 600)).containsExactly(0, 0, 0, 0, 300, 300);
     s.close();
-    assertThat(fleet.listeners).isEmpty();
+    assertThat(fleet.listenerCount()).isZero();
   }
 
   @Test
   void theWindowIsReusedUnlessThePoolOrThePositionChanged() {
-    MovableFleet fleet = new MovableFleet(new Fleet.Position(1, 4));
+    ManualFleet fleet = new ManualFleet(new Fleet.Position(1, 4));
     Strategy strategy = Strategies.subset(2, fleet, Strategies.roundRobin());
     LoadTracker tracker = LoadTracker.create(new ManualTicker());
     Candidates all = Fixtures.candidates(servers, tracker, 1);
