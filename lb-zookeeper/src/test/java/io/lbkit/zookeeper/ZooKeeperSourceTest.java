@@ -144,7 +144,8 @@ class ZooKeeperSourceTest {
     // a leave the source will list: it comes after the gap, so once it is in the pool, a
     // change for the gap would have come before it
     register(zk.client(), "10.0.0.3", 8080);
-    events.await("10.0.0.3 in the pool", () -> ids().size() == 3);
+    // the pool changes just before its listener hears of it: wait for the change event itself
+    events.await("10.0.0.3's change", () -> events.changes() > changesBefore && ids().size() == 3);
 
     assertThat(events.changes()).as("changes: only 10.0.0.3 joining").isEqualTo(changesBefore + 1);
   }
@@ -213,7 +214,8 @@ class ZooKeeperSourceTest {
     // Curator re-registers on reconnection by deleting and re-creating each node (so that
     // watchers fire): with a zero removal delay the pool may see a server leave and come back
     register(zk.client(), "10.0.0.3", 8080);
-    events.await("10.0.0.3 joins after the restart", () -> ids().size() == 3);
+    events.await("10.0.0.3 joins after the restart",
+        () -> events.changes() > changesBefore && ids().size() == 3);
     // Curator re-registers 10.0.0.1 and 10.0.0.2 on reconnection by deleting and re-creating
     // their nodes: the removal grace keeps that gap out of the pool, so the join is the only
     // change since the outage began
