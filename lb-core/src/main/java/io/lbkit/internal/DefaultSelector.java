@@ -17,8 +17,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +69,11 @@ public final class DefaultSelector implements Selector {
   private final ReentrantLock rebuildLock = new ReentrantLock();
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final AtomicBoolean rebuildQueued = new AtomicBoolean();
-  private final PoolListener poolListener = (previous, current) -> rebuildNow();
+  private final AtomicLong poolUpdates = new AtomicLong();
+  private final PoolListener poolListener = (previous, current) -> {
+    poolUpdates.incrementAndGet();
+    rebuildNow();
+  };
   private final Runnable healthListener = this::requestRebuild;
   /** Counts the strategy's changes; a rebuild builds anew when it moved since the last build. */
   private final AtomicLong strategyChanges = new AtomicLong();
@@ -75,6 +81,10 @@ public final class DefaultSelector implements Selector {
     strategyChanges.incrementAndGet();
     requestRebuild();
   };
+
+  private final AtomicLongArray refusals =
+      new AtomicLongArray(NoServerAvailableException.Reason.values().length);
+  private volatile Consumer<NoServerAvailableException.Reason> refusalListener = reason -> {};
 
   private volatile Picker picker;
   private Candidates candidates; // guarded by rebuildLock
@@ -115,7 +125,7 @@ public final class DefaultSelector implements Selector {
     Picker p = picker;
     Server s = p.pick(request);
     if (s == null) {
-      throw p.refusal(request);
+      throw refused(p.refusal(request));
     }
     return s;
   }
@@ -176,7 +186,44 @@ public final class DefaultSelector implements Selector {
   public NoServerAvailableException refusalAfterPermits(Request request) {
     Picker p = picker;
     Server s = p.pick(request);
-    return s == null ? p.refusal(request) : NO_PROBE_SLOT;
+    return refused(s == null ? p.refusal(request) : NO_PROBE_SLOT);
+  }
+
+  /** Counts a refusal the caller is about to get and tells the refusal listener; returns it. */
+  private NoServerAvailableException refused(NoServerAvailableException e) {
+    NoServerAvailableException.Reason reason = e.reason();
+    refusals.incrementAndGet(reason.ordinal());
+    try {
+      refusalListener.accept(reason);
+    } catch (RuntimeException | Error listenerError) { // must not turn a refusal into its error
+      log.warn("refusal listener failed on {}", reason, listenerError);
+    }
+    return e;
+  }
+
+  /**
+   * Sets the one listener told of every refusal counted by {@link #refusals}, on the refusing
+   * thread; it must be quick and not throw.
+   *
+   * @param listener told the reason of each refusal
+   */
+  public void onRefusal(Consumer<NoServerAvailableException.Reason> listener) {
+    refusalListener = Checks.notNull(listener, "listener");
+  }
+
+  /**
+   * {@return how many picks or begins were refused for {@code reason}} Counted when the refusal
+   * reaches the caller ({@link #choose}, {@link #begin}, {@link #refusalAfterPermits}).
+   *
+   * @param reason the reason asked about
+   */
+  public long refusals(NoServerAvailableException.Reason reason) {
+    return refusals.get(reason.ordinal());
+  }
+
+  /** {@return how many pool changes this selector has followed} */
+  public long poolUpdates() {
+    return poolUpdates.get();
   }
 
   @Override

@@ -26,7 +26,7 @@ final class Broadcast extends StatelessFailover {
     List<CallAttempt> targets = new ArrayList<>();
     targets.add(engine.beginFirst(false, request));
     Request rest = request.excluding(targets.get(0).server());
-    for (CallAttempt a; (a = engine.tryBegin(false, rest)) != null; ) {
+    for (CallAttempt a; (a = engine.tryBegin(false, rest, AttemptKind.BROADCAST)) != null; ) {
       targets.add(a);
       rest = rest.excluding(a.server());
     }
@@ -41,7 +41,7 @@ final class Broadcast extends StatelessFailover {
     Request rest = request;
     // In turn: each server's attempt begins when the previous one ended, so its latency is its own.
     for (CallAttempt a = engine.beginFirst(true, request); a != null;
-        a = engine.tryBegin(true, rest)) {
+        a = engine.tryBegin(true, rest, AttemptKind.BROADCAST)) {
       rest = rest.excluding(a.server());
       engine.run(a, call);
       if (a.abandoned) {

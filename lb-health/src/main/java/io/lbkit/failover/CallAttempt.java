@@ -18,6 +18,7 @@ import java.util.function.Consumer;
  */
 final class CallAttempt extends TrackedAttempt {
   private final Engine engine;
+  final AttemptKind kind;
   private volatile CompletableFuture<?> future;
 
   // Set by the end that won, before the mode hears of it.
@@ -33,9 +34,12 @@ final class CallAttempt extends TrackedAttempt {
   boolean abandoned;
 
   /** {@code blocking}: made and ended by the calling thread alone (see TrackedAttempt). */
-  CallAttempt(Engine engine, Server server, HealthTracker.Permit permit, boolean blocking) {
+  CallAttempt(Engine engine, Server server, HealthTracker.Permit permit, boolean blocking,
+      AttemptKind kind) {
     super(engine.tracker, server, permit, blocking);
     this.engine = engine;
+    this.kind = kind;
+    engine.events.begun(kind);
   }
 
   /**
@@ -121,6 +125,11 @@ final class CallAttempt extends TrackedAttempt {
     } else {
       engine.budget.onFailure();
     }
+    if (engine.events.listening()) {
+      // Set by finish() before this end; an Attempt handle ended by its user has none.
+      Outcome o = outcome != null ? outcome : success ? Outcome.SUCCESS : Outcome.FAILURE;
+      engine.events.ended(kind, server(), o, engine.tracker.ticker().read() - startNanos());
+    }
   }
 
   @Override
@@ -128,6 +137,9 @@ final class CallAttempt extends TrackedAttempt {
     CompletableFuture<?> f = future;
     if (f != null) {
       f.cancel(true);
+    }
+    if (engine.events.listening()) {
+      engine.events.cancelled(kind, server(), engine.tracker.ticker().read() - startNanos());
     }
   }
 }

@@ -34,9 +34,12 @@ final class Engine {
   final Executor executor;
   final RandomSource random;
   final Ticker ticker;
-  private final DefaultSelector.AttemptFactory<CallAttempt> attempts;
-  private final DefaultSelector.AttemptFactory<CallAttempt> blockingAttempts;
-  private final BooleanSupplier budgetGate;
+  final CallEvents events;
+  // By kind, asynchronous (any thread may end them) and blocking (the calling thread ends them).
+  private final DefaultSelector.AttemptFactory<CallAttempt>[] attempts;
+  private final DefaultSelector.AttemptFactory<CallAttempt>[] blockingAttempts;
+  private final BooleanSupplier hedgeGate = () -> acquireBudget(AttemptKind.HEDGE);
+  private final BooleanSupplier forkGate = () -> acquireBudget(AttemptKind.FORK);
   private final Set<Timer> timers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -50,9 +53,39 @@ final class Engine {
     this.executor = executor;
     this.random = random;
     this.ticker = ticker;
-    this.attempts = (s, permit) -> new CallAttempt(this, s, permit, false);
-    this.blockingAttempts = (s, permit) -> new CallAttempt(this, s, permit, true);
-    this.budgetGate = budget::tryAcquire;
+    this.events = new CallEvents(ticker);
+    this.attempts = factories(false);
+    this.blockingAttempts = factories(true);
+    selector.onRefusal(events::chooseRefused);
+  }
+
+  @SuppressWarnings("unchecked")
+  private DefaultSelector.AttemptFactory<CallAttempt>[] factories(boolean blocking) {
+    AttemptKind[] kinds = AttemptKind.values();
+    DefaultSelector.AttemptFactory<CallAttempt>[] f =
+        new DefaultSelector.AttemptFactory[kinds.length];
+    for (AttemptKind kind : kinds) {
+      f[kind.ordinal()] = (s, permit) -> new CallAttempt(this, s, permit, blocking, kind);
+    }
+    return f;
+  }
+
+  private DefaultSelector.AttemptFactory<CallAttempt> factory(boolean blocking,
+      AttemptKind kind) {
+    return (blocking ? blockingAttempts : attempts)[kind.ordinal()];
+  }
+
+  /**
+   * Asks the budget for an extra attempt of {@code kind}; a refusal is counted and reported.
+   *
+   * @return whether the attempt may be made
+   */
+  boolean acquireBudget(AttemptKind kind) {
+    if (budget.tryAcquire()) {
+      return true;
+    }
+    events.budgetRefused(kind);
+    return false;
   }
 
   /**
@@ -72,7 +105,7 @@ final class Engine {
 
   /** {@link #beginFirst}, or null when nothing can be chosen ({@link #refusal} says why). */
   CallAttempt tryBeginFirst(boolean blocking, Request request) {
-    CallAttempt a = selector.tryBegin(request, null, blocking ? blockingAttempts : attempts);
+    CallAttempt a = selector.tryBegin(request, null, factory(blocking, AttemptKind.FIRST));
     if (a != null) {
       budget.onRequest(tracker.ticker(), a.startNanos());
     }
@@ -80,20 +113,23 @@ final class Engine {
   }
 
   /**
-   * An attempt on a server {@code request} does not exclude, or null when none is left. A
-   * {@code blocking} attempt is run and ended by the calling thread alone ({@link #run}); any
-   * other may be ended from any thread (an asynchronous call, a copy that can be cancelled).
+   * An attempt of {@code kind} on a server {@code request} does not exclude, or null when none
+   * is left. A {@code blocking} attempt is run and ended by the calling thread alone ({@link
+   * #run}); any other may be ended from any thread (an asynchronous call, a copy that can be
+   * cancelled).
    */
-  CallAttempt tryBegin(boolean blocking, Request request) {
-    return selector.tryBegin(request, null, blocking ? blockingAttempts : attempts);
+  CallAttempt tryBegin(boolean blocking, Request request, AttemptKind kind) {
+    return selector.tryBegin(request, null, factory(blocking, kind));
   }
 
   /**
-   * An extra parallel copy (a fork, a hedge) on a server {@code request} does not exclude, if
-   * one is left and the budget grants it (asked only once a server was found); else null.
+   * An extra parallel copy ({@link AttemptKind#FORK} or {@link AttemptKind#HEDGE}) on a server
+   * {@code request} does not exclude, if one is left and the budget grants it (asked only once a
+   * server was found); else null.
    */
-  CallAttempt tryBeginCopy(Request request) {
-    return selector.tryBegin(request, budgetGate, attempts);
+  CallAttempt tryBeginCopy(Request request, AttemptKind kind) {
+    return selector.tryBegin(request, kind == AttemptKind.HEDGE ? hedgeGate : forkGate,
+        factory(false, kind));
   }
 
   /**
@@ -103,12 +139,12 @@ final class Engine {
    * #refusal} says why.
    */
   CallAttempt tryBeginRetry(boolean blocking, Request tried, Request original,
-      Server lastFailed) {
-    CallAttempt a = tryBegin(blocking, tried);
+      Server lastFailed, AttemptKind kind) {
+    CallAttempt a = tryBegin(blocking, tried, kind);
     if (a == null && lastFailed != null) {
-      a = tryBegin(blocking, original.excluding(lastFailed));
+      a = tryBegin(blocking, original.excluding(lastFailed), kind);
     }
-    return a != null ? a : tryBegin(blocking, original);
+    return a != null ? a : tryBegin(blocking, original, kind);
   }
 
   /**

@@ -110,11 +110,11 @@ final class FailBackQueue implements AutoCloseable {
         return;
       }
       retries++;
-      if (!engine.budget.tryAcquire()) {
+      if (!engine.acquireBudget(AttemptKind.FAIL_BACK)) {
         scheduleNext();
         return;
       }
-      CallAttempt a = engine.tryBeginRetry(false, tried, request, last);
+      CallAttempt a = engine.tryBeginRetry(false, tried, request, last, AttemptKind.FAIL_BACK);
       if (a == null) {
         scheduleNext();
         return;

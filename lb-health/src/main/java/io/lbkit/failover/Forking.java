@@ -37,7 +37,7 @@ final class Forking extends StatelessFailover {
     Request chosen = request.excluding(first.server());
     run.launch(first);
     for (int i = 1; i < copies && !run.promise.isDone(); i++) {
-      CallAttempt a = engine.tryBeginCopy(chosen);
+      CallAttempt a = engine.tryBeginCopy(chosen, AttemptKind.FORK);
       if (a == null) {
         break; // fewer than n servers available, or no budget: fork over those there are
       }

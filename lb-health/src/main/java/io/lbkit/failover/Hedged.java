@@ -141,7 +141,7 @@ public final class Hedged extends Failover {
      * allows an extra attempt (asked only once a server was found).
      */
     private boolean startNext() {
-      CallAttempt a = engine.tryBeginCopy(tried);
+      CallAttempt a = engine.tryBeginCopy(tried, AttemptKind.HEDGE);
       if (a == null) {
         return false; // no other server, or no budget: the copies running are all there is
       }

@@ -65,12 +65,14 @@ import org.slf4j.LoggerFactory;
 public final class LoadBalancer implements Selector, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
 
+  private final ServerPool pool;
   private final DefaultSelector selector;
   private final Failover failover;
   private final Engine engine;
   private final Mode mode;
   private final AutoCloseable ownedTracker;
   private final OwnedExecutors owned;
+  private final BalancerCounters counters;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private LoadBalancer(Builder b) {
@@ -102,11 +104,16 @@ public final class LoadBalancer implements Selector, AutoCloseable {
       ownedTracker = monitor;
     }
     this.ownedTracker = ownedTracker;
+    this.pool = b.pool;
     this.failover = b.failover;
     this.selector = new DefaultSelector(b.pool, failover.wrap(b.strategy), tracker, random,
         b.rebuildExecutor != null ? b.rebuildExecutor : executor);
     RetryBudget budget = b.budget != null ? b.budget : RetryBudget.defaults(ticker);
     this.engine = new Engine(selector, b.classifier, budget, scheduler, executor, random, ticker);
+    for (CallListener l : b.callListeners) {
+      engine.events.add(l);
+    }
+    this.counters = new BalancerCounters(engine.events, selector);
     this.mode = failover.bind(engine);
   }
 
@@ -220,6 +227,11 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     return engine.tracker;
   }
 
+  /** {@return the pool this balancer follows} */
+  public ServerPool pool() {
+    return pool;
+  }
+
   /** {@return the failover mode every {@code execute} runs under} */
   public Failover failover() {
     return failover;
@@ -228,6 +240,31 @@ public final class LoadBalancer implements Selector, AutoCloseable {
   /** {@return the budget every extra attempt draws on} */
   public RetryBudget budget() {
     return engine.budget;
+  }
+
+  /** {@return what this balancer has counted: attempts, refusals, pool updates, pickers} */
+  public BalancerCounters counters() {
+    return counters;
+  }
+
+  /**
+   * Adds a listener of this balancer's attempts and refusals, in addition to those given to the
+   * builder.
+   *
+   * @param listener told of every attempt's end and every refusal from now on
+   * @throws NullPointerException if {@code listener} is null
+   */
+  public void addCallListener(CallListener listener) {
+    engine.events.add(Checks.notNull(listener, "listener"));
+  }
+
+  /**
+   * Removes a call listener; an unknown one is ignored.
+   *
+   * @param listener the listener to remove
+   */
+  public void removeCallListener(CallListener listener) {
+    engine.events.remove(listener);
   }
 
   /** {@return how many calls wait for, or run, a background fail-back retry; 0 in other modes} */
@@ -281,6 +318,7 @@ public final class LoadBalancer implements Selector, AutoCloseable {
     private Executor rebuildExecutor;
     private CircuitBreakerRegistry breakerRegistry;
     private final List<HealthListener> healthListeners = new ArrayList<>();
+    private final List<CallListener> callListeners = new ArrayList<>();
     private OutcomeClassifier classifier = OutcomeClassifier.defaults();
 
     private Builder(ServerPool pool) {
@@ -459,6 +497,18 @@ public final class LoadBalancer implements Selector, AutoCloseable {
      */
     public Builder healthListener(HealthListener listener) {
       healthListeners.add(Checks.notNull(listener, "healthListener"));
+      return this;
+    }
+
+    /**
+     * Adds a listener of the balancer's attempts and refusals (see {@link CallListener}).
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder callListener(CallListener listener) {
+      callListeners.add(Checks.notNull(listener, "callListener"));
       return this;
     }
 

@@ -160,7 +160,7 @@ public final class Retry extends StatelessFailover {
         ? config != null && (request.isIdempotent() || nonIdempotent) // a result to retry on
         : Engine.mayRepeat(request, ended.outcome, nonIdempotent);
     if (!safe || hintNanos(ended) == RetryHint.NO_RETRY
-        || (config != null && !config.wants(ended)) || !engine.budget.tryAcquire()) {
+        || (config != null && !config.wants(ended)) || !engine.acquireBudget(AttemptKind.RETRY)) {
       return false;
     }
     if (config != null) {
@@ -233,7 +233,8 @@ public final class Retry extends StatelessFailover {
           return Engine.outcomeOf(a);
         }
       }
-      CallAttempt next = engine.tryBeginRetry(true, tried, request, a.server());
+      CallAttempt next = engine.tryBeginRetry(true, tried, request, a.server(),
+          AttemptKind.RETRY);
       if (next == null) {
         return policy.outcome(a); // nothing left to retry on: the last outcome stands
       }
@@ -309,7 +310,8 @@ public final class Retry extends StatelessFailover {
       if (promise.isDone()) {
         return;
       }
-      CallAttempt next = engine.tryBeginRetry(false, tried, request, failed.server());
+      CallAttempt next = engine.tryBeginRetry(false, tried, request, failed.server(),
+          AttemptKind.RETRY);
       if (next == null) {
         complete(failed); // nothing left to retry on: the last outcome stands
         return;

@@ -5,6 +5,7 @@ import io.lbkit.Server;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ final class HealthEvents {
 
   private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicLongArray ejections = new AtomicLongArray(EjectionReason.values().length);
 
   HealthEvents(List<HealthListener> initial) {
     listeners.addAll(initial);
@@ -35,6 +37,7 @@ final class HealthEvents {
   }
 
   void ejected(Server s, EjectionReason reason, Duration d) {
+    ejections.incrementAndGet(reason.ordinal());
     pending.add(() -> {
       log.info("ejected {} ({}) {}", s.id(), reason, howLong(reason, d));
       deliver(l -> l.onEjected(s, reason, d));
@@ -50,7 +53,18 @@ final class HealthEvents {
     return ms % 1000 == 0 ? "for " + ms / 1000 + " s" : "for " + ms + " ms";
   }
 
-    void restored(Server s) {
+    long ejections(EjectionReason reason) {
+    return ejections.get(reason.ordinal());
+  }
+
+  void released(Server s) {
+    pending.add(() -> {
+      log.debug("released the state of {}", s.id());
+      deliver(l -> l.onReleased(s));
+    });
+  }
+
+  void restored(Server s) {
     pending.add(() -> {
       log.info("restored {}", s.id());
       deliver(l -> l.onRestored(s));

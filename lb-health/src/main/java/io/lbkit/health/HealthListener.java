@@ -74,4 +74,15 @@ public interface HealthListener {
    */
   default void onBreakerStateChanged(Server server, CircuitBreaker.State from,
       CircuitBreaker.State to) {}
+
+  /**
+   * The monitor let go of the state of {@code server}, which left the pool: at once when it left
+   * with nothing a return would need (not ejected, no open breaker, no ejection history), else
+   * once {@link HealthConfig#stateGracePeriod() the grace period} has passed without its
+   * return (seen by the next tick or pool change). A server that returns first is not released.
+   * What is kept per server elsewhere (metrics, meters) may go with it.
+   *
+   * @param server the departed server, as it was when it left
+   */
+  default void onReleased(Server server) {}
 }

@@ -667,14 +667,72 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
           base.throughputPerSecond());
     }
     long now = ticker.read();
-    ServerState state = current.isDrained() ? base.state()
-        : !h.isUp(now) ? ServerState.EJECTED
-            : h.rampFactor(now, config.slowStart) < 1.0 ? ServerState.SLOW_START
-                : ServerState.HEALTHY;
+    ServerState state = stateOf(h, now);
     ServerMetrics m = load.ifPresent(server.id());
     return new ServerStats(base.server(), state, base.inFlight(), base.requests(),
         base.failures(), base.ewmaLatencyNanos(), base.averageLatencyNanos(),
         h.throughput.perSecond(now, m == null ? 0L : m.requests()));
+  }
+
+  /**
+   * {@return how many members of the pool are in {@code state} now} One pass over the members,
+   * without a lock: for gauges and dashboards, not for each call.
+   *
+   * @param state the state counted; {@link ServerState#NOT_IN_POOL} counts 0
+   * @throws NullPointerException if {@code state} is null
+   */
+  public int serverCount(ServerState state) {
+    Checks.notNull(state, "state");
+    long now = ticker.read();
+    int n = 0;
+    for (ServerHealth h : states.values()) {
+      if (stateOf(h, now) == state) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * {@return how many members' breakers are in {@code state} now} A member whose breaker was
+   * never needed counts as CLOSED; with breakers off, every member does.
+   *
+   * @param state the breaker state counted
+   * @throws NullPointerException if {@code state} is null
+   */
+  public int breakerCount(CircuitBreaker.State state) {
+    Checks.notNull(state, "state");
+    int n = 0;
+    for (ServerHealth h : states.values()) {
+      CircuitBreaker.State s = h.breakerState;
+      if ((s == null ? CircuitBreaker.State.CLOSED : s) == state) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * {@return how many ejections for {@code reason} this monitor has made} Every ejection counts,
+   * including a repeated one of the same server.
+   *
+   * @param reason the reason asked about
+   * @throws NullPointerException if {@code reason} is null
+   */
+  public long ejections(EjectionReason reason) {
+    return events.ejections(Checks.notNull(reason, "reason"));
+  }
+
+  /** The state of member {@code h} at {@code now}: drained first, then ejected, then ramping. */
+  private ServerState stateOf(ServerHealth h, long now) {
+    Server s = h.server;
+    if (s.isDrained()) {
+      ServerMetrics m = load.ifPresent(s.id());
+      return m != null && m.inFlight() > 0 ? ServerState.DRAINING : ServerState.DRAINED;
+    }
+    return !h.isUp(now) ? ServerState.EJECTED
+        : h.rampFactor(now, config.slowStart) < 1.0 ? ServerState.SLOW_START
+            : ServerState.HEALTHY;
   }
 
   /** {@return how many per-server metrics entries are held} For bounds checks and tests. */

@@ -59,9 +59,11 @@ final class Membership {
         .expireAfterWrite(config.stateGracePeriod)
         .executor(Runnable::run)
         .<String, ServerHealth.Departed>removalListener((id, d, cause) -> {
-          if (cause.wasEvicted() && id != null && d != null && d.breaker() != null
-              && !states.containsKey(id)) {
-            breakers.release(id);
+          if (cause.wasEvicted() && id != null && d != null && !states.containsKey(id)) {
+            if (d.breaker() != null) {
+              breakers.release(id);
+            }
+            events.released(d.server());
           }
         })
         .build();
@@ -155,6 +157,8 @@ final class Membership {
     ServerHealth.Departed d = h.departed();
     if (d != null) {
       departed.put(h.id, d);
+    } else {
+      events.released(h.server); // nothing a return would need
     }
     if (h.breaker != null && (d == null || d.breaker() == null)) {
       breakers.release(h.id);

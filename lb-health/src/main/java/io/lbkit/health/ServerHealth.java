@@ -411,7 +411,7 @@ final class ServerHealth {
     if (multiplier == 0 && checkHealthy && kept == null) {
       return null;
     }
-    return new Departed(ejected, ejectedUntil, reason, multiplier, checkHealthy, kept,
+    return new Departed(server, ejected, ejectedUntil, reason, multiplier, checkHealthy, kept,
         breakerOpenings, breakerOpenedAt, breakerHalfOpenAt);
   }
 
@@ -430,7 +430,7 @@ final class ServerHealth {
   }
 
   /** The state a departed server keeps for its grace period; see {@link #departed()}. */
-  record Departed(boolean ejected, long ejectedUntil, EjectionReason reason, int multiplier,
+  record Departed(Server server, boolean ejected, long ejectedUntil, EjectionReason reason, int multiplier,
       boolean checkHealthy, CircuitBreaker breaker, int breakerOpenings, long breakerOpenedAt,
       long breakerHalfOpenAt) {}
 
