@@ -22,6 +22,9 @@ import java.util.Map;
  * @param ejections every ejection, in order
  * @param restorations every restoration, in order
  * @param requestsByServer requests each server received (its own count)
+ * @param attempts attempts the balancer began, by kind (first, retry, hedge...), from its meters
+ * @param budgetRefusals extra attempts the retry budget refused, from the balancer's meters
+ * @param refusals calls refused for want of a server, from the balancer's meters
  * @param failures the first few reasons orders failed
  * @param registryEvents what discovery saw, in order (empty with a fixed pool)
  * @param registryDownSeconds how long the registry was unreachable, from the first failure to
@@ -43,6 +46,9 @@ public record DemoSummary(
     List<HealthLog.Event> ejections,
     List<HealthLog.Event> restorations,
     Map<String, Long> requestsByServer,
+    Map<String, Long> attempts,
+    long budgetRefusals,
+    long refusals,
     List<String> failures,
     List<String> registryEvents,
     double registryDownSeconds) {}

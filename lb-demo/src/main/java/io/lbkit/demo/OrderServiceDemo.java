@@ -1,5 +1,6 @@
 package io.lbkit.demo;
 
+import io.lbkit.failover.AttemptKind;
 import io.lbkit.failover.Failover;
 import io.lbkit.failover.LoadBalancer;
 import java.io.IOException;
@@ -113,7 +114,8 @@ public final class OrderServiceDemo {
         schedule(timeline, FaultSchedule.named(options.faults, rig.registry != null,
             options.servers), rig, options.duration, events, live);
         if (live != null) {
-          LiveTable table = new LiveTable(rig.pool, rig.lb.tracker(), orders, live);
+          LiveTable table = new LiveTable(rig.pool, rig.lb.tracker(), new DemoMeters(rig.meters),
+              orders, live);
           timeline.scheduleAtFixedRate(() -> table.print(events.elapsed()), 1, 1,
               TimeUnit.SECONDS);
         }
@@ -130,10 +132,17 @@ public final class OrderServiceDemo {
       for (InventoryServer s : rig.cluster.servers()) {
         byServer.put(s.name(), s.requests());
       }
+      DemoMeters meters = new DemoMeters(rig.meters);
+      Map<String, Long> attempts = new LinkedHashMap<>();
+      for (AttemptKind k : AttemptKind.values()) {
+        String kind = k.name().toLowerCase(Locale.ROOT);
+        attempts.put(kind, meters.attempts(kind));
+      }
       DemoSummary summary = new DemoSummary(options.strategy, label(failoverName), seconds,
           options.servers, options.clients, orders.placed.get(), orders.failed.get(),
           rig.cluster.duplicateWrites(), orders.ambiguous.get(), orders.resent.get(), p[0], p[1],
-          events.ejections(), events.restorations(), byServer, orders.failureReasons(),
+          events.ejections(), events.restorations(), byServer, attempts,
+          meters.budgetRefusals(), meters.refusals(), orders.failureReasons(),
           registryEvents == null ? List.of() : registryEvents.events(),
           registryEvents == null ? 0.0 : registryEvents.downSeconds());
       print(summary, out);
@@ -225,6 +234,12 @@ public final class OrderServiceDemo {
       sb.append(String.format(Locale.ROOT, "  registry           %d events, unreachable %.1f s%s%n",
           s.registryEvents().size(), s.registryDownSeconds(), listLines(s.registryEvents())));
     }
+    Map<String, Long> a = s.attempts();
+    sb.append(String.format(Locale.ROOT,
+        "  attempts           %d calls, %d retries, %d hedges; %d refused by the retry budget,"
+            + " %d calls found no server%n",
+        a.getOrDefault("first", 0L), a.getOrDefault("retry", 0L), a.getOrDefault("hedge", 0L),
+        s.budgetRefusals(), s.refusals()));
     sb.append("  requests received ");
     for (Map.Entry<String, Long> e : s.requestsByServer().entrySet()) {
       sb.append(String.format(Locale.ROOT, " %s %d (%.1f%%)", e.getKey(), e.getValue(),

@@ -9,6 +9,9 @@ import io.lbkit.health.EjectionLimits;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.health.SlowStart;
 import io.lbkit.health.HttpHealthCheck;
+import io.lbkit.micrometer.LbkitMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +44,9 @@ final class Rig implements AutoCloseable {
   final HttpClient http;
   final LoadBalancer lb;
   final LoadBalancedHttpClient client;
+  /** The balancer's meters: where the demo's table and summary read their figures. */
+  final MeterRegistry meters = new SimpleMeterRegistry();
+  private final LbkitMetrics metrics;
   private final ExecutorService httpThreads;
 
   private Rig(InventoryCluster cluster, long latencyMicros, InventoryRegistry registry,
@@ -54,6 +60,8 @@ final class Rig implements AutoCloseable {
     this.pool = pool;
     this.lb = lb;
     this.client = new LoadBalancedHttpClient(http, lb, requestTimeout);
+    this.metrics = LbkitMetrics.of(lb, DemoMeters.SERVICE);
+    metrics.bindTo(meters);
   }
 
   /**
@@ -156,6 +164,7 @@ final class Rig implements AutoCloseable {
     if (registry != null) {
       registry.close(); // discovery first: no pool change races the balancer's close
     }
+    metrics.close();
     lb.close();
     httpThreads.shutdownNow();
     try {

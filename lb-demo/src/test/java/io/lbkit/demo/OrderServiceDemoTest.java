@@ -42,6 +42,11 @@ class OrderServiceDemoTest {
     assertThat(s.requestsByServer()).hasSize(6).containsKey("inv-6");
     assertThat(s.requestsByServer().get("inv-6")).isPositive();
     assertThat(printed).contains("orders failed      0", "duplicate writes   0");
+    // From the balancer's meters: every order is at least one call, and the killed server's
+    // refused connections were retried elsewhere.
+    assertThat(s.attempts().get("first")).isGreaterThanOrEqualTo(s.ordersPlaced());
+    assertThat(s.attempts().get("retry")).isPositive();
+    assertThat(printed).containsPattern("attempts +\\d+ calls, \\d+ retries, 0 hedges");
 
     List<String> left = demoThreadsAlive(Duration.ofSeconds(5));
     assertThat(left).isEmpty();

@@ -21,7 +21,7 @@ import org.w3c.dom.NodeList;
 class BomImportTest {
 
   @Test
-  void importingTheBomManagesTheSevenPublishedArtifactsAndNothingElse() throws Exception {
+  void importingTheBomManagesEveryPublishedArtifactAndNothingElse() throws Exception {
     String version = System.getProperty("lbkit.version");
     assertEquals(List.of(
             "io.lbkit:lb-core:" + version,
@@ -32,7 +32,8 @@ class BomImportTest {
             "io.lbkit:lb-zookeeper:" + version,
             "io.lbkit:lb-http:" + version,
             "io.lbkit:lb-kubernetes:" + version,
-            "io.lbkit:lb-grpc:" + version),
+            "io.lbkit:lb-grpc:" + version,
+            "io.lbkit:lb-micrometer:" + version),
         managed(new File(System.getProperty("effective.pom"))));
   }
 
