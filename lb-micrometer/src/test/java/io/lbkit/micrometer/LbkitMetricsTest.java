@@ -90,6 +90,13 @@ class LbkitMetricsTest {
     return registry.get(name).tag("service", "inventory").tags(tags).gauge().value();
   }
 
+  /** Two failures in a row: an ejection under {@link #plainHealth()}. */
+  private void failTwice(Server s) {
+    for (int i = 0; i < 2; i++) {
+      lb.tracker().onFailure(s, lb.tracker().onStart(s), new IOException("reset"));
+    }
+  }
+
   private List<Meter> serverMeters(Server s) {
     return registry.getMeters().stream()
         .filter(m -> s.id().equals(m.getId().getTag("server"))).toList();
@@ -177,9 +184,7 @@ class LbkitMetricsTest {
     open.close();
     assertThat(gauge("lbkit.server.in.flight", "server", open.server().id())).isZero();
 
-    for (int i = 0; i < 2; i++) {
-      lb.tracker().onFailure(b, lb.tracker().onStart(b), new IOException("reset"));
-    }
+    failTwice(b);
     assertThat(gauge("lbkit.servers", "state", "healthy")).isEqualTo(2);
     assertThat(gauge("lbkit.servers", "state", "ejected")).isEqualTo(1);
     assertThat(counter("lbkit.ejections", "reason", "consecutive_failures")).isEqualTo(1);
@@ -204,9 +209,7 @@ class LbkitMetricsTest {
     assertThat(gauge("lbkit.servers", "state", "healthy")).isEqualTo(3);
 
     for (Server s : List.of(a, b, c)) {
-      for (int i = 0; i < 2; i++) {
-        lb.tracker().onFailure(s, lb.tracker().onStart(s), new IOException("reset"));
-      }
+      failTwice(s);
     }
     assertThat(gauge("lbkit.breakers", "state", "open")).isEqualTo(3);
     assertThat(gauge("lbkit.breakers", "state", "half_open")).isZero();
@@ -256,9 +259,7 @@ class LbkitMetricsTest {
   @Test
   void anEjectedServerKeepsItsMetersForTheGracePeriodAndLosesThemAfter() {
     bind(balancer(plainHealth().build(), Failover.failFast()));
-    for (int i = 0; i < 2; i++) {
-      lb.tracker().onFailure(a, lb.tracker().onStart(a), new IOException("reset"));
-    }
+    failTwice(a);
     pool.remove(a);
     assertThat(serverMeters(a)).hasSize(4);
     ticker.advance(GRACE.minusSeconds(1));
@@ -273,9 +274,7 @@ class LbkitMetricsTest {
   @Test
   void aServerBackWithinTheGracePeriodKeepsItsMeters() {
     bind(balancer(plainHealth().build(), Failover.failFast()));
-    for (int i = 0; i < 2; i++) {
-      lb.tracker().onFailure(a, lb.tracker().onStart(a), new IOException("reset"));
-    }
+    failTwice(a);
     pool.remove(a);
     ticker.advance(Duration.ofMinutes(1));
     pool.add(a);
