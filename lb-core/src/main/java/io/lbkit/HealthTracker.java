@@ -1,6 +1,7 @@
 package io.lbkit;
 
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.ServerMetrics;
 
 /**
@@ -169,4 +170,33 @@ public interface HealthTracker {
    * @param listener the callback to remove
    */
   void removeChangeListener(Runnable listener);
+
+  /**
+   * SPI, off the pick path: writes down ({@link PickReport#health}) why each member of {@code
+   * pool} that is not among {@code candidates} is out, and what health says of the candidates
+   * (a ramp, a half-open breaker), plus notes on the whole pool (panic). For {@link
+   * Selector#explain}; it must not change any state. The default reports each member's {@link
+   * #stats} state when it is not {@link ServerState#HEALTHY}.
+   *
+   * @param pool the membership the candidates were compiled from
+   * @param candidates what {@link #candidates} made of it
+   * @param report where to write
+   */
+  default void describe(PoolSnapshot pool, Candidates candidates, PickReport report) {
+    for (Server s : pool.servers()) {
+      ServerStats st = stats(s);
+      switch (st.state()) {
+        case HEALTHY:
+          break;
+        case DRAINING:
+          report.health(s, "draining: weight 0, " + st.inFlight() + " calls still in flight");
+          break;
+        case DRAINED:
+          report.health(s, "drained (weight 0)");
+          break;
+        default:
+          report.health(s, st.state().toString().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+  }
 }

@@ -26,6 +26,19 @@ public interface RandomSource {
   double nextDouble();
 
   /**
+   * A source that continues this one's sequence on its own: its values are the ones this source
+   * would give next, and drawing from either leaves the other as it was. {@link Selector#explain}
+   * uses it to make the pick {@code choose()} would make, without making it. Allocates: never on
+   * the pick path.
+   *
+   * @return the copy, or null (the default) when the sequence cannot be copied, as the
+   *     thread-local source's cannot
+   */
+  default RandomSource copy() {
+    return null;
+  }
+
+  /**
    * The source backed by {@link ThreadLocalRandom}: fast and contention-free, not repeatable.
    *
    * @return the shared instance

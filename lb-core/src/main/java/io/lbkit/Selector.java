@@ -56,6 +56,22 @@ public interface Selector extends AutoCloseable {
    */
   Attempt begin(Request request);
 
+  /**
+   * Explains, off the pick path, what {@code choose(request)} would do now: the candidates, why
+   * every other member of the pool is out, each candidate's score as the strategy sees it, and
+   * the server it would choose, computed on a copy of the picker's state so that {@link #choose}
+   * is not disturbed (see {@link Explanation} for when the chosen server is exact). Allocates and
+   * takes the selector's rebuild lock briefly: for diagnostics, not per call.
+   *
+   * @param request the request to explain
+   * @return the explanation
+   * @throws NullPointerException if {@code request} is null
+   * @throws UnsupportedOperationException from a selector that cannot explain (the default)
+   */
+  default Explanation explain(Request request) {
+    throw new UnsupportedOperationException("explain: not supported by " + this);
+  }
+
   /** {@return the tracker that attempts report to} Load-aware strategies read what it records. */
   HealthTracker tracker();
 

@@ -1,6 +1,7 @@
 package io.lbkit.internal;
 
 import io.lbkit.Attempt;
+import io.lbkit.Explanation;
 import io.lbkit.HealthTracker;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.PoolListener;
@@ -227,6 +228,23 @@ public final class DefaultSelector implements Selector {
   }
 
   @Override
+  public Explanation explain(Request request) {
+    Checks.notNull(request, "request");
+    Picker p;
+    Candidates c;
+    rebuildLock.lock(); // the picker and the candidates it was built from, as one pair
+    try {
+      p = picker;
+      c = candidates != null ? candidates
+          : Candidates.of(pool.snapshot(), new Server[0], new io.lbkit.spi.ServerLoad[0], null,
+              NoServerAvailableException.Reason.STRATEGY_FAILED, random, tracker.ticker());
+    } finally {
+      rebuildLock.unlock();
+    }
+    return Explanation.of(strategy.toString(), request, c, p, tracker, random);
+  }
+
+  @Override
   public HealthTracker tracker() {
     return tracker;
   }
@@ -352,6 +370,11 @@ public final class DefaultSelector implements Selector {
     @Override
     public NoServerAvailableException refusal(Request request) {
       return refusal;
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      return this;
     }
   }
 }

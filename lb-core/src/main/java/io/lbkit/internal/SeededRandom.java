@@ -20,6 +20,12 @@ public final class SeededRandom implements RandomSource {
     this.state = new AtomicLong(seed);
   }
 
+  /** The same state: the copy repeats what this source gives next. */
+  @Override
+  public RandomSource copy() {
+    return new SeededRandom(state.get());
+  }
+
   @Override
   public long nextLong() {
     return Hashing.mix64(state.addAndGet(GAMMA));

@@ -140,6 +140,19 @@ public final class Candidates {
     return new Candidates(pool, servers, loads, r, reasonIfEmpty, random, ticker);
   }
 
+  /**
+   * These candidates drawing from {@code random} instead: how a picker's {@link Picker#copy}
+   * runs its own pick code on a copy of the selector's random sequence. Off the pick path.
+   *
+   * @param random the source the copy's pickers draw from
+   * @return the candidates with that source, everything else shared
+   * @throws NullPointerException if {@code random} is null
+   */
+  public Candidates withRandom(RandomSource random) {
+    return new Candidates(pool, servers, loads, ramp, reasonIfEmpty,
+        Checks.notNull(random, "random"), ticker);
+  }
+
   /** {@return the snapshot these candidates were compiled from} */
   public PoolSnapshot pool() {
     return pool;

@@ -2,6 +2,7 @@ package io.lbkit.failover;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lbkit.Attempt;
+import io.lbkit.Explanation;
 import io.lbkit.Scheduler;
 import io.lbkit.HealthTracker;
 import io.lbkit.RandomSource;
@@ -198,6 +199,12 @@ public final class LoadBalancer implements Selector, AutoCloseable {
   @Override
   public Server choose(Request request) {
     return selector.choose(request);
+  }
+
+  /** The pick through the failover's tiers (primaryBackup, readWrite), as execute makes it. */
+  @Override
+  public Explanation explain(Request request) {
+    return selector.explain(request);
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.lbkit.failover;
 
 import io.lbkit.NoServerAvailableException;
+import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 
 /**
@@ -74,6 +76,31 @@ final class ReadWriteStrategy implements Strategy {
         }
       }
       return primaries == null ? null : primaries.pick(request);
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      Picker w = primaries == null ? null : primaries.copy(random);
+      Picker r = replicas == null ? null : replicas.copy(random);
+      return primaries != null && w == null || replicas != null && r == null ? null
+          : new Split(w, r);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      boolean toReplicas = !request.isWrite() && replicas != null
+          && (chosen == null || PickReport.scored(replicas, request, chosen).contains(chosen));
+      Picker used = toReplicas ? replicas : primaries;
+      Picker other = toReplicas ? primaries : replicas;
+      if (used != null) {
+        used.describe(request, chosen, report);
+      }
+      String why = request.isWrite() ? "a replica: a write goes to a primary (priority 0)"
+          : toReplicas ? "a primary: a read goes to a replica while one can be chosen"
+              : "a replica: none can be chosen for this read, so it goes to a primary";
+      for (Server s : PickReport.scored(other, request, chosen)) {
+        report.leftOut(s, why);
+      }
     }
 
     @Override

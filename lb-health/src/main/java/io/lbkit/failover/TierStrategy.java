@@ -7,6 +7,7 @@ import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.internal.Overprovisioning;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 import java.util.Map;
 import java.util.TreeMap;
@@ -160,6 +161,52 @@ final class TierStrategy implements Strategy {
         }
       }
       return null;
+    }
+
+    /** {@code from}'s tiers over {@code pickers} (copies), drawing from {@code random}. */
+    private Tiered(Tiered from, Picker[] pickers, RandomSource random) {
+      this.pickers = pickers;
+      this.keys = from.keys;
+      this.upTo = from.upTo;
+      this.sole = from.sole;
+      this.random = random;
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      Picker[] copies = new Picker[pickers.length];
+      for (int i = 0; i < copies.length; i++) {
+        if ((copies[i] = pickers[i].copy(random)) == null) {
+          return null;
+        }
+      }
+      return new Tiered(this, copies, random);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      int in = -1;
+      StringBuilder shares = new StringBuilder("tier shares:");
+      for (int i = 0; i < pickers.length; i++) {
+        double from = i == 0 ? 0.0 : Math.min(1.0, upTo[i - 1]);
+        shares.append(String.format(java.util.Locale.ROOT, " priority %d %.1f%%", keys[i],
+            100.0 * (Math.min(1.0, upTo[i]) - from)));
+        if (in < 0 && chosen != null && PickReport.scored(pickers[i], request, chosen)
+            .contains(chosen)) {
+          in = i;
+        }
+      }
+      report.note(shares.toString());
+      for (int i = 0; i < pickers.length; i++) {
+        if (i == in || in < 0) {
+          pickers[i].describe(request, chosen, report);
+          continue;
+        }
+        for (Server s : PickReport.scored(pickers[i], request, chosen)) {
+          report.leftOut(s, "another tier (priority " + keys[i] + "); this pick goes to priority "
+              + keys[in]);
+        }
+      }
     }
 
     private int draw() {

@@ -15,6 +15,7 @@ import io.lbkit.ServerStats;
 import io.lbkit.Ticker;
 import io.lbkit.internal.Checks;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.ServerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -641,6 +642,47 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
         : total == 0 ? NoServerAvailableException.Reason.ALL_DRAINED
             : NoServerAvailableException.Reason.ALL_EJECTED;
     return Candidates.of(snapshot, servers, m, ramp, reason, random, ticker);
+  }
+
+  /**
+   * Writes down why each member of {@code pool} that is no candidate is out (ejected and by
+   * which detector, failing checks, breaker open, drained), what health says of the candidates
+   * (slow-start ramp, half-open breaker), whether the pool is in panic, and the departed servers
+   * whose state is kept. Takes the monitor's lock; changes nothing.
+   */
+  @Override
+  public void describe(PoolSnapshot pool, Candidates candidates, PickReport report) {
+    List<String> notes = new ArrayList<>();
+    lock.lock();
+    try {
+      long now = ticker.read();
+      List<Server> up = new ArrayList<>();
+      boolean panic = panicAt(pool, now, up, null);
+      int total = weighted(pool);
+      if (config.panic != null) {
+        notes.add((panic ? "panic: " : "no panic: ") + up.size() + " of " + total
+            + " servers available, panic below " + config.panic.thresholdPercent() + "%"
+            + (panic ? "; choosing among every server whose breaker is not open" : ""));
+      }
+      for (Server s : pool.servers()) {
+        ServerHealth h = states.get(s.id());
+        String said = h == null ? null : h.explain(now, config.slowStart);
+        if (s.weight() <= 0) {
+          ServerMetrics m = load.ifPresent(s.id()); // not metrics(s): that would make an entry
+          int inFlight = m == null ? 0 : m.inFlight();
+          said = inFlight > 0 ? "draining: weight 0, " + inFlight + " calls still in flight"
+              : "drained (weight 0)";
+        }
+        if (said != null) {
+          report.health(s, said);
+        }
+      }
+      membership.departed().forEach((id, d) ->
+          notes.add("departed " + id + ": " + ServerHealth.explain(d, now)));
+    } finally {
+      lock.unlock();
+    }
+    notes.forEach(report::note);
   }
 
   /** {@return whether the last candidates were compiled in panic mode} */

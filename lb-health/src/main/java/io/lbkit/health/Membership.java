@@ -143,6 +143,11 @@ final class Membership {
     }
   }
 
+  /** Departed servers' kept state by id, for explanations; a copy. */
+  java.util.Map<String, ServerHealth.Departed> departed() {
+    return new java.util.TreeMap<>(departed.asMap());
+  }
+
   /** Entries of departed servers held now, expired ones not yet cleaned up included (tests). */
   long departedSize() {
     return departed.estimatedSize();

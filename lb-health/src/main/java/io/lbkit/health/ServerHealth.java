@@ -429,6 +429,63 @@ final class ServerHealth {
     }
   }
 
+  // ---- explanations (Selector.explain), off the pick path -------------------------------------
+
+  /**
+   * What keeps this server out of rotation at {@code now}, or what health says of it as a
+   * candidate (a half-open breaker, a ramp); null when there is nothing to say. Under lock.
+   */
+  String explain(long now, SlowStart slowStart) {
+    java.util.List<String> parts = new java.util.ArrayList<>(3);
+    if (isEjectedAt(now)) {
+      parts.add("ejected (" + reason + ", ejection x" + multiplier + ") for "
+          + seconds(ejectedUntil - now) + " more");
+    }
+    if (!checkHealthy) {
+      parts.add("ejected (" + EjectionReason.ACTIVE_CHECK + "): " + checkFails
+          + " active checks failed in a row, out until they pass");
+    }
+    CircuitBreaker b = breaker;
+    CircuitBreaker.State s = b == null ? null : b.getState();
+    if (s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN) {
+      parts.add("circuit breaker " + s + (s == CircuitBreaker.State.OPEN
+          ? ", half-open in " + seconds(breakerHalfOpenAt - now) : ""));
+    } else if (s == CircuitBreaker.State.HALF_OPEN) {
+      int probes = b.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
+      parts.add("circuit breaker HALF_OPEN: admits only its " + probes + " probe calls ("
+          + b.getMetrics().getNumberOfBufferedCalls() + " ended); once they are taken, begin()"
+          + " chooses again without it");
+    }
+    double ramp = rampFactor(now, slowStart);
+    if (ramp < 1.0) {
+      parts.add(String.format(java.util.Locale.ROOT, "slow start: ramp %.3f, %s into %s", ramp,
+          seconds(now - rampStart), seconds(slowStart.window().toNanos())));
+    }
+    return parts.isEmpty() ? null : String.join("; ", parts);
+  }
+
+  /** What a departed server keeps, in words, at {@code now}. */
+  static String explain(Departed d, long now) {
+    java.util.List<String> kept = new java.util.ArrayList<>(3);
+    if (d.ejected && now - d.ejectedUntil < 0) {
+      kept.add("ejection (" + d.reason + ", " + seconds(d.ejectedUntil - now) + " left)");
+    } else if (d.multiplier > 0) {
+      kept.add("ejection multiplier x" + d.multiplier);
+    }
+    if (!d.checkHealthy) {
+      kept.add("failing active checks");
+    }
+    if (d.breaker != null) {
+      kept.add("circuit breaker " + d.breaker.getState());
+    }
+    return "left the pool; kept for the grace period, should it return: " + String.join(", ",
+        kept);
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
+  }
+
   /** The state a departed server keeps for its grace period; see {@link #departed()}. */
   record Departed(Server server, boolean ejected, long ejectedUntil, EjectionReason reason, int multiplier,
       boolean checkHealthy, CircuitBreaker breaker, int breakerOpenings, long breakerOpenedAt,

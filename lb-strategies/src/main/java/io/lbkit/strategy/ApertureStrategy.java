@@ -3,10 +3,12 @@ package io.lbkit.strategy;
 import io.lbkit.Fleet;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.PoolSnapshot;
+import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -142,6 +144,27 @@ final class ApertureStrategy implements Strategy {
     @Override
     public NoServerAvailableException refusal(Request request) {
       return delegate.refusal(request);
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      Picker d = delegate.copy(random);
+      return d == null ? null : new AperturePicker(owner, pool, position, shares, d);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      delegate.describe(request, chosen, report);
+      if (shares == null) {
+        report.note("fleet position unknown: the whole pool is used");
+        return;
+      }
+      report.note("aperture window of " + shares.size() + " servers at " + position);
+      for (Server s : pool.servers()) {
+        if (!shares.containsKey(s.id())) {
+          report.leftOut(s, "outside this client's aperture window");
+        }
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 import io.lbkit.spi.ServerLoad;
 import java.util.ArrayList;
@@ -217,6 +218,28 @@ final class ConsistentHashStrategy implements Strategy {
       }
       // Every server under its bound is excluded: the first allowed owner takes the call.
       return firstAllowed >= 0 ? servers[firstAllowed] : fallback(request);
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      return new RingPicker(base, candidates.withRandom(random), bound);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      Server owner = request.hasKey()
+          ? servers[(int) (points[index.locate(request.keyHash() & ~mask)] & mask)] : null;
+      long total = totalInFlight();
+      int n = servers.length;
+      for (int i = 0; i < n; i++) {
+        String bounded = bound <= 0 ? "" : ", in-flight " + loads[i].inFlight() + " (taken while"
+            + " below " + Explain.num(bound * (total + 1) / n) + ")";
+        report.score(servers[i], "weight " + candidates.weight(i) + bounded
+            + (servers[i].equals(owner) ? ", owner of the key's ring point" : ""));
+      }
+      if (!request.hasKey()) {
+        report.note("no key: a random ring point");
+      }
     }
 
     private long totalInFlight() {

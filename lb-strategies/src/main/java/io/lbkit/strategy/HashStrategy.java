@@ -5,6 +5,7 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 
 /**
@@ -55,6 +56,17 @@ enum HashStrategy implements Strategy {
     public Server pick(Request request) {
       int i = table.draw(HashKeys.position(request, random));
       return request.hasExclusions() ? Walk.allowed(candidates, i, request) : servers[i];
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      return new HashPicker(candidates.withRandom(random));
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      Server owner = request.hasKey() ? servers[table.draw(request.keyHash())] : null;
+      Explain.owner(candidates, request, owner, "hash", report);
     }
   }
 }

@@ -60,6 +60,16 @@ final class LeastConnectionsStrategy implements Strategy {
       return loads[i].inFlight();
     }
 
+    @Override
+    LoadPicker twin(Candidates c, boolean exact) {
+      return new LeastConnectionsPicker(c, exact);
+    }
+
+    @Override
+    String costText(int i) {
+      return "in-flight " + loads[i].inFlight();
+    }
+
     /** The same rule in ints: no conversions on the two-choice path (measured ~2 ns at N=1000). */
     @Override
     int cheaper(int a, int b, boolean coin) {

@@ -4,6 +4,7 @@ import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 import io.lbkit.spi.ServerLoad;
 
@@ -50,6 +51,28 @@ abstract class LoadPicker implements Picker {
     this.exact = exact;
     this.rampInCost = rampInCost;
     this.rampDraw = !rampInCost && candidates.isRamping();
+  }
+
+  /** The same picker over {@code c} (a copy's candidates), in the same mode. */
+  abstract LoadPicker twin(Candidates c, boolean exact);
+
+  /** Candidate {@code i}'s cost in words, for explanations. */
+  String costText(int i) {
+    return "cost " + Explain.num(cost(i));
+  }
+
+  @Override
+  public final Picker copy(RandomSource random) {
+    return twin(candidates.withRandom(random), exact);
+  }
+
+  @Override
+  public void describe(Request request, Server chosen, PickReport report) {
+    for (int i = 0; i < servers.length; i++) {
+      report.score(servers[i], costText(i) + (rampInCost ? "" : Explain.rampDraw(candidates, i)));
+    }
+    report.note(exact ? "exact scan: the lowest cost, a tie to a random one"
+        : servers.length == 1 ? "one candidate" : "two random candidates, the lower cost");
   }
 
   /** What candidate {@code i} costs now; the lowest wins. */

@@ -7,6 +7,7 @@ import io.lbkit.Strategy;
 import io.lbkit.internal.Checks;
 import io.lbkit.internal.Hashing;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 
 /**
@@ -146,6 +147,27 @@ final class MaglevStrategy implements Strategy {
       Server s = Walk.alongTable(candidates, t, slot, t.length, request);
       // Else only candidates whose weight earned no slot are left.
       return s != null ? s : Walk.allowed(candidates, 0, request);
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      return new MaglevPicker(candidates.withRandom(random), table);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      int[] slots = new int[servers.length];
+      for (int c : table) {
+        slots[c]++;
+      }
+      int key = request.hasKey() ? table[HashKeys.reduce(request.keyHash(), table.length)] : -1;
+      for (int i = 0; i < servers.length; i++) {
+        report.score(servers[i], "weight " + candidates.weight(i) + ", " + slots[i] + " of "
+            + table.length + " slots" + (i == key ? ", owner of the key's slot" : ""));
+      }
+      if (!request.hasKey()) {
+        report.note("no key: a random slot");
+      }
     }
   }
 }

@@ -81,6 +81,21 @@ final class PeakEwmaStrategy implements Strategy {
       this.defaultRtt = defaultRttNanos;
     }
 
+    @Override
+    LoadPicker twin(Candidates c, boolean exact) {
+      return new PeakEwmaPicker(c, (long) defaultRtt);
+    }
+
+    @Override
+    String costText(int i) {
+      ServerLoad m = loads[i];
+      String latency = m.hasLatency() ? "latency " + Explain.millis(m.ewmaLatencyNanos(ticker.read()))
+          : "default RTT " + Explain.millis(defaultRtt);
+      return latency + " x (in-flight " + m.inFlight() + " + 1) = " + Explain.millis(cost(i))
+          + (m.isWarm() ? "" : " (warming up: taken as no slower than the server it is compared"
+              + " with)");
+    }
+
     /** The cost at now; picks use {@link #cheaper}, which needs no clock. */
     @Override
     double cost(int i) {

@@ -5,6 +5,7 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 
 /** Uniform random choice from the selector's {@link RandomSource}. */
@@ -37,6 +38,19 @@ enum RandomStrategy implements Strategy {
       Server[] s = servers;
       int i = random.nextInt(s.length);
       return Walk.fastPath(candidates, request) ? s[i] : Walk.from(candidates, i, request);
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      return new RandomPicker(candidates.withRandom(random));
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      for (int i = 0; i < servers.length; i++) {
+        report.score(servers[i], "uniform, 1 in " + servers.length
+            + Explain.rampDraw(candidates, i));
+      }
     }
   }
 }

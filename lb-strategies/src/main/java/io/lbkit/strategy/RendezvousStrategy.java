@@ -6,6 +6,7 @@ import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.internal.Hashing;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 
 /**
@@ -73,6 +74,14 @@ enum RendezvousStrategy implements Strategy {
       random = c.random();
     }
 
+    /** {@code from}'s tables, drawing from {@code random}: a copy, for explanations. */
+    private RendezvousPicker(RendezvousPicker from, RandomSource random) {
+      this.servers = from.servers;
+      this.seeds = from.seeds;
+      this.weights = from.weights;
+      this.random = random;
+    }
+
     @Override
     public Server pick(Request request) {
       long h = HashKeys.position(request, random);
@@ -102,6 +111,26 @@ enum RendezvousStrategy implements Strategy {
         }
       }
       return best < 0 ? null : s[best];
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      return new RendezvousPicker(this, random);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      if (!request.hasKey()) {
+        report.note("no key: a random position, the highest score there wins");
+        return;
+      }
+      long h = request.keyHash();
+      for (int i = 0; i < servers.length; i++) {
+        double u = ((Hashing.mix64(h ^ seeds[i]) >>> 11) + 0.5) * 0x1.0p-53;
+        double w = weights == null ? 1.0 : weights[i];
+        report.score(servers[i], "score for the key " + Explain.num(w / -Math.log(u))
+            + " (weight " + servers[i].weight() + "; the highest wins)");
+      }
     }
   }
 }

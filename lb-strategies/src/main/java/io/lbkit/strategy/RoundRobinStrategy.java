@@ -1,9 +1,11 @@
 package io.lbkit.strategy;
 
+import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 
 /**
@@ -45,6 +47,20 @@ enum RoundRobinStrategy implements Strategy {
       Server[] s = servers;
       int i = stripes.next(s.length);
       return !ramping && !request.hasExclusions() ? s[i] : Walk.from(candidates, i, request);
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      return new RoundRobinPicker(candidates.withRandom(random), stripes.copy());
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      int n = servers.length;
+      for (int i = 0; i < n; i++) {
+        report.score(servers[i], "rotation slot " + (i + 1) + " of " + n
+            + Explain.rampDraw(candidates, i));
+      }
     }
   }
 }

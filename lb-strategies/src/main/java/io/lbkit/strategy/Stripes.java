@@ -120,6 +120,24 @@ final class Stripes {
     BASE.setRelease(this, (long) origin);
   }
 
+  /** A copy of {@code from}'s cursors as they are now, for a picker's copy (explanations). */
+  private Stripes(Stripes from) {
+    this.cells = from.cells.clone();
+    this.home = from.home.clone();
+    this.origin = from.origin;
+    this.striped = from.striped;
+    this.claims.set(from.claims.get());
+    BASE.setRelease(this, (long) BASE.getVolatile(from));
+  }
+
+  /**
+   * Cursors that continue from where these are now, apart from them: the calling thread's next
+   * position on the copy is its next position here. Off the pick path (it allocates).
+   */
+  Stripes copy() {
+    return new Stripes(this);
+  }
+
   static int stripeCount(int cores) {
     int want = Math.max(2, Math.min(64, 2 * cores));
     return Integer.highestOneBit(want - 1) << 1;

@@ -7,6 +7,7 @@ import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.internal.Hashing;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -140,6 +141,28 @@ final class SubsetStrategy implements Strategy {
     @Override
     public Server pick(Request request) {
       return delegate.pick(request);
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      Picker d = delegate.copy(random);
+      return d == null ? null : new SubsetPicker(owner, pool, members, d);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      delegate.describe(request, chosen, report);
+      for (Server s : PickReport.scored(delegate, request, chosen)) {
+        if (!members.contains(s.id())) { // the delegate sees outsiders: the subset had none up
+          report.note("no member of this client's subset is available: the whole pool is used");
+          return;
+        }
+      }
+      for (Server s : pool.servers()) {
+        if (!members.contains(s.id())) {
+          report.leftOut(s, "outside this client's subset of " + owner.size);
+        }
+      }
     }
   }
 }

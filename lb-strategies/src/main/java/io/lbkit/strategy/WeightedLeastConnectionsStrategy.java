@@ -83,5 +83,17 @@ final class WeightedLeastConnectionsStrategy implements Strategy {
     double cost(int i) {
       return strategy.loadFactor(loads[i].inFlight()) * inverseWeight[i];
     }
+
+    @Override
+    LoadPicker twin(Candidates c, boolean exact) {
+      return new WeightedLeastConnectionsPicker(strategy, c, exact);
+    }
+
+    @Override
+    String costText(int i) {
+      return "(in-flight " + loads[i].inFlight() + " + 1)^" + strategy.bias + " / (weight "
+          + candidates.weight(i) + " x ramp " + Explain.num(candidates.ramp(i)) + ") = "
+          + Explain.num(cost(i));
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 
 /**
@@ -52,6 +53,16 @@ enum WeightedRandomStrategy implements Strategy {
         i = alias.draw(random.nextLong());
       }
       return request.excludes(servers[i]) ? Walk.allowed(candidates, i, request) : servers[i];
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      return new WeightedRandomPicker(candidates.withRandom(random), alias);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      Explain.weighted(candidates, report);
     }
   }
 }

@@ -1,9 +1,11 @@
 package io.lbkit.strategy;
 
+import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 
 /**
@@ -60,6 +62,24 @@ enum WeightedRoundRobinStrategy implements Strategy {
       int[] sch = schedule;
       Server s = Walk.alongTable(candidates, sch, pos, Math.min(sch.length, SCAN_LIMIT), request);
       return s != null ? s : Walk.allowed(candidates, sch[pos], request);
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      return new WeightedRoundRobinPicker(candidates.withRandom(random), schedule, stripes.copy());
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      int[] slots = new int[servers.length];
+      for (int c : schedule) {
+        slots[c]++;
+      }
+      for (int i = 0; i < servers.length; i++) {
+        report.score(servers[i], "weight " + candidates.weight(i) + " x ramp "
+            + Explain.num(candidates.ramp(i)) + ": " + slots[i] + " of the cycle's "
+            + schedule.length + " slots");
+      }
     }
 
     /** The cycle (for tests). */

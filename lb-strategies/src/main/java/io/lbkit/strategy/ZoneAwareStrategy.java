@@ -1,9 +1,11 @@
 package io.lbkit.strategy;
 
+import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 
 /**
@@ -88,6 +90,35 @@ final class ZoneAwareStrategy implements Strategy {
         }
       }
       return all.pick(request);
+    }
+
+    @Override
+    public Picker copy(RandomSource random) {
+      Picker a = all.copy(random);
+      if (a == null || local == null) {
+        return a == null ? null : new ZonePicker(null, a);
+      }
+      if (local == all) {
+        return new ZonePicker(a, a); // one picker serves both: so must its copy
+      }
+      Picker l = local.copy(random);
+      return l == null ? null : new ZonePicker(l, a);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      if (local == null || local == all) {
+        all.describe(request, chosen, report);
+        report.note(local == null ? "too few local servers available: every zone is used"
+            : "every candidate is in the local zone");
+      } else if (chosen == null || PickReport.scored(local, request, chosen).contains(chosen)) {
+        Explain.part(local, all, request, chosen, s -> "another zone (" + s.zone()
+            + "): the local zone has enough servers", report);
+        report.note("the local zone is used");
+      } else {
+        all.describe(request, chosen, report);
+        report.note("the request excludes every local server: every zone is used");
+      }
     }
   }
 }
