@@ -189,7 +189,7 @@ public interface HealthTracker {
         case HEALTHY:
           break;
         case DRAINING:
-          report.health(s, "draining: weight 0, " + st.inFlight() + " calls still in flight");
+          report.health(s, "draining: weight 0, calls in flight: " + st.inFlight());
           break;
         case DRAINED:
           report.health(s, "drained (weight 0)");

@@ -670,7 +670,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
         if (s.weight() <= 0) {
           ServerMetrics m = load.ifPresent(s.id()); // not metrics(s): that would make an entry
           int inFlight = m == null ? 0 : m.inFlight();
-          said = inFlight > 0 ? "draining: weight 0, " + inFlight + " calls still in flight"
+          said = inFlight > 0 ? "draining: weight 0, calls in flight: " + inFlight
               : "drained (weight 0)";
         }
         if (said != null) {
