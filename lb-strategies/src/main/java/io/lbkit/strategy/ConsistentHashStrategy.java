@@ -156,6 +156,19 @@ final class ConsistentHashStrategy implements Strategy {
       this.random = c.random();
     }
 
+    /** {@code from}'s ring over {@code c} (the same candidates, another random): a copy. */
+    private RingPicker(RingPicker from, Candidates c) {
+      this.base = from.base;
+      this.candidates = c;
+      this.servers = from.servers;
+      this.loads = from.loads;
+      this.points = from.points;
+      this.mask = from.mask;
+      this.index = from.index;
+      this.bound = from.bound;
+      this.random = c.random();
+    }
+
     @Override
     public Server pick(Request request) {
       int at = index.locate(HashKeys.position(request, random) & ~mask);
@@ -222,7 +235,7 @@ final class ConsistentHashStrategy implements Strategy {
 
     @Override
     public Picker copy(RandomSource random) {
-      return new RingPicker(base, candidates.withRandom(random), bound);
+      return new RingPicker(this, candidates.withRandom(random));
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.lbkit.Server;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -16,12 +15,17 @@ import java.util.function.Function;
 final class Explain {
   private Explain() {}
 
+  /** {@code x} with three decimals, rounded; without String.format, which is ~20x slower. */
   static String num(double x) {
-    return String.format(Locale.ROOT, "%.3f", x);
+    if (!Double.isFinite(x) || Math.abs(x) >= 1e15) {
+      return Double.toString(x);
+    }
+    long m = Math.round(Math.abs(x) * 1000.0);
+    return (x < 0 && m != 0 ? "-" : "") + m / 1000 + "." + (1000 + m % 1000 + "").substring(1);
   }
 
   static String millis(double nanos) {
-    return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+    return num(nanos / 1e6) + " ms";
   }
 
   /** ", kept with probability r" for a ramping candidate of an unweighted picker, else "". */
