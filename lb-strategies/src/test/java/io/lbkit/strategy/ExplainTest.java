@@ -7,6 +7,7 @@ import io.lbkit.Explanation.Status;
 import io.lbkit.Fleet;
 import io.lbkit.HealthTracker;
 import io.lbkit.LoadTracker;
+import io.lbkit.NoServerAvailableException;
 import io.lbkit.PoolSnapshot;
 import io.lbkit.RandomSource;
 import io.lbkit.Request;
@@ -255,6 +256,25 @@ class ExplainTest {
     assertThat(a.entries()).filteredOn(x -> x.status() == Status.LEFT_OUT)
         .allMatch(x -> x.reason().equals("outside this client's aperture window"))
         .isNotEmpty();
+  }
+
+  @Test
+  void nothingToChooseGivesTheRefusalChooseThrows() {
+    Selector empty = Fixtures.selector(Strategies.roundRobin(), ServerPool.of(List.of()), 8);
+    Explanation e = empty.explain(Request.NONE);
+    assertThat(e.chosen()).isNull();
+    assertThat(e.refusal().reason()).isEqualTo(NoServerAvailableException.Reason.EMPTY_POOL);
+    assertThat(e.entries()).isEmpty();
+    Selector rr = Fixtures.selector(Strategies.roundRobin(), ServerPool.of(SERVERS), 8);
+    Request all = Request.NONE;
+    for (Server server : SERVERS) {
+      all = all.excluding(server);
+    }
+    Explanation excluded = rr.explain(all);
+    assertThat(excluded.refusal().reason())
+        .isEqualTo(NoServerAvailableException.Reason.ALL_EXCLUDED);
+    assertThat(excluded.entries()).allMatch(x -> x.status() == Status.EXCLUDED_BY_REQUEST);
+    assertThat(excluded.toString()).contains("chooses none: ALL_EXCLUDED");
   }
 
   @Test
