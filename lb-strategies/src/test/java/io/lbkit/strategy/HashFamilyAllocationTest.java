@@ -59,7 +59,11 @@ class HashFamilyAllocationTest {
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
     Server last = null;
-    for (int round = 0; round < 3; round++) {
+    // A per-pick allocation shows in every round (60 000 picks, >= 16 B each); a JIT
+    // recompilation or deoptimization may allocate a few hundred bytes once, in any round. So
+    // the quietest of the rounds after the first two must be exactly 0.
+    long quietest = Long.MAX_VALUE;
+    for (int round = 0; round < 6; round++) {
       long before = mx.getThreadAllocatedBytes(tid);
       for (int k = 0; k < 20_000; k++) {
         last = selector.choose(requests[k & 255]);
@@ -67,10 +71,11 @@ class HashFamilyAllocationTest {
         last = selector.choose();
       }
       long allocated = mx.getThreadAllocatedBytes(tid) - before;
-      if (round == 2) {
-        assertThat(allocated).as(name).isZero();
+      if (round >= 2) {
+        quietest = Math.min(quietest, allocated);
       }
     }
+    assertThat(quietest).as(name).isZero();
     assertThat(last).isNotNull();
   }
 }
