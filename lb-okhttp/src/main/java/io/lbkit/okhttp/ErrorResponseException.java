@@ -21,7 +21,9 @@ public final class ErrorResponseException extends IOException implements RetryHi
   private static final long serialVersionUID = 1L;
 
   private final transient Response response;
+  /** The answer's status code. */
   private final int code;
+  /** What {@link #retryDelayNanos()} answers. */
   private final long retryDelayNanos;
 
   ErrorResponseException(Response response, long retryDelayNanos) {

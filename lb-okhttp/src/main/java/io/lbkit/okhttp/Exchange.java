@@ -33,6 +33,7 @@ final class Exchange {
   private final HttpUrl url;
   private final boolean hasDeadline;
   private final long deadline;
+  private final boolean sequential;
 
   // The last attempt to end: its answer, or its error. Hedge copies may race; either is a fair
   // "last outcome" for a call that ran out of time.
@@ -44,9 +45,14 @@ final class Exchange {
   private boolean settled;
   private Object settledOn;
 
-  /** {@code timeoutNanos}: the call's whole budget, 0 for none (OkHttp's convention). */
-  Exchange(Settings settings, Request request, long timeoutNanos) {
+  /**
+   * {@code timeoutNanos}: the call's whole budget, 0 for none (OkHttp's convention). {@code
+   * sequential}: no two attempts ever overlap, so an answer still open when the next attempt
+   * starts is one the balancer rejected.
+   */
+  Exchange(Settings settings, Request request, long timeoutNanos, boolean sequential) {
     this.settings = settings;
+    this.sequential = sequential;
     this.request = request;
     this.url = request.url();
     this.hasDeadline = timeoutNanos > 0;
@@ -56,7 +62,9 @@ final class Exchange {
   // ---- attempts
 
   /**
-   * The request of one attempt: the caller's, sent to {@code server}.
+   * The request of one attempt: the caller's, sent to {@code server}. Under a sequential mode,
+   * the answers of earlier attempts are closed first: they were rejected, and their connections
+   * should serve this attempt (OkHttp's chain even refuses a new exchange while one is open).
    *
    * @throws DeadlineExceeded when no time is left: the attempt is abandoned, not failed, so the
    *     server is not blamed and the call ends
@@ -64,6 +72,9 @@ final class Exchange {
   Request attemptRequest(Server server) {
     if (hasDeadline && deadline - settings.ticker.read() <= 0) {
       throw new DeadlineExceeded(request);
+    }
+    if (sequential) {
+      closeOpen();
     }
     return request.newBuilder().url(settings.target(url, server)).build();
   }
@@ -218,11 +229,8 @@ final class Exchange {
 
   // ---- closing answers the caller does not get
 
-  /**
-   * Closes the answers recorded so far, before a sequential retry: OkHttp's chain refuses a new
-   * exchange while an earlier answer's body is open (only a user classifier rejects a 1xx-4xx).
-   */
-  synchronized void closeOpen() {
+  /** Closes the answers recorded so far (only a user classifier rejects a 1xx-4xx answer). */
+  private synchronized void closeOpen() {
     if (open != null) {
       for (Response r : open) {
         r.close();

@@ -40,9 +40,10 @@ import okhttp3.Response;
  * nothing left. A hanging server thus costs at most one attempt timeout.
  *
  * <p><b>Connections.</b> A hedge or fork copy that lost while in flight has its OkHttp call
- * cancelled, which closes its connection; one that answered after the call had its answer, or an
- * answer the balancer rejected, is closed, which returns its connection to the pool once the
- * body is read (OkHttp drains a short remainder on close).
+ * cancelled, which closes its connection; one that answered after the call had its answer is
+ * closed, which returns its connection to the pool (OkHttp drains a short remainder on close).
+ * An answer a user classifier rejects is closed before the next attempt under a sequential mode,
+ * and when the call ends under a parallel one.
  *
  * <p><b>Threading.</b> Thread-safe. No thread is started here: attempts run on the client's
  * dispatcher, timers on the balancer's scheduler; {@code execute()} blocks the caller until the
@@ -53,11 +54,13 @@ public final class LbCallFactory implements Call.Factory {
   private final OkHttpClient client;
   private final Settings settings;
   private final LoadBalancer balancer;
+  private final boolean sequential;
 
   private LbCallFactory(OkHttpClient client, Settings settings) {
     this.client = client;
     this.settings = settings;
     this.balancer = settings.balancer;
+    this.sequential = !LbInterceptor.needsOwnCalls(balancer.failover());
   }
 
   /**
@@ -122,7 +125,7 @@ public final class LbCallFactory implements Call.Factory {
   /** Runs one call: the balancer's asynchronous execute, its end mapped to OkHttp's terms. */
   CompletableFuture<Response> start(LbCall call, long timeoutNanos) {
     Request request = call.request();
-    Exchange x = new Exchange(settings, request, timeoutNanos);
+    Exchange x = new Exchange(settings, request, timeoutNanos, sequential);
     CompletableFuture<Object> promise = balancer.executeAsync(LbInterceptor.requestFor(request),
         server -> attempt(call, x, server));
     CompletableFuture<Response> result = new CompletableFuture<>();

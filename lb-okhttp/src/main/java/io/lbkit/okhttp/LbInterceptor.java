@@ -120,7 +120,7 @@ public final class LbInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     settings.check(url, "request.url", url);
-    Exchange x = new Exchange(settings, request, chain.call().timeout().timeoutNanos());
+    Exchange x = new Exchange(settings, request, chain.call().timeout().timeoutNanos(), true);
     Object last;
     try {
       last = balancer.execute(requestFor(request), server -> attempt(chain, x, server));
@@ -132,7 +132,6 @@ public final class LbInterceptor implements Interceptor {
 
   private static Response attempt(Chain chain, Exchange x, Server server) throws IOException {
     okhttp3.Request r = x.attemptRequest(server);
-    x.closeOpen();
     Response response;
     try {
       response = chain.proceed(r);
