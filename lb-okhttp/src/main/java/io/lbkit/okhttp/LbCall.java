@@ -34,6 +34,7 @@ final class LbCall implements Call {
   private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
   private final Map<Class<?>, Object> tags = new ConcurrentHashMap<>();
   private volatile CompletableFuture<Response> running;
+  private volatile Call attempt; // the blocking attempt in flight, under a sequential mode
   private volatile boolean canceled;
 
   LbCall(LbCallFactory factory, Request request) {
@@ -49,6 +50,13 @@ final class LbCall implements Call {
 
   @Override
   public Response execute() throws IOException {
+    if (factory.sequential()) {
+      claim();
+      if (canceled) {
+        throw new IOException("Canceled");
+      }
+      return factory.execute(this, timeout.timeoutNanos());
+    }
     CompletableFuture<Response> f = start();
     try {
       return f.get();
@@ -94,10 +102,22 @@ final class LbCall implements Call {
     });
   }
 
-  private CompletableFuture<Response> start() {
+  private void claim() {
     if (!executed.compareAndSet(false, true)) {
       throw new IllegalStateException("Already Executed");
     }
+  }
+
+  /** The blocking attempt now in flight (null: none); cancelled at once if this call is. */
+  void running(Call call) {
+    attempt = call;
+    if (call != null && canceled) {
+      call.cancel(); // cancel() ran before the attempt was published
+    }
+  }
+
+  private CompletableFuture<Response> start() {
+    claim();
     if (canceled) {
       return CompletableFuture.failedFuture(new IOException("Canceled"));
     }
@@ -121,6 +141,10 @@ final class LbCall implements Call {
     CompletableFuture<Response> f = running;
     if (f != null) {
       f.cancel(true);
+    }
+    Call a = attempt;
+    if (a != null) {
+      a.cancel();
     }
   }
 

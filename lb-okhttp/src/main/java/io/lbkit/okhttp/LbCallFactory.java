@@ -45,9 +45,11 @@ import okhttp3.Response;
  * An answer a user classifier rejects is closed before the next attempt under a sequential mode,
  * and when the call ends under a parallel one.
  *
- * <p><b>Threading.</b> Thread-safe. No thread is started here: attempts run on the client's
- * dispatcher, timers on the balancer's scheduler; {@code execute()} blocks the caller until the
- * call ends, and {@code enqueue} calls back on a dispatcher thread. {@link Call#cancel()} cancels
+ * <p><b>Threading.</b> Thread-safe. No thread is started here. {@code execute()} blocks the
+ * caller until the call ends: under a sequential mode its attempts run on the caller's thread,
+ * as blocking OkHttp calls; under a parallel mode on the client's dispatcher, timers on the
+ * balancer's scheduler. {@code enqueue} always runs on the dispatcher and calls back on one of
+ * its threads. {@link Call#cancel()} cancels
  * every attempt in flight and any pending retry. The client and the balancer stay the caller's.
  */
 public final class LbCallFactory implements Call.Factory {
@@ -122,6 +124,58 @@ public final class LbCallFactory implements Call.Factory {
     return settings.service;
   }
 
+  /** Whether {@code execute()} may run on the caller's thread: no two attempts overlap. */
+  boolean sequential() {
+    return sequential;
+  }
+
+  /**
+   * Runs one call on the caller's thread under a sequential mode: the balancer's blocking
+   * execute, each attempt a blocking OkHttp call (no dispatcher thread per call).
+   */
+  Response execute(LbCall owner, long timeoutNanos) throws IOException {
+    Request request = owner.request();
+    Exchange x = new Exchange(settings, request, timeoutNanos, true);
+    Object last;
+    try {
+      last = balancer.execute(LbInterceptor.requestFor(request),
+          server -> attemptSync(owner, x, server));
+    } catch (Throwable e) {
+      return x.end(null, e);
+    }
+    return x.end(last, null);
+  }
+
+  private Response attemptSync(LbCall owner, Exchange x, Server server) throws IOException {
+    Call call = newAttempt(owner, x, server);
+    owner.running(call);
+    Response response;
+    try {
+      response = call.execute();
+    } catch (IOException e) {
+      x.failed(e);
+      if (owner.isCanceled()) {
+        throw new Exchange.Stopped(e); // the caller cancelled: no blame, no retry
+      }
+      throw e;
+    } finally {
+      owner.running(null);
+    }
+    return x.accepted(response);
+  }
+
+  private Call newAttempt(LbCall owner, Exchange x, Server server) {
+    Call call = client.newCall(x.attemptRequest(server));
+    long limit = x.attemptBudgetNanos();
+    if (limit != Long.MAX_VALUE) {
+      call.timeout().timeout(limit, TimeUnit.NANOSECONDS);
+    }
+    for (EventListener l : owner.listeners()) {
+      call.addEventListener(l);
+    }
+    return call;
+  }
+
   /** Runs one call: the balancer's asynchronous execute, its end mapped to OkHttp's terms. */
   CompletableFuture<Response> start(LbCall call, long timeoutNanos) {
     Request request = call.request();
@@ -146,14 +200,7 @@ public final class LbCallFactory implements Call.Factory {
 
   /** One attempt on {@code server}: its own OkHttp call, cancelled if the attempt is. */
   private CompletableFuture<Object> attempt(LbCall owner, Exchange x, Server server) {
-    Call call = client.newCall(x.attemptRequest(server));
-    long limit = x.attemptBudgetNanos();
-    if (limit != Long.MAX_VALUE) {
-      call.timeout().timeout(limit, TimeUnit.NANOSECONDS);
-    }
-    for (EventListener l : owner.listeners()) {
-      call.addEventListener(l);
-    }
+    Call call = newAttempt(owner, x, server);
     CompletableFuture<Object> f = new CompletableFuture<>();
     call.enqueue(new Callback() {
       @Override
