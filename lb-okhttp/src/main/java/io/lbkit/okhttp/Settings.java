@@ -6,6 +6,7 @@ import io.lbkit.failover.LoadBalancer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
 
 /**
@@ -121,10 +122,30 @@ final class Settings {
 
   /** The URL of one attempt on {@code server}: its scheme and address, then the request's tail. */
   HttpUrl target(HttpUrl url, Server server) {
-    HttpUrl.Builder b = url.newBuilder().scheme(scheme).host(server.host()).port(server.port());
-    if (!basePath.isEmpty()) {
-      b.encodedPath(basePath + url.encodedPath());
+    return origin(server).newBuilder()
+        .encodedPath(basePath.isEmpty() ? url.encodedPath() : basePath + url.encodedPath())
+        .encodedQuery(url.encodedQuery()).encodedFragment(url.encodedFragment()).build();
+  }
+
+  /*
+   * Why a cache: HttpUrl.Builder.host() canonicalizes the host through OkHttp's IDNA mapping
+   * (Punycode, Unicode normalization) on every call, several microseconds of each attempt in
+   * OkHttpOverheadBenchmark. A builder made from an HttpUrl keeps its already-canonical host, so
+   * each server's origin (scheme://host:port/) is parsed once. Bounded, since servers come and
+   * go: past MAX_ORIGINS entries the map starts again, costing one parse per server.
+   */
+  private static final int MAX_ORIGINS = 1024;
+  private final ConcurrentHashMap<Server, HttpUrl> origins = new ConcurrentHashMap<>();
+
+  private HttpUrl origin(Server server) {
+    HttpUrl o = origins.get(server);
+    if (o == null) {
+      o = new HttpUrl.Builder().scheme(scheme).host(server.host()).port(server.port()).build();
+      if (origins.size() >= MAX_ORIGINS) {
+        origins.clear();
+      }
+      origins.put(server, o);
     }
-    return b.build();
+    return o;
   }
 }

@@ -54,6 +54,22 @@ class AddressingTest {
   }
 
   @Test
+  void theTargetKeepsTheEncodedTailAndBracketsAnIpv6Host() {
+    Settings s = new Settings(lb);
+    s.service("inventory");
+    s.scheme("HTTPS");
+    s.basePath("/api");
+    okhttp3.HttpUrl url = s.url("lb://inventory/a%20b/c?q=%2F&r#frag");
+    assertThat(s.target(url, io.lbkit.Server.of("::1", 8443)).toString())
+        .isEqualTo("https://[::1]:8443/api/a%20b/c?q=%2F&r#frag");
+    assertThat(s.target(url, io.lbkit.Server.of("10.0.0.7", 80)).toString())
+        .as("the second call reads the cached origin").isEqualTo(
+            "https://10.0.0.7:80/api/a%20b/c?q=%2F&r#frag");
+    assertThat(s.target(url, io.lbkit.Server.of("10.0.0.7", 80)).toString())
+        .isEqualTo("https://10.0.0.7:80/api/a%20b/c?q=%2F&r#frag");
+  }
+
+  @Test
   void theInterceptorPassesOtherHostsThrough() throws Exception {
     LbInterceptor i = LbInterceptor.builder(lb).service("inventory").build();
     OkHttpClient http = Fixtures.client().addInterceptor(i).build();
