@@ -1,5 +1,6 @@
 package io.lbkit.okhttp;
 
+import io.lbkit.NoServerAvailableException;
 import io.lbkit.Server;
 import io.lbkit.failover.FailedResultException;
 import io.lbkit.failover.RetryHint;
@@ -167,7 +168,8 @@ final class Exchange {
         settle(last);
         return (Response) last;
       }
-      return lastOutcome(); // a fail-safe fallback that is no Response (failSafe(): null)
+      // a fail-safe fallback that is no Response (failSafe(): null)
+      return lastOutcome("the fail-safe fallback gave " + last + ", no OkHttp Response");
     }
     Throwable e = unwrap(error);
     if (e instanceof ErrorResponseException) {
@@ -181,9 +183,13 @@ final class Exchange {
       return r;
     }
     if (e instanceof DeadlineExceeded) {
-      return lastOutcome();
+      return lastOutcome(e.getMessage());
     }
     settle(null);
+    if (e instanceof NoServerAvailableException) {
+      // OkHttp's callers handle IOExceptions: an unchecked one would escape enqueue's callback
+      throw new IOException(request.method() + " " + url + ": " + e.getMessage(), e);
+    }
     if (e instanceof Stopped) {
       throw ((Stopped) e).io;
     }
@@ -204,8 +210,11 @@ final class Exchange {
     throw new IOException(e);
   }
 
-  /** The last attempt's own outcome, for a call the balancer ended without one of its own. */
-  private Response lastOutcome() throws IOException {
+  /**
+   * The last attempt's own outcome, for a call the balancer ended without one of its own; {@code
+   * why} the balancer stopped, for the error when no attempt ended.
+   */
+  private Response lastOutcome(String why) throws IOException {
     Object last = lastResult;
     if (last != null) {
       settle(last);
@@ -222,9 +231,7 @@ final class Exchange {
     if (e instanceof RuntimeException) {
       throw (RuntimeException) e;
     }
-    InterruptedIOException timeout = new InterruptedIOException(
-        request.method() + " " + request.url() + ": timeout, no time left for an attempt");
-    throw timeout;
+    throw new IOException(request.method() + " " + url + ": no attempt ended; " + why);
   }
 
   // ---- closing answers the caller does not get

@@ -45,7 +45,9 @@ import okhttp3.Response;
  * Builder#maxErrorBodyBytes}, so the connection is free before any retry); every other answer,
  * 404 included, a success; connection failures are "never sent" and timeouts timeouts, as the
  * balancer's classifier says. The caller always gets the last answer: a 503 after the last retry
- * is returned, not thrown; an {@code IOException} is thrown as OkHttp threw it.
+ * is returned, not thrown; an {@code IOException} is thrown as OkHttp threw it. No server to
+ * choose is an {@code IOException} too (its cause the {@link io.lbkit.NoServerAvailableException}),
+ * as OkHttp's callers expect of a call.
  *
  * <p><b>Time.</b> The call's {@code callTimeout} (OkHttp's {@code Call.timeout()}) is the deadline
  * of all attempts and waits, read on the balancer's ticker: no attempt starts once it is spent,
@@ -106,9 +108,9 @@ public final class LbInterceptor implements Interceptor {
    * @param chain OkHttp's chain for this call
    * @return the last answer: a success, or the last attempt's error answer (a 503 after every
    *     retry)
-   * @throws IOException the last attempt's I/O error, as OkHttp threw it
-   * @throws io.lbkit.NoServerAvailableException if no server could be chosen for the first
-   *     attempt (or the balancer is closed)
+   * @throws IOException the last attempt's I/O error, as OkHttp threw it; or, when no server
+   *     could be chosen for the first attempt (or the balancer is closed), an {@code IOException}
+   *     whose cause is the balancer's {@link io.lbkit.NoServerAvailableException}
    * @throws IllegalArgumentException if the request's host is the service but it has a port or
    *     user info
    */

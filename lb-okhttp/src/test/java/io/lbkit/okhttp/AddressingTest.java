@@ -147,6 +147,22 @@ class AddressingTest {
   }
 
   @Test
+  void noServerToChooseFailsTheCallWithAnIoException() {
+    try (LoadBalancer empty = LoadBalancer.builder(ServerPool.of(List.of()))
+        .strategy(Strategies.roundRobin()).build()) {
+      Request get = new Request.Builder().url("http://inventory/x").build();
+      OkHttpClient http = Fixtures.client()
+          .addInterceptor(LbInterceptor.builder(empty).service("inventory").build()).build();
+      LbCallFactory calls = LbCallFactory.builder(http, empty).service("inventory").build();
+      for (okhttp3.Call.Factory f : List.<okhttp3.Call.Factory>of(http, calls)) {
+        assertThatThrownBy(() -> f.newCall(get).execute()).isInstanceOf(java.io.IOException.class)
+            .hasMessageStartingWith("GET http://inventory/x: ")
+            .hasCauseInstanceOf(io.lbkit.NoServerAvailableException.class);
+      }
+    }
+  }
+
+  @Test
   void theInterceptorRefusesModesThatNeedCallsOfTheirOwn() {
     for (Failover f : List.of(Failover.hedged(Duration.ofMillis(10)), Failover.forking(2),
         Failover.broadcast(), Failover.failBack(e -> null))) {
