@@ -215,8 +215,8 @@ public final class LbCallFactory implements Call.Factory {
       public void onResponse(Call c, Response response) {
         try {
           f.complete(x.accepted(response)); // if the attempt was cancelled, settle closes it
-        } catch (IOException e) {
-          f.completeExceptionally(e);
+        } catch (IOException | RuntimeException e) {
+          f.completeExceptionally(e); // never left pending: the call would wait forever
         }
       }
     });
