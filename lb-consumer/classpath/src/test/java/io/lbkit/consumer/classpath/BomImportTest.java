@@ -15,7 +15,7 @@ import org.w3c.dom.NodeList;
 /**
  * This project imports lbkit-bom and nothing else into its dependencyManagement (see the
  * lb-consumer POM). Its effective POM, written by the help plugin before the tests run, must
- * manage exactly the seven published lbkit artifacts: importing the BOM pins no test library, no
+ * manage exactly the ten published lbkit artifacts: importing the BOM pins no test library, no
  * benchmark library and no SLF4J binding in a user's build.
  */
 class BomImportTest {
@@ -31,6 +31,7 @@ class BomImportTest {
             "io.lbkit:lb-discovery:" + version,
             "io.lbkit:lb-zookeeper:" + version,
             "io.lbkit:lb-http:" + version,
+            "io.lbkit:lb-okhttp:" + version,
             "io.lbkit:lb-kubernetes:" + version,
             "io.lbkit:lb-grpc:" + version,
             "io.lbkit:lb-micrometer:" + version),
