@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Records ejections and restorations with their time since the run started, and prints each one
@@ -29,6 +30,7 @@ final class HealthLog implements HealthListener {
   private final PrintStream out; // null: quiet
   private final List<Event> ejections = new ArrayList<>();
   private final List<Event> restorations = new ArrayList<>();
+  private volatile Consumer<Server> firstEjection; // told once, of the run's first ejection
 
   HealthLog(PrintStream out) {
     this.out = out;
@@ -39,6 +41,16 @@ final class HealthLog implements HealthListener {
     String detail = reason + (duration.isZero() ? ", until checks pass"
         : ", " + duration.toMillis() / 1000.0 + " s");
     add(ejections, new Event(elapsed(), DemoNames.of(server), "ejected", detail));
+    Consumer<Server> first = firstEjection;
+    if (first != null) {
+      firstEjection = null;
+      first.accept(server);
+    }
+  }
+
+  /** Tells {@code hook} of the first ejection from now on, once (the demo explains a pick then). */
+  void onFirstEjection(Consumer<Server> hook) {
+    firstEjection = hook;
   }
 
   @Override

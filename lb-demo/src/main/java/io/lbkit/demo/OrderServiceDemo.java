@@ -1,5 +1,7 @@
 package io.lbkit.demo;
 
+import io.lbkit.Explanation;
+import io.lbkit.Request;
 import io.lbkit.failover.AttemptKind;
 import io.lbkit.failover.Failover;
 import io.lbkit.failover.LoadBalancer;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +117,14 @@ public final class OrderServiceDemo {
         schedule(timeline, FaultSchedule.named(options.faults, rig.registry != null,
             options.servers), rig, options.duration, events, live);
         if (live != null) {
+          // Off the reporting thread: the explanation takes the balancer's locks itself.
+          events.onFirstEjection(server -> {
+            try {
+              timeline.execute(() -> explain(rig, server, live, events.elapsed()));
+            } catch (RejectedExecutionException e) {
+              // the run is ending: nothing left to explain to
+            }
+          });
           LiveTable table = new LiveTable(rig.pool, rig.lb.tracker(), new DemoMeters(rig.meters),
               orders, live);
           timeline.scheduleAtFixedRate(() -> table.print(events.elapsed()), 1, 1,
@@ -166,6 +177,24 @@ public final class OrderServiceDemo {
         }
       }
     }
+  }
+
+  /** Prints what the next pick considers right after {@code ejected} went out. */
+  static void explain(Rig rig, io.lbkit.Server ejected, PrintStream out, double atSeconds) {
+    Explanation e = rig.lb.explain(Request.IDEMPOTENT);
+    StringBuilder sb = new StringBuilder(512).append(String.format(Locale.ROOT,
+        "  %6.1fs  why the next pick goes where it goes, now that %s is out:%n", atSeconds,
+        DemoNames.of(ejected)));
+    for (Explanation.Entry entry : e.entries()) {
+      sb.append("            ").append(DemoNames.of(entry.server())).append(' ').append(entry)
+          .append(System.lineSeparator());
+    }
+    for (String note : e.notes()) {
+      sb.append("            note: ").append(note).append(System.lineSeparator());
+    }
+    sb.append("            chooses ").append(e.chosen() == null ? "none" : DemoNames.of(e.chosen()))
+        .append(System.lineSeparator());
+    out.print(sb);
   }
 
   static Failover failover(String name) {

@@ -23,7 +23,7 @@ class OrderServiceDemoTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DemoSummary s;
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      s = OrderServiceDemo.run(DemoOptions.parse("--duration", "6", "--quiet"), out);
+      s = OrderServiceDemo.run(DemoOptions.parse("--duration", "6"), out);
     }
     String printed = bytes.toString(StandardCharsets.UTF_8);
     System.out.print(printed);
@@ -46,6 +46,10 @@ class OrderServiceDemoTest {
     // refused connections were retried elsewhere.
     assertThat(s.attempts().get("first")).isGreaterThanOrEqualTo(s.ordersPlaced());
     assertThat(s.attempts().get("retry")).isPositive();
+    // The first ejection is explained: the next pick's candidates and why the others are out.
+    assertThat(printed).containsPattern("why the next pick goes where it goes, now that inv-\\d"
+        + " is out:")
+        .containsPattern("inv-\\d UNAVAILABLE [0-9.:]+: ejected \\(");
     assertThat(printed).containsPattern("attempts +\\d+ calls, \\d+ retries, 0 hedges");
 
     List<String> left = demoThreadsAlive(Duration.ofSeconds(5));
