@@ -174,9 +174,9 @@ public final class ReplayMain {
       }
       long[] replayed = ReplayStats.picks(r);
       int d = ReplayStats.firstDifference(recorded.picks, replayed);
-      sb.append(' ').append(d < 0 ? "all " + replayed.length : "first " + d + ", then differ at "
+      sb.append(' ').append(d < 0 ? "all " + replayed.length : "differ from "
           + Report.num(ReplayStats.pickTimeMillis(d < replayed.length ? replayed[d]
-              : recorded.picks[d])) + " ms");
+              : recorded.picks[d])) + " ms on (" + d + " same)");
       sb.append(" | ").append(r.answers(RecordedServers.Source.EXACT)).append(" / ")
           .append(r.answers(RecordedServers.Source.WINDOW)).append(" / ")
           .append(r.answers(RecordedServers.Source.NEAREST)).append(" / ")
