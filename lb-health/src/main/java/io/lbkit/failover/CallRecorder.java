@@ -7,8 +7,6 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Ticker;
 import io.lbkit.internal.Checks;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -47,7 +45,7 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
 
   private final LoadBalancer balancer; // null when not attached to one
   private final Ticker ticker;
-  private final DataOutputStream out;
+  private final RecordingBuffer out;
   private final Map<Server, Integer> indices = new HashMap<>();
   private final long origin;
   private long last;
@@ -61,13 +59,14 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
       PoolSnapshot initial) throws IOException {
     this.balancer = balancer;
     this.ticker = ticker;
-    this.out = new DataOutputStream(new BufferedOutputStream(sink, BUFFER));
+    this.out = new RecordingBuffer(sink, BUFFER);
     synchronized (this) {
       origin = ticker.read();
       last = origin;
-      out.writeInt(RecordingFormat.MAGIC);
-      out.writeShort(RecordingFormat.VERSION);
-      out.writeLong(origin);
+      out.reserve();
+      out.putInt(RecordingFormat.MAGIC);
+      out.putShort(RecordingFormat.VERSION);
+      out.putLong(origin);
       pool(initial, origin);
     }
   }
@@ -155,11 +154,11 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
             | (request.isWrite() ? RecordingFormat.WRITE : 0)
             | (key instanceof Long ? RecordingFormat.LONG_KEY
                 : key != null ? RecordingFormat.STRING_KEY : 0);
-        out.writeByte(flags);
+        out.putByte(flags);
         if (key instanceof Long) {
-          out.writeLong((Long) key);
+          out.putLong((Long) key);
         } else if (key != null) {
-          RecordingFormat.writeString(out, key.toString());
+          out.putString(key.toString());
         }
       } catch (IOException e) {
         fail(e);
@@ -177,10 +176,10 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
       try {
         int index = index(server);
         time(RecordingFormat.ENDED);
-        out.writeByte(kind.ordinal());
-        RecordingFormat.writeVarLong(out, index);
-        out.writeByte(outcome.ordinal());
-        RecordingFormat.writeVarLong(out, Math.max(0, durationNanos));
+        out.putByte(kind.ordinal());
+        out.putVarLong(index);
+        out.putByte(outcome.ordinal());
+        out.putVarLong(Math.max(0, durationNanos));
       } catch (IOException e) {
         fail(e);
       }
@@ -196,9 +195,9 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
       try {
         int index = index(server);
         time(RecordingFormat.CANCELLED);
-        out.writeByte(kind.ordinal());
-        RecordingFormat.writeVarLong(out, index);
-        RecordingFormat.writeVarLong(out, Math.max(0, durationNanos));
+        out.putByte(kind.ordinal());
+        out.putVarLong(index);
+        out.putVarLong(Math.max(0, durationNanos));
       } catch (IOException e) {
         fail(e);
       }
@@ -213,7 +212,7 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
       }
       try {
         time(RecordingFormat.BUDGET);
-        out.writeByte(kind.ordinal());
+        out.putByte(kind.ordinal());
       } catch (IOException e) {
         fail(e);
       }
@@ -228,7 +227,7 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
       }
       try {
         time(RecordingFormat.REFUSED);
-        out.writeByte(reason.ordinal());
+        out.putByte(reason.ordinal());
       } catch (IOException e) {
         fail(e);
       }
@@ -280,8 +279,9 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
       closed = true;
       try {
         if (failure == null) {
-          out.writeByte(RecordingFormat.EOF);
-          RecordingFormat.writeVarLong(out, events);
+          out.reserve();
+          out.putByte(RecordingFormat.EOF);
+          out.putVarLong(events);
         }
         out.close();
       } catch (IOException e) {
@@ -304,9 +304,10 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
       members[j] = index(snapshot.get(j));
     }
     time(RecordingFormat.POOL, now);
-    RecordingFormat.writeVarLong(out, n);
+    out.putVarLong(n);
     for (int m : members) {
-      RecordingFormat.writeVarLong(out, m);
+      out.reserve(); // a member's index is at most 5 bytes
+      out.putVarLong(m);
     }
     poolVersion = snapshot.version();
   }
@@ -318,17 +319,20 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
       return known;
     }
     int index = indices.size();
-    out.writeByte(RecordingFormat.SERVER);
-    RecordingFormat.writeString(out, s.id());
-    RecordingFormat.writeString(out, s.host());
-    out.writeInt(s.port());
-    out.writeInt(s.weight());
-    RecordingFormat.writeString(out, s.zone());
-    out.writeInt(s.priority());
-    RecordingFormat.writeVarLong(out, s.metadata().size());
+    out.reserve();
+    out.putByte(RecordingFormat.SERVER);
+    out.putString(s.id());
+    out.putString(s.host());
+    out.reserve();
+    out.putInt(s.port());
+    out.putInt(s.weight());
+    out.putString(s.zone());
+    out.reserve();
+    out.putInt(s.priority());
+    out.putVarLong(s.metadata().size());
     for (Map.Entry<String, String> e : s.metadata().entrySet()) {
-      RecordingFormat.writeString(out, e.getKey());
-      RecordingFormat.writeString(out, e.getValue());
+      out.putString(e.getKey());
+      out.putString(e.getValue());
     }
     indices.put(s, index);
     return index;
@@ -338,9 +342,11 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
     time(tag, ticker.read());
   }
 
+  /** Starts a record: room for it, its tag and its time. */
   private void time(int tag, long now) throws IOException {
-    out.writeByte(tag);
-    RecordingFormat.writeZigZag(out, now - last);
+    out.reserve();
+    out.putByte(tag);
+    out.putZigZag(now - last);
     last = now;
     events++;
   }

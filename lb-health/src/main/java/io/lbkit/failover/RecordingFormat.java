@@ -1,9 +1,5 @@
 package io.lbkit.failover;
 
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
 /**
  * The recording file's layout, shared by {@link CallRecorder} (writes) and {@link CallRecording}
  * (reads). Format version 1:
@@ -51,25 +47,7 @@ final class RecordingFormat {
 
   private RecordingFormat() {}
 
-  static void writeVarLong(DataOutputStream out, long v) throws IOException {
-    while ((v & ~0x7FL) != 0) {
-      out.writeByte((int) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    out.writeByte((int) v);
-  }
-
-  static void writeZigZag(DataOutputStream out, long v) throws IOException {
-    writeVarLong(out, (v << 1) ^ (v >> 63));
-  }
-
   static long unZigZag(long v) {
     return (v >>> 1) ^ -(v & 1);
-  }
-
-  static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    writeVarLong(out, b.length);
-    out.write(b);
   }
 }
