@@ -200,6 +200,24 @@ class ReplayTest {
   }
 
   @Test
+  void theReadmeWhatIfRecordsScenarioTwoUnderPeakEwmaAndReplaysIt() throws IOException {
+    String file = dir.resolve("peak.lbrec").toString();
+    assertThat(ReplayMain.run(new String[] {"record", file, "--scenario", "2", "--strategy",
+        "peakEwma"})).contains("60100 calls, 60100 attempts, success 100.00%, p50 13.77 ms, "
+        + "p99 74.4 ms");
+    String table = ReplayMain.run(new String[] {file, "--strategy", "peakEwma", "--strategy",
+        "roundRobin", "--strategy", "p2c"});
+    assertThat(table)
+        .contains("| recorded | - | - | - | 60100 | 100.00% | 13.77 | 74.4 | 37.26% | 29.49% | "
+            + "0.62% | 17.51% | 15.11% | | |")
+        .contains("| peakEwma / load / failFast | 100.00% | 13.77 | 74.4 | 60100 | 100.00% | "
+            + "13.77 | 74.4 | 37.26% | 29.49% | 0.62% | 17.51% | 15.11% | all 60100 | "
+            + "60100 / 0 / 0 / 0 |")
+        .contains("| roundRobin / load / failFast | 100.00% | 20.45 | 453.12 | 60100 |")
+        .contains("| powerOfTwoChoices / load / failFast | 100.00% | 14.96 | 240.31 | 60100 |");
+  }
+
+  @Test
   void badInputIsNamed() throws IOException {
     assertThatThrownBy(() -> ReplayMain.run(new String[0]))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no recording given");
