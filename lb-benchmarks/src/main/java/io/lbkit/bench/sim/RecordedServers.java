@@ -32,8 +32,11 @@ import java.util.SplittableRandom;
  * own cancel, ends it). Event-loop thread only.
  */
 final class RecordedServers {
-  /** One recorded attempt: its start, how long it took, and its outcome (null: cancelled). */
-  record Sample(long startNanos, long durationNanos, Outcome outcome) {}
+  /**
+   * One recorded attempt: its start, how long it took, its outcome (null: cancelled), and its
+   * place in the recording (the order of its end among others at the same time).
+   */
+  record Sample(long startNanos, long durationNanos, Outcome outcome, int order) {}
 
   /** How an answer was found, for the report; see the class comment. */
   enum Source { EXACT, WINDOW, NEAREST, POOLED }
@@ -55,17 +58,20 @@ final class RecordedServers {
       byServer.add(new ArrayList<>());
     }
     List<Sample> pooled = new ArrayList<>();
-    for (RecordedEvent e : recording.events()) {
+    List<RecordedEvent> events = recording.events();
+    for (int order = 0; order < events.size(); order++) {
+      RecordedEvent e = events.get(order);
       int server;
       Sample s;
       if (e instanceof RecordedEvent.AttemptEnded a) {
         server = a.server();
-        s = new Sample(a.timeNanos() - a.durationNanos(), a.durationNanos(), a.outcome());
+        s = new Sample(a.timeNanos() - a.durationNanos(), a.durationNanos(), a.outcome(),
+            order);
         byServer.get(server).add(s);
         pooled.add(s);
       } else if (e instanceof RecordedEvent.AttemptCancelled c) {
         server = c.server();
-        s = new Sample(c.timeNanos() - c.durationNanos(), c.durationNanos(), null);
+        s = new Sample(c.timeNanos() - c.durationNanos(), c.durationNanos(), null, order);
       } else {
         continue;
       }
@@ -84,11 +90,22 @@ final class RecordedServers {
 
   /** The answer of {@code server} to an attempt sent at {@code nowNanos}. */
   Sample answer(int server, long nowNanos) {
+    Sample s = exact(server, nowNanos);
+    return s != null ? s : drawn(server, nowNanos);
+  }
+
+  /** Step 1 alone: the recorded attempt of {@code server} that started then, or null. */
+  Sample exact(int server, long nowNanos) {
     ArrayDeque<Sample> same = exact.get(server).get(nowNanos);
-    if (same != null && !same.isEmpty()) {
-      sources[Source.EXACT.ordinal()]++;
-      return same.poll();
+    if (same == null || same.isEmpty()) {
+      return null;
     }
+    sources[Source.EXACT.ordinal()]++;
+    return same.poll();
+  }
+
+  /** Steps 2-4. */
+  Sample drawn(int server, long nowNanos) {
     Series s = answered[server];
     if (s == null) {
       sources[Source.POOLED.ordinal()]++;

@@ -15,10 +15,12 @@ import io.lbkit.testing.ManualTicker;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
@@ -31,9 +33,11 @@ import java.util.concurrent.TimeoutException;
  * <p>Exactly repeatable, and faithful: the run is built as {@link Simulation} builds one (the
  * same order of random draws from the seed, the same tracker and health ticks, the same facade
  * on the same event queue), so a recorded simulator run replayed with its own variant and seed
- * makes the same picks, attempt for attempt. That holds while the recording has as many servers
- * as the scenario (every server was a member at some time) and no two events it depends on fell
- * on the same nanosecond in a different order; the replay tests pin it.
+ * makes the same picks, attempt for attempt: the replayed run records to the same file. Answers
+ * that end on the same nanosecond (a dying server resets its calls at once) end in the order the
+ * recording wrote them. It holds while the recording names as many servers as the scenario has
+ * (every server was a member at some time); every preset scenario under every variant of its
+ * plan replays to an identical recording, and ReplayTest pins a few.
  *
  * <p>Health ticks run every period up to {@link Options#durationNanos}, by default the
  * recording's end mark. One run is single-threaded.
@@ -98,6 +102,7 @@ public final class Replay {
   private int attempts;
   private long attemptSuccesses;
   private int nextCall;
+  private final Map<Long, TreeMap<Integer, Runnable>> slots = new HashMap<>();
 
   public Replay(CallRecording recording, Variant variant, Options options) {
     this.recording = recording;
@@ -252,12 +257,17 @@ public final class Replay {
     recordPick(now, index);
     recorder.sent(index, now);
     CompletableFuture<Void> f = new CompletableFuture<>();
-    RecordedServers.Sample s = answers.answer(index, now);
-    if (s.outcome() != null) {
-      events.after(s.durationNanos(), () -> {
+    RecordedServers.Sample s = answers.exact(index, now);
+    boolean exact = s != null;
+    if (!exact) {
+      s = answers.drawn(index, now);
+    }
+    RecordedServers.Sample answer = s;
+    if (answer.outcome() != null) {
+      Runnable reply = () -> {
         if (!f.isDone()) {
-          attemptEnded(now, s.outcome());
-          switch (s.outcome()) {
+          attemptEnded(now, answer.outcome());
+          switch (answer.outcome()) {
             case SUCCESS:
               f.complete(null);
               break;
@@ -271,7 +281,12 @@ public final class Replay {
               f.completeExceptionally(Outcome.ERROR.error);
           }
         }
-      });
+      };
+      if (exact) {
+        inRecordedOrder(now + answer.durationNanos(), answer.order(), reply);
+      } else {
+        events.after(answer.durationNanos(), reply);
+      }
     }
     events.after(options.attemptTimeoutNanos(), () -> {
       if (!f.isDone()) {
@@ -280,6 +295,25 @@ public final class Replay {
       }
     });
     return f;
+  }
+
+  /**
+   * Runs {@code reply} at {@code atNanos}, after the replies due then that the recording ended
+   * earlier: answers that ended on the same nanosecond (a server dying resets its calls all at
+   * once) end in the recorded order, which is not the order they were sent in.
+   */
+  private void inRecordedOrder(long atNanos, int order, Runnable reply) {
+    TreeMap<Integer, Runnable> due = slots.get(atNanos);
+    if (due == null) {
+      TreeMap<Integer, Runnable> batch = new TreeMap<>();
+      slots.put(atNanos, batch);
+      events.at(atNanos, () -> {
+        slots.remove(atNanos);
+        batch.values().forEach(Runnable::run);
+      });
+      due = batch;
+    }
+    due.put(order, reply);
   }
 
   /** {@code outcome} null: the replay's own timeout. */

@@ -85,6 +85,14 @@ class ReplayTest {
     assertThat(r.events()).anyMatch(e -> e instanceof RecordedEvent.AttemptCancelled);
   }
 
+  @Test
+  void anOutageWhoseResetsEndOnOneNanosecondReplaysToIdenticalPicks() throws IOException {
+    // Every server dies at 30 s: the calls in service all end at that instant, in the order
+    // the servers were reset, which the replay must keep.
+    replaysToTheSameEvents(Scenarios.allDownThenRecovery().withDuration(32),
+        Catalog.variant("roundRobin", "health", "retry3"));
+  }
+
   /**
    * A demo-like run recorded from a plain LoadBalancer on a fake clock: an order service calling
    * three inventory servers one call at a time, inventory-2 ten times slower (200 ms against
