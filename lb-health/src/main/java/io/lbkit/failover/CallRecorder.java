@@ -83,7 +83,13 @@ public final class CallRecorder implements CallListener, PoolListener, AutoClose
    */
   public static CallRecorder attach(LoadBalancer balancer, Path file) throws IOException {
     Checks.notNull(balancer, "balancer");
-    return attach(balancer, Files.newOutputStream(Checks.notNull(file, "file")));
+    OutputStream out = Files.newOutputStream(Checks.notNull(file, "file"));
+    try {
+      return attach(balancer, out);
+    } catch (IOException | RuntimeException e) {
+      out.close(); // nobody else holds it
+      throw e;
+    }
   }
 
   /**
