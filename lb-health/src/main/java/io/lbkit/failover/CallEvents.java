@@ -1,6 +1,7 @@
 package io.lbkit.failover;
 
 import io.lbkit.NoServerAvailableException;
+import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Ticker;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,6 +62,12 @@ final class CallEvents {
 
   void begun(AttemptKind kind) {
     attempts[kind.ordinal()].increment();
+  }
+
+  void callStarted(Request request) {
+    if (listening) {
+      deliver(l -> l.onCallStarted(request));
+    }
   }
 
   void ended(AttemptKind kind, Server server, Outcome outcome, long durationNanos) {

@@ -1,6 +1,7 @@
 package io.lbkit.failover;
 
 import io.lbkit.NoServerAvailableException;
+import io.lbkit.Request;
 import io.lbkit.Server;
 
 /**
@@ -14,6 +15,15 @@ import io.lbkit.Server;
  * stop the other listeners. Every method has an empty default.
  */
 public interface CallListener {
+  /**
+   * A call began: {@code execute}, {@code executeAsync} or {@code begin} is about to choose its
+   * first server. Told once per call, on the caller's thread, before any event of the call's
+   * attempts; a call that then finds no server is followed by {@link #onChooseRefused}.
+   *
+   * @param request the call's request (key, idempotency, read or write) as the caller gave it
+   */
+  default void onCallStarted(Request request) {}
+
   /**
    * An attempt ended with an outcome: the server answered, failed or could not be reached.
    *

@@ -105,6 +105,7 @@ final class Engine {
 
   /** {@link #beginFirst}, or null when nothing can be chosen ({@link #refusal} says why). */
   CallAttempt tryBeginFirst(boolean blocking, Request request) {
+    events.callStarted(request); // every call's first attempt comes through here, once
     CallAttempt a = selector.tryBegin(request, null, factory(blocking, AttemptKind.FIRST));
     if (a != null) {
       budget.onRequest(tracker.ticker(), a.startNanos());

@@ -66,6 +66,11 @@ final class FacadePolicy implements ClientPolicy {
         .whenComplete((ok, error) -> call.finish(error == null));
   }
 
+  /** The balancer of a bound policy (null in the prototype), for recording its calls. */
+  LoadBalancer balancer() {
+    return balancer;
+  }
+
   @Override
   public String toString() {
     return name + " (" + failover + ")";

@@ -115,6 +115,19 @@ public final class Simulation {
     return out;
   }
 
+  /** The run's lbkit balancer when its policy is the facade (null otherwise), to record it. */
+  io.lbkit.failover.LoadBalancer balancer() {
+    return policy instanceof FacadePolicy ? ((FacadePolicy) policy).balancer() : null;
+  }
+
+  /**
+   * Runs {@code action} at the scenario's end, before anything else due then, for a recorder's
+   * end mark. Call before {@link #run()}; adds one event, and moves no other.
+   */
+  void atEnd(Runnable action) {
+    events.at(durationNanos, action);
+  }
+
   /** Runs the scenario to its end, lets the requests in flight finish, and reports. */
   public RunResult run() {
     for (Scenario.ServerChange c : scenario.changes()) {
