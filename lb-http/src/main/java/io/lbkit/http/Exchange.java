@@ -4,6 +4,7 @@ import io.lbkit.Server;
 import io.lbkit.failover.RetryHint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
@@ -40,6 +41,7 @@ final class Exchange<T> {
   private final HttpRequest request;
   private final BodyHandler<T> handler;
   private final String tail;
+  private final URI tailRef; // null: each attempt parses its whole URI
   private final boolean hasDeadline;
   private final long deadline;
   private final BodyHandler<Object> attemptHandler = this::bodyFor;
@@ -59,6 +61,7 @@ final class Exchange<T> {
     this.request = request;
     this.handler = handler;
     this.tail = tail;
+    this.tailRef = LbHttpClient.tailRef(tail);
     Optional<Duration> timeout = request.timeout();
     this.hasDeadline = timeout.isPresent();
     this.deadline = hasDeadline ? owner.ticker.read() + timeout.get().toNanos() : 0L;
@@ -124,7 +127,7 @@ final class Exchange<T> {
       limit = Math.min(limit, left);
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(request, ALL_HEADERS)
-        .uri(owner.target(server, tail));
+        .uri(owner.target(server, tail, tailRef));
     if (limit != Long.MAX_VALUE) {
       b.timeout(Duration.ofNanos(limit));
     }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link HttpClient} behind an lbkit {@link LoadBalancer}: {@link #send} and {@link #sendAsync}
@@ -318,7 +319,52 @@ public final class LbHttpClient {
   }
 
   /** The URI of one attempt on {@code server}: scheme, server address, then the request's tail. */
-  URI target(Server server, String tail) {
+  /**
+   * The URI of an attempt on {@code server}: {@code tailRef} (the request's path, query and
+   * fragment as a relative reference, parsed once per call) resolved against the server's
+   * origin, which copies fields instead of parsing a whole URI per attempt; without one, the
+   * whole URI written out and parsed.
+   */
+  URI target(Server server, String tail, URI tailRef) {
+    return tailRef != null ? origin(server).resolve(tailRef) : target(server, tail);
+  }
+
+  /**
+   * The request's tail as a relative reference, or null when it cannot stand alone: one not
+   * starting with a single "/" would resolve differently ("//x" names an authority, an empty
+   * path becomes "/").
+   */
+  static URI tailRef(String tail) {
+    if (!tail.startsWith("/") || tail.startsWith("//")) {
+      return null;
+    }
+    try {
+      return URI.create(tail);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /*
+   * Each server's origin (scheme://host:port), parsed once. Bounded, since servers come and go:
+   * past MAX_ORIGINS entries the map starts again, costing one parse per server.
+   */
+  private static final int MAX_ORIGINS = 1024;
+  private final ConcurrentHashMap<String, URI> origins = new ConcurrentHashMap<>();
+
+  private URI origin(Server server) {
+    URI o = origins.get(server.id());
+    if (o == null) {
+      o = target(server, "");
+      if (origins.size() >= MAX_ORIGINS) {
+        origins.clear();
+      }
+      origins.put(server.id(), o);
+    }
+    return o;
+  }
+
+  private URI target(Server server, String tail) {
     String host = server.host();
     StringBuilder b = new StringBuilder(scheme.length() + host.length() + tail.length() + 10)
         .append(scheme).append("://");

@@ -58,10 +58,23 @@ class AddressingTest {
 
     LbHttpClient tls = LbHttpClient.builder(http, lb).service("inventory").scheme("HTTPS")
         .build();
-    assertThat(tls.target(Server.of("10.0.0.1", 8443), "/x"))
+    assertThat(tls.target(Server.of("10.0.0.1", 8443), "/x", LbHttpClient.tailRef("/x")))
         .isEqualTo(URI.create("https://10.0.0.1:8443/x"));
-    assertThat(client.target(Server.of("::1", 8080), "/x"))
+    assertThat(client.target(Server.of("::1", 8080), "/x", LbHttpClient.tailRef("/x")))
         .isEqualTo(URI.create("http://[::1]:8080/x"));
+  }
+
+  @Test
+  void aTailResolvedAgainstTheServersOriginIsTheURIWrittenOut() {
+    Server s = Server.of("10.0.0.1", 8080);
+    for (String tail : new String[] {"/x", "/a%2Fb/./c/../d?q=%20&r#f%23", "/", "/;p?", "?q",
+        "", "#f", "//evil/x"}) {
+      URI ref = LbHttpClient.tailRef(tail);
+      assertThat(ref == null).as(tail).isEqualTo(!tail.startsWith("/") || tail.startsWith("//"));
+      URI u = client.target(s, tail, ref);
+      assertThat(u.toString()).as(tail).isEqualTo("http://10.0.0.1:8080" + tail);
+      assertThat(u).as(tail).isEqualTo(URI.create("http://10.0.0.1:8080" + tail));
+    }
   }
 
   @Test
