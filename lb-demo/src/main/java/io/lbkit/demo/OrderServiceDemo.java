@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OrderServiceDemo {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+  /** How long after the first ejection its explanation is printed. */
+  static final Duration EXPLAIN_DELAY = Duration.ofMillis(200);
 
   private OrderServiceDemo() {}
 
@@ -117,10 +119,13 @@ public final class OrderServiceDemo {
         schedule(timeline, FaultSchedule.named(options.faults, rig.registry != null,
             options.servers), rig, options.duration, events, live);
         if (live != null) {
-          // Off the reporting thread: the explanation takes the balancer's locks itself.
+          // Off the reporting thread (the explanation takes the balancer's locks itself), and
+          // a moment later: the picker without the ejected server is built on the balancer's
+          // executor, after the ejection is reported.
           events.onFirstEjection(server -> {
             try {
-              timeline.execute(() -> explain(rig, server, live, events.elapsed()));
+              timeline.schedule(() -> explain(rig, server, live, events.elapsed()),
+                  EXPLAIN_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
               // the run is ending: nothing left to explain to
             }
