@@ -102,4 +102,9 @@ final class Broadcast extends StatelessFailover {
   public String toString() {
     return "broadcast";
   }
+
+  @Override
+  public boolean sendsCopies() {
+    return true;
+  }
 }

@@ -157,4 +157,9 @@ public final class FailBack extends Failover {
     return "failBack(maxRetries=" + maxRetries + ", " + backoff + ", maxPending=" + maxPending
         + ")";
   }
+
+  @Override
+  public boolean sendsCopies() {
+    return true;
+  }
 }

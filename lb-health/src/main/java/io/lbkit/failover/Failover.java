@@ -200,6 +200,16 @@ public abstract sealed class Failover permits StatelessFailover, FailBack, Hedge
   /** This mode for one balancer, with whatever state it keeps per balancer. */
   abstract Mode bind(Engine engine);
 
+  /**
+   * {@return whether this mode may send one call to more than one server other than by retrying
+   * after a failure}: parallel copies ({@code hedged}, {@code forking}), every server ({@code
+   * broadcast}) or background retries after the call returned ({@code failBack}). An adapter that
+   * can only make one exchange at a time, such as an OkHttp interceptor, cannot run these.
+   */
+  public boolean sendsCopies() {
+    return false;
+  }
+
   /** The strategy the balancer's selector should use; tiered modes wrap the user's. */
   Strategy wrap(Strategy strategy) {
     return strategy;

@@ -92,4 +92,9 @@ final class Forking extends StatelessFailover {
   public String toString() {
     return "forking(" + n + ")";
   }
+
+  @Override
+  public boolean sendsCopies() {
+    return true;
+  }
 }

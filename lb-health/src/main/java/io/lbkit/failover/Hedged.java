@@ -194,4 +194,9 @@ public final class Hedged extends Failover {
         : "hedged(p" + percentile * 100 + ", initial " + Duration.ofNanos(delayNanos)
             + ", maxAttempts=" + maxAttempts + ")";
   }
+
+  @Override
+  public boolean sendsCopies() {
+    return true;
+  }
 }

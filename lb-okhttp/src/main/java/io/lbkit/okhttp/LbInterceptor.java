@@ -2,9 +2,7 @@ package io.lbkit.okhttp;
 
 import io.lbkit.Request;
 import io.lbkit.Server;
-import io.lbkit.failover.FailBack;
 import io.lbkit.failover.Failover;
-import io.lbkit.failover.Hedged;
 import io.lbkit.failover.LoadBalancer;
 import java.io.IOException;
 import java.time.Clock;
@@ -208,11 +206,9 @@ public final class LbInterceptor implements Interceptor {
         + settings.basePath + ", " + balancer + '}';
   }
 
-  /** Whether {@code f} runs copies in parallel or after the call returned: not in a chain. */
+  /** Whether {@code f} sends copies in parallel or after the call returned: not in a chain. */
   static boolean needsOwnCalls(Failover f) {
-    String name = f.toString(); // forking and broadcast are not public types
-    return f instanceof Hedged || f instanceof FailBack || name.startsWith("forking(")
-        || name.equals("broadcast");
+    return f.sendsCopies();
   }
 
   /** Builds an {@link LbInterceptor}; every setter validates at once, {@link #build()} the rest. */
