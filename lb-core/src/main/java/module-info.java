@@ -17,5 +17,7 @@ module io.lbkit.core {
       io.lbkit.discovery,
       io.lbkit.zookeeper,
       io.lbkit.kubernetes,
+      io.lbkit.http,
+      io.lbkit.okhttp,
       io.lbkit.grpc;
 }

@@ -95,6 +95,23 @@ public final class Checks {
     return atMostMax(d, name);
   }
 
+  /**
+   * Accepts a duration in [{@code min}, {@link #MAX_DURATION}].
+   *
+   * @param d the duration to check
+   * @param name the field's name, for the message
+   * @param min the least duration accepted
+   * @return {@code d}
+   * @throws NullPointerException if {@code d} is null
+   * @throws IllegalArgumentException if {@code d} is below {@code min} or above the maximum
+   */
+  public static Duration range(Duration d, String name, Duration min) {
+    notNull(d, name);
+    argument(d.compareTo(min) >= 0 && d.compareTo(MAX_DURATION) <= 0, name, d,
+        "in [" + min + ", " + MAX_DURATION + "]");
+    return d;
+  }
+
   private static Duration atMostMax(Duration d, String name) {
     argument(d.compareTo(MAX_DURATION) <= 0, name, d, "<= " + MAX_DURATION + " (365 days)");
     return d;

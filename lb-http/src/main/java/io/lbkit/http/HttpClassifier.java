@@ -2,6 +2,7 @@ package io.lbkit.http;
 
 import io.lbkit.failover.Outcome;
 import io.lbkit.failover.OutcomeClassifier;
+import io.lbkit.internal.Checks;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.BitSet;

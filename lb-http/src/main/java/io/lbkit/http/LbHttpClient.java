@@ -4,6 +4,7 @@ import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Ticker;
 import io.lbkit.failover.LoadBalancer;
+import io.lbkit.internal.Checks;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -120,7 +120,7 @@ class AddressingTest {
         .hasMessageStartingWith("lbUri: lb://inventory/a b (expected: a URI such as "
             + "lb://inventory/path)");
     assertThatThrownBy(() -> client.uri(null)).isInstanceOf(NullPointerException.class)
-        .hasMessage("lbUri");
+        .hasMessage("lbUri: null (expected: non-null)");
   }
 
   @Test
@@ -146,8 +146,8 @@ class AddressingTest {
     assertThatThrownBy(() -> b.maxErrorBodyBytes(-1)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxErrorBodyBytes: -1 (expected: >= 0)");
     assertThatThrownBy(() -> LbHttpClient.builder(null, lb))
-        .isInstanceOf(NullPointerException.class).hasMessage("http");
+        .isInstanceOf(NullPointerException.class).hasMessage("http: null (expected: non-null)");
     assertThatThrownBy(() -> client.send(null, BodyHandlers.ofString()))
-        .isInstanceOf(NullPointerException.class).hasMessage("request");
+        .isInstanceOf(NullPointerException.class).hasMessage("request: null (expected: non-null)");
   }
 }

@@ -1,5 +1,6 @@
 package io.lbkit.okhttp;
 
+import io.lbkit.internal.Checks;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.lbkit.okhttp;
 
 import io.lbkit.Server;
 import io.lbkit.failover.LoadBalancer;
+import io.lbkit.internal.Checks;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.lbkit.okhttp;
 
 import io.lbkit.failover.Outcome;
 import io.lbkit.failover.OutcomeClassifier;
+import io.lbkit.internal.Checks;
 import java.util.Arrays;
 import java.util.BitSet;
 

@@ -3,6 +3,7 @@ package io.lbkit.okhttp;
 import io.lbkit.Server;
 import io.lbkit.Ticker;
 import io.lbkit.failover.LoadBalancer;
+import io.lbkit.internal.Checks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
