@@ -157,6 +157,14 @@ public interface HealthTracker {
   Candidates candidates(PoolSnapshot pool, RandomSource random);
 
   /**
+   * SPI: called by a selector after {@link #candidates}, once it holds no lock of its own, so
+   * that a tracker can tell its listeners of what compiling the candidates found (panic entered
+   * or left, a drained or released server) without running them under the selector's rebuild
+   * lock. The default does nothing.
+   */
+  default void afterCandidates() {}
+
+  /**
    * SPI: {@code listener} runs after every state change that affects {@link #candidates}, on the
    * thread that made the change; selectors register one to rebuild their pickers.
    *

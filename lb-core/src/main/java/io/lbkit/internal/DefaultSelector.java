@@ -259,7 +259,7 @@ public final class DefaultSelector implements Selector {
     } finally {
       rebuildLock.unlock();
     }
-    drainRequests();
+    drainRequests(); // tells the tracker, after the lock, like every rebuild
   }
 
   private void requestRebuild() {
@@ -291,6 +291,7 @@ public final class DefaultSelector implements Selector {
         rebuildLock.unlock();
       }
     }
+    tracker.afterCandidates(); // its listeners run here, with no lock of this selector held
   }
 
   // Called with rebuildLock held.

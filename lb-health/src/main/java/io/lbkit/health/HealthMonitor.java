@@ -621,7 +621,7 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     if (panic) {
       up = open;
     }
-    events.flush();
+    // Delivered in afterCandidates(): the selector calls this under its rebuild lock.
     Server[] servers = up.toArray(new Server[0]);
     ServerMetrics[] m = new ServerMetrics[servers.length];
     double[] ramp = null;
@@ -683,6 +683,11 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
       lock.unlock();
     }
     notes.forEach(report::note);
+  }
+
+  @Override
+  public void afterCandidates() {
+    events.flushIfAny();
   }
 
   /** {@return whether the last candidates were compiled in panic mode} */
