@@ -18,7 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -83,8 +83,8 @@ public final class DefaultSelector implements Selector {
     requestRebuild();
   };
 
-  private final AtomicLongArray refusals =
-      new AtomicLongArray(NoServerAvailableException.Reason.values().length);
+  // Striped: in an outage every caller is refused, and one shared counter would be contended.
+  private final LongAdder[] refusals = adders(NoServerAvailableException.Reason.values().length);
   private volatile Consumer<NoServerAvailableException.Reason> refusalListener = reason -> {};
 
   private volatile Picker picker;
@@ -193,7 +193,7 @@ public final class DefaultSelector implements Selector {
   /** Counts a refusal the caller is about to get and tells the refusal listener; returns it. */
   private NoServerAvailableException refused(NoServerAvailableException e) {
     NoServerAvailableException.Reason reason = e.reason();
-    refusals.incrementAndGet(reason.ordinal());
+    refusals[reason.ordinal()].increment();
     try {
       refusalListener.accept(reason);
     } catch (RuntimeException | Error listenerError) { // must not turn a refusal into its error
@@ -219,7 +219,15 @@ public final class DefaultSelector implements Selector {
    * @param reason the reason asked about
    */
   public long refusals(NoServerAvailableException.Reason reason) {
-    return refusals.get(reason.ordinal());
+    return refusals[reason.ordinal()].sum();
+  }
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
+    }
+    return a;
   }
 
   /** {@return how many pool changes this selector has followed} */

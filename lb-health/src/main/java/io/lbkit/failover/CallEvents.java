@@ -24,7 +24,6 @@ final class CallEvents {
   private final CopyOnWriteArrayList<CallListener> listeners = new CopyOnWriteArrayList<>();
   private final WarnLimiter failures = new WarnLimiter(WarnLimiter.DEFAULT_INTERVAL_NANOS);
   private final Ticker ticker;
-  private volatile boolean listening;
 
   CallEvents(Ticker ticker) {
     this.ticker = ticker;
@@ -40,16 +39,18 @@ final class CallEvents {
 
   void add(CallListener l) {
     listeners.add(l);
-    listening = true;
   }
 
   void remove(CallListener l) {
     listeners.remove(l);
-    listening = !listeners.isEmpty();
   }
 
+  /**
+   * Whether any listener is registered: one volatile read of the list's array. Read from the
+   * list itself, so an add racing a remove cannot leave a stale flag behind.
+   */
   boolean listening() {
-    return listening;
+    return !listeners.isEmpty();
   }
 
   long attempts(AttemptKind kind) {
@@ -65,7 +66,7 @@ final class CallEvents {
   }
 
   void callStarted(Request request) {
-    if (listening) {
+    if (listening()) {
       deliver(l -> l.onCallStarted(request));
     }
   }
@@ -80,13 +81,13 @@ final class CallEvents {
 
   void budgetRefused(AttemptKind kind) {
     budgetRefusals[kind.ordinal()].increment();
-    if (listening) {
+    if (listening()) {
       deliver(l -> l.onBudgetRefused(kind));
     }
   }
 
   void chooseRefused(NoServerAvailableException.Reason reason) {
-    if (listening) {
+    if (listening()) {
       deliver(l -> l.onChooseRefused(reason));
     }
   }

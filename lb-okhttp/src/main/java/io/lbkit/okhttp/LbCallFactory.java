@@ -63,7 +63,7 @@ public final class LbCallFactory implements Call.Factory {
     this.client = client;
     this.settings = settings;
     this.balancer = settings.balancer;
-    this.sequential = !LbInterceptor.needsOwnCalls(balancer.failover());
+    this.sequential = !balancer.failover().sendsCopies();
   }
 
   /**

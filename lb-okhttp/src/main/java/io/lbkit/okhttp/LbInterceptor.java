@@ -207,11 +207,6 @@ public final class LbInterceptor implements Interceptor {
         + settings.basePath + ", " + balancer + '}';
   }
 
-  /** Whether {@code f} sends copies in parallel or after the call returned: not in a chain. */
-  static boolean needsOwnCalls(Failover f) {
-    return f.sendsCopies();
-  }
-
   /** Builds an {@link LbInterceptor}; every setter validates at once, {@link #build()} the rest. */
   public static final class Builder {
     private final Settings settings;
@@ -315,7 +310,7 @@ public final class LbInterceptor implements Interceptor {
     public LbInterceptor build() {
       settings.checkBuilt();
       Failover f = settings.balancer.failover();
-      Checks.argument(!needsOwnCalls(f), "balancer.failover", f,
+      Checks.argument(!f.sendsCopies(), "balancer.failover", f,
           "a sequential mode (failFast, retry, failSafe, primaryBackup, readWrite); "
               + "use LbCallFactory for hedged, forking, broadcast and failBack");
       return new LbInterceptor(settings.copy());
