@@ -107,8 +107,11 @@ final class Membership {
         departed.invalidate(s.id());
       }
       CircuitBreaker kept = d == null ? null : d.breaker();
-      h = kept != null ? new ServerHealth(s, kept, windowNanos, now)
-          : new ServerHealth(s, breakers.forServer(s.id()), breakers.later(), windowNanos, now);
+      ServerMetrics m = load.ifPresent(s.id());
+      long completed = m == null ? 0L : m.requests();
+      h = kept != null ? new ServerHealth(s, kept, false, windowNanos, now, completed)
+          : new ServerHealth(s, breakers.forServer(s.id()), breakers.later(), windowNanos, now,
+              completed);
       if (d != null) {
         h.returned(d);
         if (h.isEjected()) {

@@ -109,20 +109,22 @@ final class ServerHealth {
   private volatile boolean drainedNotified;
 
   ServerHealth(Server server, CircuitBreaker breaker, long windowNanos, long nowNanos) {
-    this(server, breaker, false, windowNanos, nowNanos);
+    this(server, breaker, false, windowNanos, nowNanos, 0L);
   }
 
   /**
    * @param breaker the server's breaker, or null when breakers are off or it comes later
    * @param breakerLater whether, breaker being null, one is made when first needed: until then
    *     the server's breaker state is CLOSED, the state a new breaker starts in
+   * @param completedBefore how many calls to the server had completed before this state was made
+   *     (its load counters can outlive a departure), the throughput's baseline
    */
   ServerHealth(Server server, CircuitBreaker breaker, boolean breakerLater, long windowNanos,
-      long nowNanos) {
+      long nowNanos, long completedBefore) {
     this.id = server.id();
     this.server = server;
     this.breaker = breaker;
-    this.throughput = new ThroughputWindow(windowNanos, nowNanos);
+    this.throughput = new ThroughputWindow(windowNanos, nowNanos, completedBefore);
     this.breakerState = breaker != null ? breaker.getState()
         : breakerLater ? CircuitBreaker.State.CLOSED : null;
     this.quietSuccesses = breaker != null ? BREAKER_MADE : 0;

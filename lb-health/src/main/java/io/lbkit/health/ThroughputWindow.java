@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * covered    = min(window, now - created)   (a young server is not diluted by time it didn't exist)
  * </pre>
  * Exact for one writer; under concurrency a call racing a bucket's first one may be counted in
- * the bucket before.
+ * the bucket before. The creation bucket is marked when the window is made, so the calls of a
+ * server younger than the window are all counted, however they race.
  */
 final class ThroughputWindow {
   static final int BUCKETS = 10;
@@ -26,12 +27,14 @@ final class ThroughputWindow {
   private final AtomicLongArray before = new AtomicLongArray(BUCKETS);
   private volatile long currentBucket = Long.MIN_VALUE;
 
-  ThroughputWindow(long windowNanos, long createdNanos) {
+  /** @param completedBefore the server's cumulative completion count when the window is made */
+  ThroughputWindow(long windowNanos, long createdNanos, long completedBefore) {
     this.bucketNanos = Math.max(1L, windowNanos / BUCKETS);
     this.createdNanos = createdNanos;
     for (int i = 0; i < BUCKETS; i++) {
       epochs.set(i, Long.MIN_VALUE);
     }
+    mark(0L, completedBefore);
   }
 
   /**

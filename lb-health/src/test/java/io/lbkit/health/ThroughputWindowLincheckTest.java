@@ -23,7 +23,7 @@ public class ThroughputWindowLincheckTest { // public, with its members: Linchec
   private static final long TICK = 3 * BUCKET; // the fourth tick pushes the first buckets out
 
   private final ManualTicker ticker = new ManualTicker(BUCKET / 2);
-  private final ThroughputWindow window = new ThroughputWindow(10 * BUCKET, 0L);
+  private final ThroughputWindow window = new ThroughputWindow(10 * BUCKET, 0L, 0L);
   private final AtomicLong completed = new AtomicLong(); // the server's cumulative count
   private final AtomicIntegerArray perBucket = new AtomicIntegerArray(128);
 

@@ -220,6 +220,12 @@ public final class KubernetesSource implements ServerSource {
     }
   }
 
+  /** Whether the informer's watch is open now (tests wait for it before changing slices). */
+  boolean isWatching() {
+    SharedIndexInformer<EndpointSlice> i = informer;
+    return i != null && i.isWatching();
+  }
+
   /** The current list, from the informer's store; null before the first list is complete. */
   private List<Server> currentServers() {
     SharedIndexInformer<EndpointSlice> i = informer;

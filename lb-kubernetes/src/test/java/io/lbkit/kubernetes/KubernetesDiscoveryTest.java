@@ -85,11 +85,13 @@ class KubernetesDiscoveryTest {
   void changesInTheApiReachThePoolAndTheSelector() throws Exception {
     put(slice("inventory-a", "inventory", httpAndMetrics(),
         ready("10.0.0.1", "eu-1"), ready("10.0.0.2", "eu-2")));
-    discovery = Discovery.builder(KubernetesSource.of(client, NS, "inventory", "http"), pool)
+    KubernetesSource source = KubernetesSource.of(client, NS, "inventory", "http");
+    discovery = Discovery.builder(source, pool)
         .name("inventory")
         .removalDelay(Duration.ZERO) // a leaver goes at once: what this test watches
         .start();
     assertThat(discovery.ready().get(20, TimeUnit.SECONDS)).hasSize(2);
+    KubernetesSourceTest.awaitWatching(source);
     Selector local = Strategies.zoneAware("eu-1", Strategies.roundRobin()).newSelector(pool);
     // registered after the selector: when the watch hears of a change, the selector has rebuilt
     pool.addListener(watch);
@@ -121,10 +123,12 @@ class KubernetesDiscoveryTest {
   @Test
   void measuresTheTimeFromASliceWriteToTheNewPool() throws Exception {
     put(slice("inventory-0", "inventory", httpAndMetrics(), ready("10.0.1.0", "eu-1")));
-    discovery = Discovery.builder(KubernetesSource.of(client, NS, "inventory", "http"), pool)
+    KubernetesSource source = KubernetesSource.of(client, NS, "inventory", "http");
+    discovery = Discovery.builder(source, pool)
         .removalDelay(Duration.ZERO)
         .start();
     discovery.ready().get(20, TimeUnit.SECONDS);
+    KubernetesSourceTest.awaitWatching(source);
     pool.addListener(watch);
 
     List<Long> micros = new ArrayList<>();

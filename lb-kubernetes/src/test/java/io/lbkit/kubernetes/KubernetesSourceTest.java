@@ -41,6 +41,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +110,21 @@ class KubernetesSourceTest {
     s.start(pushes, context(timer));
   }
 
+  /**
+   * Waits (at most 20 s) until the source's watch is open. The mock server streams only what
+   * changes after a watch opens, so a slice changed between the first list and the watch would
+   * never be seen; fabric8 offers no callback for the open, so this polls its flag.
+   */
+  static void awaitWatching(KubernetesSource source) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!source.isWatching()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("the watch did not open in 20 s");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
   static ServerSource.Context context(ScheduledExecutorService timer) {
     return new ServerSource.Context() {
       @Override
@@ -165,6 +181,7 @@ class KubernetesSourceTest {
         // no conditions at all: ready (a null ready means ready, says the API)
         Server.builder("10.0.0.2", 8080).zone("eu-2").metadata("nodeName", "node-7")
             .metadata("hostname", "inventory-2").metadata("pod", "inventory-7f9c-2").build());
+    awaitWatching(source);
 
     // a second slice of the service, its ports in another order: merged, by name
     put(slice("inventory-b", "inventory", List.of(port("metrics", 9091), port("http", 8081)),
@@ -207,6 +224,7 @@ class KubernetesSourceTest {
         ready("10.0.0.1", "eu-1"), ready("10.0.0.2", "eu-1"), ready("10.0.0.3", "eu-2")));
     start(inventory());
     pushes.awaitList("three ready", 0, l -> l.size() == 3);
+    awaitWatching(source);
     int mark = pushes.size();
 
     put(slice("inventory-a", "inventory", httpAndMetrics(),
@@ -228,6 +246,7 @@ class KubernetesSourceTest {
     start(inventory());
     pushes.awaitList("both", 0, l -> l.size() == 2);
     int mark = pushes.size();
+    awaitWatching(source);
 
     delete("inventory-b");
     assertThat(ids(pushes.awaitList("b gone", mark, l -> l.size() == 1)))
