@@ -139,6 +139,22 @@ public final class RunResult {
     return bucketSeconds;
   }
 
+  /**
+   * {@return the share of attempts that went to {@code server} in the buckets that start at or
+   * after {@code seconds}} 0 when there were none.
+   */
+  public double shareSince(int server, double seconds) {
+    long total = 0;
+    long mine = 0;
+    for (int b = (int) Math.ceil(seconds / bucketSeconds - 1e-9); b < bucketAttempts.length; b++) {
+      for (long a : bucketAttempts[b]) {
+        total += a;
+      }
+      mine += bucketAttempts[b][server];
+    }
+    return total == 0 ? 0 : (double) mine / total;
+  }
+
   /** Per time bucket: the share of attempts that went to {@code servers}, in [0, 1]. */
   public double[] shareOverTime(List<Integer> servers) {
     double[] out = new double[bucketAttempts.length];

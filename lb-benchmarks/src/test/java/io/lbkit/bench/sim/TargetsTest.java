@@ -50,6 +50,34 @@ class TargetsTest {
     assertThat(r.share(0)).isGreaterThan(0.8 / 3);
   }
 
+  /**
+   * The issue's cold start: every server's first 10 s are 5x slower (a fleet deployed at once),
+   * 300 req/s (75% of what the cold fleet can serve). Once warm, no server may be left with a
+   * cost learned while cold: from 20 s every server's share is within 20% of fair.
+   */
+  @Test
+  void afterAColdFleetWarmsUpPeakEwmaSharesFairly() {
+    Scenario.Builder b = Scenario.builder(91, "cold-fleet", "Every server 5x slower for 10 s")
+        .workload(Workload.openLoop(300)).durationSeconds(40);
+    for (int i = 0; i < 5; i++) {
+      b.server(ServerSpec.of("s" + (i + 1), ServiceTime.lognormal(20)).withCapacity(8))
+          .change(0, i, Condition.slow(5))
+          .change(10, i, Condition.UP);
+    }
+    RunResult r = run(b.build(), "peakEwma", "load", "failFast");
+    double[] shares = new double[5];
+    for (int i = 0; i < 5; i++) {
+      shares[i] = r.shareSince(i, 20);
+    }
+    System.out.printf("cold fleet, shares from 20 s: %s; success %.4f%n",
+        java.util.Arrays.toString(shares), r.successRate());
+
+    for (double share : shares) {
+      assertThat(share).isBetween(0.8 / 5, 1.2 / 5);
+    }
+    assertThat(r.successRate()).isEqualTo(1.0);
+  }
+
   @Test
   void retryThreeThroughTheLoadBalancerLosesNoRequestToOneDeadServer() {
     RunResult failFast = run(Scenarios.oneDead(), "roundRobin", "load", "failFast");
