@@ -2,6 +2,7 @@ package io.lbkit.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,7 +71,7 @@ class TargetsTest {
       shares[i] = r.shareSince(i, 20);
     }
     System.out.printf("cold fleet, shares from 20 s: %s; success %.4f%n",
-        java.util.Arrays.toString(shares), r.successRate());
+        Arrays.toString(shares), r.successRate());
 
     for (double share : shares) {
       assertThat(share).isBetween(0.8 / 5, 1.2 / 5);
