@@ -74,9 +74,12 @@ final class ReportWriter {
     List<String> names = new ArrayList<>();
     List<double[]> series = new ArrayList<>();
     boolean share = s.chart() == Scenario.Chart.FOCUS_SHARE;
+    boolean depth = s.chart() == Scenario.Chart.FOCUS_DEPTH;
     for (RunResult r : rs) {
       names.add(r.variant().strategyName());
-      if (share) {
+      if (depth) {
+        series.add(r.depthOverTime(s.focus().get(0)));
+      } else if (share) {
         double[] f = r.shareOverTime(s.focus());
         for (int i = 0; i < f.length; i++) {
           f[i] *= 100;
@@ -90,7 +93,8 @@ final class ReportWriter {
     String group = rs.isEmpty() ? "" : " (" + rs.get(0).variant().trackerName() + " tracker, "
         + rs.get(0).variant().policy().name() + ")";
     return Svg.lineChart("Scenario " + s.number() + ": " + s.focusLabel() + group, "time (s)",
-        share ? "share of attempts (%)" : "attempts per second", names, series, bucket,
+        depth ? "calls (mean per 1 s)" : share ? "share of attempts (%)" : "attempts per second",
+        names, series, bucket,
         0);
   }
 }
