@@ -51,7 +51,7 @@ public final class Catalog {
   static final List<String> RAMP_LATER = List.of("orcaWeightedRoundRobin", "prequal");
   /** The recovering server's strategies (scenario 9). */
   static final List<String> RECOVERY = List.of("roundRobin", "weightedRoundRobin",
-      "powerOfTwoChoices", "leastConnections", "peakEwma");
+      "powerOfTwoChoices", "peakEwma");
   /** Trackers that {@link #variants()} leaves out: config variants run only where planned. */
   private static final List<String> PLANNED_ONLY = List.of("healthNoSlowStart");
 
@@ -182,7 +182,8 @@ public final class Catalog {
     }
   }
 
-  private static List<String> present(List<String> names) {
+  /** Those of {@code names} that are strategies in the catalog, in order. */
+  static List<String> present(List<String> names) {
     List<String> out = new ArrayList<>();
     for (String n : names) {
       if (hasStrategy(n)) {

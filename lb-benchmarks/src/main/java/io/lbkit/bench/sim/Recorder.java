@@ -31,6 +31,7 @@ final class Recorder {
   private final long[] depthSince;
   private final double[][] depthIntegral;
   private final int[][] depthMax;
+  private final long endNanos; // the last bucket's end
 
   Recorder(int servers, double durationSeconds, double bucketSeconds) {
     this(servers, durationSeconds, bucketSeconds, List.of(new Workload.RateStep(0, 0)));
@@ -49,6 +50,7 @@ final class Recorder {
     this.depthSince = new long[servers];
     this.depthIntegral = new double[buckets][servers];
     this.depthMax = new int[buckets][servers];
+    this.endNanos = buckets * bucketNanos;
     int n = Math.max(1, rateSteps.size());
     this.stepStarts = new long[n];
     for (int i = 1; i < rateSteps.size(); i++) {
@@ -75,31 +77,34 @@ final class Recorder {
   }
 
   /**
-   * {@code server} holds {@code calls} (in service and queued) from {@code nowNanos} on. Time past
-   * the end counts in the last bucket, as late attempts do.
+   * {@code server} holds {@code calls} (in service and queued) from {@code nowNanos} on. Unlike
+   * attempts, nothing after the last bucket's end counts: the buckets' means stay over their
+   * own time while the calls in flight drain.
    */
   void depth(int server, long nowNanos, int calls) {
     advanceDepth(server, nowNanos);
     depth[server] = calls;
-    int b = bucket(nowNanos);
-    depthMax[b][server] = Math.max(depthMax[b][server], calls);
+    if (nowNanos < endNanos) {
+      int b = bucket(nowNanos);
+      depthMax[b][server] = Math.max(depthMax[b][server], calls);
+    }
   }
 
   /** Adds the current count of {@code server} from its last change up to {@code nowNanos}. */
   private void advanceDepth(int server, long nowNanos) {
+    long to = Math.min(nowNanos, endNanos);
     long from = depthSince[server];
     int d = depth[server];
-    while (from < nowNanos) {
+    while (from < to) {
       int b = bucket(from);
-      long end = b == bucketAttempts.length - 1 ? nowNanos : Math.min(nowNanos,
-          (b + 1) * bucketNanos);
+      long end = Math.min(to, (b + 1) * bucketNanos);
       if (d > 0) {
         depthIntegral[b][server] += (double) d * (end - from);
         depthMax[b][server] = Math.max(depthMax[b][server], d);
       }
       from = end;
     }
-    depthSince[server] = nowNanos;
+    depthSince[server] = Math.max(from, depthSince[server]);
   }
 
   void outcome(Outcome o) {

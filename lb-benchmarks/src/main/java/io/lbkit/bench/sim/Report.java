@@ -250,6 +250,19 @@ public final class Report {
         + "attempts in all, default backoff and retry budget) or `Failover.hedged(")
         .append(Catalog.HEDGE_DELAY.toMillis()).append(" ms)`. Seed ").append(seed)
         .append("; the same seed gives the same files.\n\n");
+    List<String> many = new ArrayList<>();
+    for (Scenario s : scenarios) {
+      if (s.clients() > 1) {
+        many.add(Integer.toString(s.number()));
+      }
+    }
+    if (!many.isEmpty()) {
+      sb.append("A scenario with several clients (").append(String.join(", ", many))
+          .append(") runs one balancer per client (its own pool view, tracker, selector and "
+              + "policy, seeded in a fixed order) over the same simulated servers; each client "
+              + "sees only its own traffic, and the offered load is split evenly between them. "
+              + "Figures are over all clients.\n\n");
+    }
     sb.append("Regenerate: `mvn -B -q -pl lb-benchmarks -am package -DskipTests && java -cp "
         + "lb-benchmarks/target/lb-benchmarks.jar io.lbkit.bench.sim.SimulatorMain` (options "
         + "`--out DIR`, `--scenario N[,N]`, `--seed L`, `--duration SECONDS`, `--threads T`, "

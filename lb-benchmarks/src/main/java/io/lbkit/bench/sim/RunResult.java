@@ -201,7 +201,7 @@ public final class RunResult {
 
   /**
    * Per time bucket: the calls at {@code server} (in service and queued), averaged over the
-   * bucket. Calls still draining after the end count in the last bucket.
+   * bucket. Nothing after the last bucket's end counts (calls still draining are left out).
    */
   public double[] depthOverTime(int server) {
     double[] out = new double[bucketDepth.length];

@@ -236,7 +236,17 @@ public final class Scenarios {
             + "serve. The table's last columns: s1's calls (in service and queued, mean of 1 s "
             + "buckets) in steady state before it died, their highest 1 s mean after it "
             + "returned, the most it held at once then, and how often any client ejected it "
-            + "after it returned (a second outage). The chart follows s1's calls.")
+            + "after it returned (a second outage). The chart follows s1's calls."
+            + " Reading the tables: with the health monitor's slow start (30 s, from 10%) no "
+            + "client ejects s1 again and its calls stay near their steady state for every "
+            + "strategy. Without it the blind strategies (round robin, weighted round robin) "
+            + "drown s1: its queue runs into the hundreds, every call there times out after 1 s "
+            + "and all 50 clients eject it again, the second outage (retry(3) still saves the "
+            + "requests, at a 1 s p99.9). P2C sees only its own client's calls in flight (about "
+            + "one per server), so it keeps s1 from being ejected but lets its queue reach ten "
+            + "times its steady state; peak EWMA measures each client's latency and needs slow "
+            + "start least. Least connections compares two random servers above 16 candidates, "
+            + "so it is P2C here and is not listed.")
         .clients(clients)
         .workload(Workload.openLoop(rate)).durationSeconds(85)
         .change(RECOVERING_DIES_AT, RECOVERING, Condition.DEAD)
@@ -313,8 +323,18 @@ public final class Scenarios {
             + "the fleet serves " + Report.num(Math.round(capacity)) + " req/s ("
             + Report.num(Math.round(meanSpeed * 1000) / 10.0) + "% of its clean speed); the "
             + "offered load steps every " + Report.num(RAMP_STEP_SECONDS) + " s from 0.5x to "
-            + "1.2x of that. Below the main table: p99, p99.9 and failures of the requests that "
-            + "arrived in each step. The Prequal paper (Wydrowski et al., NSDI 2024) ran this on "
+            + "1.2x of that (0.1x a step; the tables below name each step by its rate). Below "
+            + "the main table: p99, p99.9 and failures of the requests that arrived in each "
+            + "step. One attempt per request with the 1 s attempt timeout, so a p99.9 of 1000 ms "
+            + "means that more than 0.1% of the step's requests timed out; above 1.0x the "
+            + "offered load exceeds what the fleet serves and no balancer can avoid that. Least "
+            + "connections compares two random servers above 16 candidates, so it is P2C here."
+            + " Reading the tables: the blind strategies (random, round robin) give antagonised "
+            + "servers a full share and lose requests from the first step on; P2C and peak EWMA "
+            + "lose none below 0.8x, and peak EWMA, which measures latency, keeps the lowest "
+            + "p99.9 up to 0.9x. At 1.2x every strategy fails a large share; peak EWMA more than "
+            + "P2C (not analysed further)."
+            + " The Prequal paper (Wydrowski et al., NSDI 2024) ran this on "
             + "real machines with many more clients and servers.")
         .clients(RAMP_CLIENTS).workload(w).durationSeconds(duration).stepTable()
         .build();
