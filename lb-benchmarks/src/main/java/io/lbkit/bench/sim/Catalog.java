@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  *
  * <p>Strategies are lbkit's {@code Strategies} factories, one line each. Trackers: {@code load}
  * (lbkit's {@code LoadTracker}: counts and latencies, never ejects) and {@code health} (lbkit's
- * {@code HealthMonitor} with {@link HealthConfig#defaults()}, ticked in virtual time). Policies
+ * {@code HealthMonitor} with {@link HealthConfig#defaults()}, ticked in virtual time), and {@code
+ * healthNoSlowStart} (the same without slow start; only where a plan names it). Policies
  * are lbkit's {@code LoadBalancer} facade with one failover mode each ({@link FacadePolicy}).
  */
 public final class Catalog {
@@ -39,6 +40,20 @@ public final class Catalog {
   /** The hash family: key affinity only means something with keyed requests. */
   static final List<String> HASH = List.of("hash", "consistentHash", "consistentHashBounded",
       "maglev", "rendezvous");
+
+  /** The load ramp's strategies (scenario 10), as the issue lists them. */
+  static final List<String> RAMP = List.of("random", "roundRobin", "powerOfTwoChoices",
+      "leastConnections", "peakEwma");
+  /**
+   * Strategies the load ramp runs too as soon as they are in {@link #STRATEGIES} under these
+   * names: server-reported load (ORCA weighted round robin) and probing (Prequal).
+   */
+  static final List<String> RAMP_LATER = List.of("orcaWeightedRoundRobin", "prequal");
+  /** The recovering server's strategies (scenario 9). */
+  static final List<String> RECOVERY = List.of("roundRobin", "weightedRoundRobin",
+      "powerOfTwoChoices", "peakEwma");
+  /** Trackers that {@link #variants()} leaves out: config variants run only where planned. */
+  private static final List<String> PLANNED_ONLY = List.of("healthNoSlowStart");
 
   private Catalog() {}
 
@@ -68,6 +83,8 @@ public final class Catalog {
     Map<String, TrackerFactory> t = new LinkedHashMap<>();
     t.put("load", (pool, ticker, random) -> LoadTracker.create(ticker));
     t.put("health", new HealthTrackerFactory(HealthConfig.defaults()));
+    t.put("healthNoSlowStart",
+        new HealthTrackerFactory(HealthConfig.builder().noSlowStart().build()));
     return t;
   }
 
@@ -93,11 +110,14 @@ public final class Catalog {
         lookup(TRACKERS, "tracker", tracker), lookup(POLICIES, "policy", policy));
   }
 
-  /** Every strategy x tracker x policy. */
+  /** Every strategy x tracker x policy (but trackers that only run where a plan names them). */
   public static List<Variant> variants() {
     List<Variant> out = new ArrayList<>();
     for (String s : STRATEGIES.keySet()) {
       for (String t : TRACKERS.keySet()) {
+        if (PLANNED_ONLY.contains(t)) {
+          continue;
+        }
         for (String p : POLICIES.keySet()) {
           out.add(variant(s, t, p));
         }
@@ -115,8 +135,8 @@ public final class Catalog {
   /**
    * Which strategies and which tracker/policy pairs run on scenario {@code number} (null for a
    * number without a plan), and why: every strategy runs where it has something to show, each
-   * failover mode where there are failures to mask or tails to cut, so that all eight scenarios
-   * run in well under two minutes on 2 cores.
+   * failover mode where there are failures to mask or tails to cut, so that all scenarios run
+   * in a few minutes on 2 cores.
    */
   public static Plan plan(int number) {
     List<String> all = new ArrayList<>(KEY_BLIND);
@@ -149,9 +169,28 @@ public final class Catalog {
         return new Plan(List.of(new Part(concat(HASH, List.of("roundRobin", "powerOfTwoChoices",
                 "peakEwma")), "load/failFast", "load/retry3", "health/retry3")),
             "hot key: the hash family, with three key-blind strategies as the spread baseline");
+      case 9:
+        return new Plan(List.of(new Part(RECOVERY, "health/retry3", "healthNoSlowStart/retry3")),
+            "many clients, one recovering server: slow start (a health-tracker feature) on and "
+                + "off; retry(3) masks the outage itself, so what fails is the return");
+      case 10:
+        return new Plan(List.of(new Part(concat(RAMP, present(RAMP_LATER)), "load/failFast")),
+            "load ramp: spread under rising load and noisy neighbours; one attempt, so the "
+                + "errors are the balancing's");
       default:
         return null;
     }
+  }
+
+  /** Those of {@code names} that are strategies in the catalog, in order. */
+  static List<String> present(List<String> names) {
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      if (hasStrategy(n)) {
+        out.add(n);
+      }
+    }
+    return out;
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -202,7 +202,7 @@ public final class Replay {
     }
     long[] latencies = Arrays.copyOf(attemptLatencies, attempts);
     Arrays.sort(latencies);
-    return new ReplayResult(recorder.result(scenario, variant, processed),
+    return new ReplayResult(recorder.result(scenario, variant, processed, events.now()),
         Arrays.copyOf(pickTimes, picks), Arrays.copyOf(pickServers, picks), latencies,
         attemptSuccesses, answers);
   }
@@ -233,7 +233,7 @@ public final class Replay {
       int i = indexOf(s);
       boolean now = tracker.isAvailable(s);
       if (i >= 0 && available[i] && !now && s.weight() > 0) {
-        recorder.ejection();
+        recorder.ejection(i, events.now());
       }
       if (i >= 0) {
         available[i] = now;
@@ -401,7 +401,7 @@ public final class Replay {
         throw new IllegalStateException("finish: called twice (expected: once per call)");
       }
       finished = true;
-      recorder.request(events.now() - arrival, success);
+      recorder.request(arrival, events.now() - arrival, success);
     }
   }
 

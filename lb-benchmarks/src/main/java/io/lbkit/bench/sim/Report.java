@@ -12,6 +12,8 @@ import java.util.Locale;
 public final class Report {
   /** Above this many servers the share column shows min and max instead of every server. */
   static final int MAX_LISTED_SHARES = 10;
+  /** Above this many condition changes the page counts them instead of listing them. */
+  static final int MAX_LISTED_CHANGES = 20;
 
   private Report() {}
 
@@ -82,7 +84,14 @@ public final class Report {
     sb.append("- Virtual duration: ").append(num(s.durationSeconds())).append(" s; workload: ")
         .append(s.workload()).append("; seed ").append(seed).append(".\n");
     sb.append("- Servers: ").append(servers(s.servers())).append(".\n");
-    if (!s.changes().isEmpty()) {
+    if (s.clients() > 1) {
+      sb.append("- Clients: ").append(s.clients()).append(", each with its own balancer; the "
+          + "load is split evenly between them.\n");
+    }
+    if (s.changes().size() > MAX_LISTED_CHANGES) {
+      sb.append("- Timeline: ").append(s.changes().size()).append(" changes of server "
+          + "condition (see above).\n");
+    } else if (!s.changes().isEmpty()) {
       sb.append("- Timeline: ");
       for (int i = 0; i < s.changes().size(); i++) {
         Scenario.ServerChange c = s.changes().get(i);
@@ -99,8 +108,103 @@ public final class Report {
         + "nearest-rank percentiles; share is of attempts; max/mean is the busiest server's "
         + "attempts over the mean of the servers ever in the pool.\n\n");
     sb.append(table(results)).append('\n');
+    if (s.chart() == Scenario.Chart.FOCUS_DEPTH && !s.focus().isEmpty()) {
+      sb.append(depthTable(s, results)).append('\n');
+    }
+    if (s.stepTable()) {
+      sb.append(stepTables(s, results));
+    }
     for (String chart : charts) {
       sb.append("![").append(chart).append("](").append(chart).append(")\n\n");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The focus server's calls (in service and queued) before its first change and after its
+   * last one, and what happened to it after that: one row per variant.
+   */
+  static String depthTable(Scenario s, List<RunResult> results) {
+    int server = s.focus().get(0);
+    double[] at = focusChanges(s);
+    String id = s.servers().get(server).id();
+    StringBuilder sb = new StringBuilder();
+    sb.append("Calls at ").append(id).append(" (in service and queued; steady state = mean of "
+        + "the 1 s buckets before ").append(num(at[0])).append(" s, peak = highest 1 s mean from ")
+        .append(num(at[1])).append(" s on), its ejections by any client from ").append(num(at[1]))
+        .append(" s on, and the success of requests that arrived from then on:\n\n");
+    sb.append("| strategy | tracker | policy | steady calls | peak calls after | peak / steady "
+        + "| most at once after | ejections after | success after % |\n");
+    sb.append("|---|---|---|--:|--:|--:|--:|--:|--:|\n");
+    for (RunResult r : results) {
+      Variant v = r.variant();
+      double steady = r.meanDepth(server, 0, at[0]);
+      double peak = r.peakDepth(server, at[1], s.durationSeconds());
+      sb.append("| ").append(v.strategyName())
+          .append(" | ").append(v.trackerName())
+          .append(" | ").append(v.policy().name())
+          .append(" | ").append(fixed(steady, 2))
+          .append(" | ").append(fixed(peak, 2))
+          .append(" | ").append(steady == 0 ? "–" : fixed(peak / steady, 2))
+          .append(" | ").append(r.maxDepth(server, at[1], s.durationSeconds()))
+          .append(" | ").append(r.ejectionsOf(server, at[1]))
+          .append(" | ").append(fixed(r.successRateSince(at[1]) * 100, 3))
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  /** The times of the first and the last condition change of the first focus server. */
+  static double[] focusChanges(Scenario s) {
+    int server = s.focus().get(0);
+    double first = s.durationSeconds();
+    double last = 0;
+    for (Scenario.ServerChange c : s.changes()) {
+      if (c.server() == server) {
+        first = Math.min(first, c.atSeconds());
+        last = Math.max(last, c.atSeconds());
+      }
+    }
+    return new double[] {first, last};
+  }
+
+  /** p99, p99.9 and failures per rate step, one table each: a row per variant, a column per step. */
+  static String stepTables(Scenario s, List<RunResult> results) {
+    List<Workload.RateStep> steps = s.workload().rateSteps();
+    StringBuilder head = new StringBuilder("| strategy | tracker | policy |");
+    StringBuilder rule = new StringBuilder("|---|---|---|");
+    for (Workload.RateStep step : steps) {
+      head.append(' ').append(num(step.perSecond())).append(" req/s |");
+      rule.append("--:|");
+    }
+    StringBuilder sb = new StringBuilder();
+    String[] titles = {"p99 latency in ms", "p99.9 latency in ms", "failed requests (% of the "
+        + "step's)"};
+    for (int m = 0; m < titles.length; m++) {
+      sb.append("Per load step (by arrival; steps start every ")
+          .append(num(steps.size() > 1 ? steps.get(1).atSeconds() : s.durationSeconds()))
+          .append(" s): ").append(titles[m]).append("\n\n").append(head).append('\n')
+          .append(rule).append('\n');
+      for (RunResult r : results) {
+        Variant v = r.variant();
+        sb.append("| ").append(v.strategyName()).append(" | ").append(v.trackerName())
+            .append(" | ").append(v.policy().name()).append(" |");
+        for (int i = 0; i < r.steps(); i++) {
+          String cell;
+          if (m == 0) {
+            cell = fixed(r.stepPercentileMillis(i, 0.99), 1);
+          } else if (m == 1) {
+            cell = fixed(r.stepPercentileMillis(i, 0.999), 1);
+          } else {
+            long n = r.stepRequests(i);
+            cell = r.stepFailures(i) + " (" + fixed(n == 0 ? 0 : 100.0 * r.stepFailures(i) / n, 2)
+                + ")";
+          }
+          sb.append(' ').append(cell).append(" |");
+        }
+        sb.append('\n');
+      }
+      sb.append('\n');
     }
     return sb.toString();
   }
@@ -146,6 +250,19 @@ public final class Report {
         + "attempts in all, default backoff and retry budget) or `Failover.hedged(")
         .append(Catalog.HEDGE_DELAY.toMillis()).append(" ms)`. Seed ").append(seed)
         .append("; the same seed gives the same files.\n\n");
+    List<String> many = new ArrayList<>();
+    for (Scenario s : scenarios) {
+      if (s.clients() > 1) {
+        many.add(Integer.toString(s.number()));
+      }
+    }
+    if (!many.isEmpty()) {
+      sb.append("A scenario with several clients (").append(String.join(", ", many))
+          .append(") runs one balancer per client (its own pool view, tracker, selector and "
+              + "policy, seeded in a fixed order) over the same simulated servers; each client "
+              + "sees only its own traffic, and the offered load is split evenly between them. "
+              + "Figures are over all clients.\n\n");
+    }
     sb.append("Regenerate: `mvn -B -q -pl lb-benchmarks -am package -DskipTests && java -cp "
         + "lb-benchmarks/target/lb-benchmarks.jar io.lbkit.bench.sim.SimulatorMain` (options "
         + "`--out DIR`, `--scenario N[,N]`, `--seed L`, `--duration SECONDS`, `--threads T`, "
@@ -158,7 +275,7 @@ public final class Report {
     }
     sb.append("\n## What runs where\n\nNot every combination is worth a run on every scenario "
         + "(a retry has nothing to do where nothing fails, a hash key nothing where requests "
-        + "carry none); the selection keeps all eight scenarios under two minutes on 2 cores.\n\n"
+        + "carry none); the selection keeps all scenarios to a few minutes on 2 cores.\n\n"
         + "| # | runs | variants | why |\n|--:|--:|---|---|\n");
     for (int i = 0; i < scenarios.size(); i++) {
       Scenario s = scenarios.get(i);

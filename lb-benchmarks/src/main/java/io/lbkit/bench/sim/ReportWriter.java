@@ -31,6 +31,11 @@ final class ReportWriter {
       String p99 = s.slug() + "-p99.svg";
       SimulatorMain.writeString(dir.resolve(p99), p99Chart(s, rs));
       charts.add(p99);
+      if (s.stepTable() && s.workload().rateSteps().size() > 1) {
+        String steps = s.slug() + "-p999-by-step.svg";
+        SimulatorMain.writeString(dir.resolve(steps), stepChart(s, rs));
+        charts.add(steps);
+      }
       if (s.chart() != Scenario.Chart.NONE) {
         // one chart per tracker x policy, a line per strategy: all variants in one is unreadable
         for (Map.Entry<String, List<RunResult>> g : byTrackerAndPolicy(rs).entrySet()) {
@@ -70,13 +75,34 @@ final class ReportWriter {
         "p99 latency (ms)");
   }
 
+  /** p99.9 per rate step, a line per variant, each step's value drawn at its middle. */
+  static String stepChart(Scenario s, List<RunResult> rs) {
+    List<String> names = new ArrayList<>();
+    List<double[]> series = new ArrayList<>();
+    for (RunResult r : rs) {
+      names.add(r.variant().shortLabel());
+      double[] p = new double[r.steps()];
+      for (int i = 0; i < p.length; i++) {
+        p[i] = r.stepPercentileMillis(i, 0.999);
+      }
+      series.add(p);
+    }
+    double step = s.workload().rateSteps().get(1).atSeconds(); // steps of equal length
+    return Svg.lineChart("Scenario " + s.number() + ": p99.9 latency per load step", "time (s); "
+            + "the offered load steps every " + Report.num(step) + " s", "p99.9 latency (ms)",
+        names, series, step, 0);
+  }
+
   static String overTimeChart(Scenario s, List<RunResult> rs) {
     List<String> names = new ArrayList<>();
     List<double[]> series = new ArrayList<>();
     boolean share = s.chart() == Scenario.Chart.FOCUS_SHARE;
+    boolean depth = s.chart() == Scenario.Chart.FOCUS_DEPTH;
     for (RunResult r : rs) {
       names.add(r.variant().strategyName());
-      if (share) {
+      if (depth) {
+        series.add(r.depthOverTime(s.focus().get(0)));
+      } else if (share) {
         double[] f = r.shareOverTime(s.focus());
         for (int i = 0; i < f.length; i++) {
           f[i] *= 100;
@@ -90,7 +116,8 @@ final class ReportWriter {
     String group = rs.isEmpty() ? "" : " (" + rs.get(0).variant().trackerName() + " tracker, "
         + rs.get(0).variant().policy().name() + ")";
     return Svg.lineChart("Scenario " + s.number() + ": " + s.focusLabel() + group, "time (s)",
-        share ? "share of attempts (%)" : "attempts per second", names, series, bucket,
+        depth ? "calls (mean per 1 s)" : share ? "share of attempts (%)" : "attempts per second",
+        names, series, bucket,
         0);
   }
 }

@@ -5,8 +5,12 @@ import java.util.List;
 
 /**
  * A named, fully determined situation to run every variant through: the servers, when their
- * condition and the pool membership change, the workload and the length of the run. Immutable;
- * presets are in {@link Scenarios}.
+ * condition and the pool membership change, the workload, how many clients share it and the
+ * length of the run. Immutable; presets are in {@link Scenarios}.
+ *
+ * <p>{@link #clients()} clients (1 by default) each run their own balancer (pool view, tracker,
+ * selector, policy) over the same simulated servers and see only their own traffic; the offered
+ * load is split evenly between them.
  */
 public final class Scenario {
 
@@ -17,7 +21,12 @@ public final class Scenario {
     /** The share of attempts that went to the focus servers, per time bucket. */
     FOCUS_SHARE,
     /** Attempts per second (first tries and retries) hitting the cluster, per time bucket. */
-    ATTEMPT_RATE
+    ATTEMPT_RATE,
+    /**
+     * Calls at the first focus server (in service and queued), averaged over each time bucket;
+     * the page adds its steady state before its first change and its peak after its last one.
+     */
+    FOCUS_DEPTH
   }
 
   /** From {@code atSeconds} on, server {@code server} (index in the specs) is in {@code condition}. */
@@ -39,6 +48,8 @@ public final class Scenario {
   private final Chart chart;
   private final List<Integer> focus;
   private final String focusLabel;
+  private final int clients;
+  private final boolean stepTable;
 
   private Scenario(Builder b) {
     this.number = b.number;
@@ -58,6 +69,12 @@ public final class Scenario {
     this.chart = b.chart;
     this.focus = List.copyOf(b.focus);
     this.focusLabel = b.focusLabel;
+    this.clients = b.clients;
+    this.stepTable = b.stepTable;
+    if (clients < 1) {
+      throw new IllegalStateException("scenario " + slug + ": clients " + clients
+          + " (expected: >= 1)");
+    }
     if (servers.isEmpty() || workload == null || !(durationSeconds > 0)) {
       throw new IllegalStateException("scenario " + slug + ": servers, workload and a duration "
           + "> 0 (expected: all set)");
@@ -82,6 +99,13 @@ public final class Scenario {
     return b.build();
   }
 
+  /** The same scenario with {@code clients} clients sharing its load (for tests and sizing). */
+  public Scenario withClients(int clients) {
+    Builder b = toBuilder();
+    b.clients = clients;
+    return b.build();
+  }
+
   private Builder toBuilder() {
     Builder b = new Builder(number, slug, title);
     b.description = description;
@@ -94,6 +118,8 @@ public final class Scenario {
     b.chart = chart;
     b.focus.addAll(focus);
     b.focusLabel = focusLabel;
+    b.clients = clients;
+    b.stepTable = stepTable;
     return b;
   }
 
@@ -151,6 +177,16 @@ public final class Scenario {
     return focusLabel;
   }
 
+  /** How many clients, each with its own balancer, share the workload (1 by default). */
+  public int clients() {
+    return clients;
+  }
+
+  /** Whether the page shows p99, p99.9 and errors per step of the workload's rate. */
+  public boolean stepTable() {
+    return stepTable;
+  }
+
   @Override
   public String toString() {
     return "scenario " + number + " (" + slug + ")";
@@ -171,6 +207,8 @@ public final class Scenario {
     private Chart chart = Chart.NONE;
     private final List<Integer> focus = new ArrayList<>();
     private String focusLabel = "";
+    private int clients = 1;
+    private boolean stepTable;
 
     private Builder(int number, String slug, String title) {
       this.number = number;
@@ -217,6 +255,18 @@ public final class Scenario {
       this.chart = chart;
       this.focusLabel = focusLabel;
       this.focus.addAll(List.of(focus));
+      return this;
+    }
+
+    /** {@code clients} clients, each with its own balancer, split the workload evenly. */
+    public Builder clients(int clients) {
+      this.clients = clients;
+      return this;
+    }
+
+    /** The page shows latency and errors per step of the workload's rate. */
+    public Builder stepTable() {
+      this.stepTable = true;
       return this;
     }
 

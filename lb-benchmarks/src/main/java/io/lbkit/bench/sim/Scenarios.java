@@ -2,6 +2,7 @@ package io.lbkit.bench.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The named scenario presets, numbered as in the issue.
@@ -9,7 +10,10 @@ import java.util.List;
  * <p>Sizing (so that every variant of every scenario runs in well under two minutes on 2 cores):
  * 5 servers of capacity 8 serving lognormal times around 20 ms can take ~2000 req/s; the open-loop
  * rates below keep a healthy cluster at 25-75% of that, so that queueing shows where balancing is
- * poor but a healthy cluster never melts. Runs last 60-120 s of virtual time.
+ * poor but a healthy cluster never melts. Runs last 60-120 s of virtual time. The many-client
+ * presets are sized to 100 000-200 000 requests a run (2-4 s on one core): scenario 9 has 50
+ * clients at 48 req/s each on servers of capacity 4, scenario 10 ten clients on 100 servers of
+ * capacity 1, in 4 s load steps.
  */
 public final class Scenarios {
   static final int CAPACITY = 8;
@@ -19,17 +23,18 @@ public final class Scenarios {
   /** All presets in order. */
   public static List<Scenario> all() {
     return List.of(heterogeneous(), oneSlow(), oneDead(), brownOut(), flapping(),
-        allDownThenRecovery(), scaleOut(), hotKey());
+        allDownThenRecovery(), scaleOut(), hotKey(), recoveringServer(), loadRamp());
   }
 
-  /** The preset with this number (1-8). */
+  /** The preset with this number (1-10). */
   public static Scenario byNumber(int number) {
     for (Scenario s : all()) {
       if (s.number() == number) {
         return s;
       }
     }
-    throw new IllegalArgumentException("scenario: " + number + " (expected: 1..8)");
+    throw new IllegalArgumentException("scenario: " + number + " (expected: 1.."
+        + all().size() + ")");
   }
 
   private static ServerSpec server(int i, double meanMillis) {
@@ -202,6 +207,144 @@ public final class Scenarios {
             + "within 1.25x of the mean and lose nothing.")
         .workload(Workload.openLoop(1000).withKeys(keys)).durationSeconds(60)
         .build();
+  }
+
+  /** Scenario 9: the server that returns, and when it dies and comes back. */
+  static final int RECOVERING = 0;
+  static final double RECOVERING_DIES_AT = 20;
+  static final double RECOVERING_RETURNS_AT = 45;
+
+  /** 50 clients over 20 servers; one server dies, then restarts cold while all 50 still use it. */
+  public static Scenario recoveringServer() {
+    int servers = 20;
+    int clients = 50;
+    int slots = 4; // half of CAPACITY, to halve the requests (this is the costliest preset)
+    double capacity = servers * slots / 0.020; // req/s the fleet serves at full use
+    double rate = 0.6 * capacity;
+    List<ServerSpec> specs = new ArrayList<>();
+    for (ServerSpec spec : cold(uniform(servers, 20), 4, 20_000)) {
+      specs.add(spec.withCapacity(slots));
+    }
+    return withServers(Scenario.builder(9, "s9-recovering-server",
+                "Many clients, one recovering server"), specs)
+        .description(clients + " clients, each with its own balancer and health monitor that "
+            + "see only its own traffic (" + Report.num(rate / clients) + " req/s each), over "
+            + servers + " 20 ms servers of capacity " + slots + " at 60% of what they serve ("
+            + Report.num(rate) + " req/s). s1 is down (refusing) from "
+            + Report.num(RECOVERING_DIES_AT) + " s to " + Report.num(RECOVERING_RETURNS_AT)
+            + " s, then restarts cold: 4x slower, easing off over 20 s. Every client ejected s1 "
+            + "on its own (5 refusals in a row, 30 s) and lets it back when its ejection ends, "
+            + "all within a second or two of each other and while s1 is still cold: without "
+            + "slow start each gives it a full share at once, which is 2.4x what the cold s1 can "
+            + "serve. The table's last columns: s1's calls (in service and queued, mean of 1 s "
+            + "buckets) in steady state before it died, their highest 1 s mean after it "
+            + "returned, the most it held at once then, and how often any client ejected it "
+            + "after it returned (a second outage). The chart follows s1's calls."
+            + " Reading the tables: with the health monitor's slow start (30 s, from 10%) no "
+            + "client ejects s1 again and its calls stay near their steady state for every "
+            + "strategy. Without it the blind strategies (round robin, weighted round robin) "
+            + "drown s1: its queue runs into the hundreds, every call there times out after 1 s "
+            + "and all 50 clients eject it again, the second outage (retry(3) still saves the "
+            + "requests, at a 1 s p99.9). P2C sees only its own client's calls in flight (about "
+            + "one per server), so it keeps s1 from being ejected but lets its queue reach ten "
+            + "times its steady state; peak EWMA measures each client's latency and needs slow "
+            + "start least. Least connections compares two random servers above 16 candidates, "
+            + "so it is P2C here and is not listed.")
+        .clients(clients)
+        .workload(Workload.openLoop(rate)).durationSeconds(85)
+        .change(RECOVERING_DIES_AT, RECOVERING, Condition.DEAD)
+        .change(RECOVERING_RETURNS_AT, RECOVERING, Condition.UP)
+        .chart(Scenario.Chart.FOCUS_DEPTH, "calls at s1 (in service and queued)", RECOVERING)
+        .build();
+  }
+
+  /** Scenario 10: servers, clients, load steps and the antagonists' fixed schedule. */
+  static final int RAMP_SERVERS = 100;
+  static final int RAMP_CLIENTS = 10;
+  static final int RAMP_CAPACITY = 1;
+  static final double RAMP_MEAN_MILLIS = 25;
+  static final double RAMP_STEP_SECONDS = 4;
+  static final double[] RAMP_LOADS = {0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2};
+  private static final long ANTAGONIST_SEED = 20240416L;
+  private static final double ANTAGONIST_CLEAN_SECONDS = 15; // mean time between antagonists
+  private static final double ANTAGONIST_BUSY_SECONDS = 5; // mean time one runs
+
+  /**
+   * The Prequal paper's testbed scaled to fit: {@value #RAMP_CLIENTS} clients over {@value
+   * #RAMP_SERVERS} servers whose speed antagonists cut at random times; the load ramps in steps
+   * from 0.5x to 1.2x of what the fleet can serve on average.
+   */
+  public static Scenario loadRamp() {
+    double duration = RAMP_STEP_SECONDS * RAMP_LOADS.length;
+    Scenario.Builder b = Scenario.builder(10, "s10-load-ramp",
+        "Load ramp with noisy neighbours");
+    List<ServerSpec> specs = new ArrayList<>();
+    for (int i = 0; i < RAMP_SERVERS; i++) {
+      specs.add(ServerSpec.of("s" + (i + 1), ServiceTime.lognormal(RAMP_MEAN_MILLIS))
+          .withCapacity(RAMP_CAPACITY));
+    }
+    withServers(b, specs);
+    // antagonists: each server alternates clean and antagonised stretches (exponential lengths);
+    // while antagonised its service is 1.5x to 3x slower (uniform). One fixed schedule, drawn from
+    // its own seed, so every run and every seed sees the same noisy neighbours.
+    SplittableRandom r = new SplittableRandom(ANTAGONIST_SEED);
+    double speedSeconds = 0; // integral over servers and time of the speed (1 / slowdown)
+    int antagonists = 0;
+    for (int i = 0; i < RAMP_SERVERS; i++) {
+      double t = exponential(r, ANTAGONIST_CLEAN_SECONDS);
+      double clean = Math.min(t, duration);
+      double slowed = 0;
+      while (t < duration) {
+        double factor = 1.5 + 1.5 * r.nextDouble();
+        double end = t + exponential(r, ANTAGONIST_BUSY_SECONDS);
+        b.change(t, i, Condition.slow(factor));
+        antagonists++;
+        slowed += (Math.min(end, duration) - t) / factor;
+        if (end >= duration) {
+          break;
+        }
+        b.change(end, i, Condition.UP);
+        double next = end + exponential(r, ANTAGONIST_CLEAN_SECONDS);
+        clean += Math.min(next, duration) - end;
+        t = next;
+      }
+      speedSeconds += clean + slowed;
+    }
+    double meanSpeed = speedSeconds / (RAMP_SERVERS * duration);
+    double capacity = RAMP_SERVERS * RAMP_CAPACITY / (RAMP_MEAN_MILLIS / 1000) * meanSpeed;
+    Workload w = Workload.openLoop(Math.round(RAMP_LOADS[0] * capacity));
+    for (int s = 1; s < RAMP_LOADS.length; s++) {
+      w = w.thenRate(s * RAMP_STEP_SECONDS, Math.round(RAMP_LOADS[s] * capacity));
+    }
+    return b.description(RAMP_CLIENTS + " clients, each with its own balancer that sees only its "
+            + "own traffic, over " + RAMP_SERVERS + " servers (lognormal "
+            + Report.num(RAMP_MEAN_MILLIS) + " ms, capacity " + RAMP_CAPACITY + "). Antagonists "
+            + "(noisy neighbours) cut each server's speed at random times: a server runs clean "
+            + "for " + Report.num(ANTAGONIST_CLEAN_SECONDS) + " s on average, then "
+            + Report.num(ANTAGONIST_BUSY_SECONDS) + " s on average 1.5x to 3x slower (uniform); "
+            + antagonists + " antagonists in all, one fixed schedule for every run. On average "
+            + "the fleet serves " + Report.num(Math.round(capacity)) + " req/s ("
+            + Report.num(Math.round(meanSpeed * 1000) / 10.0) + "% of its clean speed); the "
+            + "offered load steps every " + Report.num(RAMP_STEP_SECONDS) + " s from 0.5x to "
+            + "1.2x of that (0.1x a step; the tables below name each step by its rate). Below "
+            + "the main table: p99, p99.9 and failures of the requests that arrived in each "
+            + "step. One attempt per request with the 1 s attempt timeout, so a p99.9 of 1000 ms "
+            + "means that more than 0.1% of the step's requests timed out; above 1.0x the "
+            + "offered load exceeds what the fleet serves and no balancer can avoid that. Least "
+            + "connections compares two random servers above 16 candidates, so it is P2C here."
+            + " Reading the tables: the blind strategies (random, round robin) give antagonised "
+            + "servers a full share and lose requests from the first step on; P2C and peak EWMA "
+            + "lose none below 0.8x, and peak EWMA, which measures latency, has the lowest p99.9 "
+            + "from 0.6x to 0.9x (P2C's is lower at 0.5x). At 1.2x every strategy fails a large share; peak EWMA more than "
+            + "P2C (not analysed further)."
+            + " The Prequal paper (Wydrowski et al., NSDI 2024) ran this on "
+            + "real machines with many more clients and servers.")
+        .clients(RAMP_CLIENTS).workload(w).durationSeconds(duration).stepTable()
+        .build();
+  }
+
+  private static double exponential(SplittableRandom r, double mean) {
+    return -Math.log(1.0 - r.nextDouble()) * mean;
   }
 
   /** The specs, each restarting cold: {@code factor} x slower, easing off over {@code millis}. */

@@ -20,8 +20,9 @@ public final class SimRecording {
     Simulation sim = new Simulation(scenario, variant, seed);
     LoadBalancer lb = sim.balancer();
     if (lb == null) {
-      throw new IllegalArgumentException("variant: " + variant.label() + " (expected: a "
-          + "LoadBalancer policy, the only kind that can be recorded)");
+      throw new IllegalArgumentException("variant: " + variant.label() + " on " + scenario
+          + " with " + scenario.clients() + " client(s) (expected: one client with a "
+          + "LoadBalancer policy, the only run that can be recorded)");
     }
     CallRecorder recorder = CallRecorder.attach(lb, file);
     sim.atEnd(recorder::markEnd);

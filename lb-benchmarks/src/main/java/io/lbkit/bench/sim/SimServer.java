@@ -28,6 +28,7 @@ final class SimServer {
   private final LinkedHashSet<Job> inService = new LinkedHashSet<>();
   private Condition condition = Condition.UP;
   private long startedAt = WARM;
+  private Recorder recorder; // null: calls at the server are not recorded
 
   SimServer(int index, ServerSpec spec, EventQueue events, SplittableRandom random) {
     this.index = index;
@@ -42,6 +43,22 @@ final class SimServer {
 
   ServerSpec spec() {
     return spec;
+  }
+
+  /** From now on, every change of the calls held here (in service and queued) goes to {@code r}. */
+  void recordTo(Recorder r) {
+    this.recorder = r;
+  }
+
+  /** Calls held now: in service and queued. */
+  int calls() {
+    return inService.size() + queue.size();
+  }
+
+  private void callsChanged() {
+    if (recorder != null) {
+      recorder.depth(index, events.now(), calls());
+    }
   }
 
   /** The server process starts now: cold, so the warm-up applies from here. */
@@ -65,8 +82,10 @@ final class SimServer {
       events.after(REFUSE_NANOS, () -> reply.accept(Outcome.REFUSED));
     } else if (inService.size() < spec.capacity()) {
       serve(new Job(reply));
+      callsChanged();
     } else if (queue.size() < spec.queueLimit()) {
       queue.add(new Job(reply));
+      callsChanged();
     } else {
       events.after(REJECT_NANOS, () -> reply.accept(Outcome.OVERLOADED));
     }
@@ -89,6 +108,7 @@ final class SimServer {
     if (next != null) {
       serve(next);
     }
+    callsChanged();
   }
 
   private void resetAll() {
@@ -100,6 +120,7 @@ final class SimServer {
       events.after(0, () -> job.reply.accept(Outcome.RESET));
     }
     queue.clear();
+    callsChanged();
   }
 
   private static final class Job {

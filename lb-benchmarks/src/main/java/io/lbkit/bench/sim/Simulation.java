@@ -23,11 +23,18 @@ import java.util.concurrent.CompletableFuture;
  * {@code choose -> tryAcquirePermission -> onStart -> (server) -> onSuccess/onFailure} at the
  * virtual times they happen, with the tracker's ticker moved to each event's time.
  *
+ * <p>Several clients ({@link Scenario#clients()}): each is a {@link Side} with its own pool view,
+ * tracker, strategy, selector and bound policy, built as the single client is; all share the
+ * simulated servers, the event queue and the recorder. Open-loop arrivals form one Poisson stream
+ * and each goes to a client drawn uniformly (so each client sees a Poisson stream of rate / K);
+ * closed-loop caller {@code c} belongs to client {@code c mod K}.
+ *
  * <p>Exactly repeatable: everything random is drawn from streams split off one seed in a fixed
- * order (arrivals, keys, think times, then one stream per server), and the selector gets its own
- * seeded {@link RandomSource}. Different variants see the same arrival stream (common random
- * numbers), so their differences come from the balancing, not from luck. One run is
- * single-threaded; separate runs share nothing and may run in parallel.
+ * order (arrivals, keys, think times, one stream per server, then per client in order the seeds of
+ * its tracker, selector and policy, then, with more than one client, the client draws), so one
+ * client draws exactly what the single-client simulator always drew. Different variants see the
+ * same arrival stream (common random numbers), so their differences come from the balancing, not
+ * from luck. One run is single-threaded; separate runs share nothing and may run in parallel.
  */
 public final class Simulation {
   /** Load is also counted per bucket of this many seconds, for the over-time charts. */
@@ -44,16 +51,11 @@ public final class Simulation {
   private final SimServer[] sims;
   private final Server[] servers;
   private final Map<String, SimServer> byId = new HashMap<>();
-  private final ServerPool pool;
-  private final HealthTracker tracker;
-  private final Strategy strategy;
-  private final Selector selector;
-  private final ClientPolicy policy;
-  private final Client client;
+  private final Side[] sides;
+  private final SplittableRandom clientDraws; // which client an arrival belongs to; null for one
   private final Request[] keyRequests;
 
   private final Recorder recorder;
-  private final boolean[] available;
 
   public Simulation(Scenario scenario, Variant variant, long seed) {
     this.scenario = scenario;
@@ -73,21 +75,19 @@ public final class Simulation {
           .zone(zoneOf(i)).build();
       byId.put(spec.id(), sims[i]);
     }
-    recorder = new Recorder(n, scenario.durationSeconds(), BUCKET_SECONDS);
-    available = new boolean[n];
-    Arrays.fill(available, true);
+    recorder = new Recorder(n, scenario.durationSeconds(), BUCKET_SECONDS,
+        scenario.workload().rateSteps());
+    for (SimServer sim : sims) {
+      sim.recordTo(recorder);
+    }
     Keys keys = scenario.workload().keys();
     keyRequests = keys == null ? null : keyRequests(keys);
 
-    pool = ServerPool.of(members(scenario.initialMembers()));
-    tracker = variant.tracker().create(pool, ticker, RandomSource.seeded(master.nextLong()));
-    strategy = variant.strategy().get();
-    selector = Selector.builder(pool).strategy(strategy).tracker(tracker)
-        .random(RandomSource.seeded(master.nextLong())).build();
-    tracker.addChangeListener(this::countEjections);
-    client = new Client(events, selector, byId, recorder);
-    policy = variant.policy().bind(new RunView(pool, strategy, tracker, selector, ticker,
-        RandomSource.seeded(master.nextLong()), events));
+    sides = new Side[scenario.clients()];
+    for (int c = 0; c < sides.length; c++) {
+      sides[c] = new Side(master);
+    }
+    clientDraws = sides.length > 1 ? master.split() : null;
     events.addLane(SimServer.REFUSE_NANOS);
     events.addLane(SimServer.REJECT_NANOS);
     events.addLane(Policies.DEFAULT_ATTEMPT_TIMEOUT_NANOS);
@@ -115,9 +115,14 @@ public final class Simulation {
     return out;
   }
 
-  /** The run's lbkit balancer when its policy is the facade (null otherwise), to record it. */
+  /**
+   * The run's lbkit balancer when it has one client and its policy is the facade (null
+   * otherwise), to record it.
+   */
   io.lbkit.failover.LoadBalancer balancer() {
-    return policy instanceof FacadePolicy ? ((FacadePolicy) policy).balancer() : null;
+    ClientPolicy policy = sides[0].policy;
+    return sides.length == 1 && policy instanceof FacadePolicy
+        ? ((FacadePolicy) policy).balancer() : null;
   }
 
   /**
@@ -145,32 +150,33 @@ public final class Simulation {
       scheduleArrival();
     } else {
       for (int c = 0; c < w.clients(); c++) {
-        events.at(thinkNanos(), this::issue);
+        Side side = sides[c % sides.length];
+        events.at(thinkNanos(), () -> issue(side));
       }
     }
     long processed = events.runAll();
-    selector.close();
-    if (tracker instanceof AutoCloseable) {
-      try {
-        ((AutoCloseable) tracker).close();
-      } catch (Exception e) {
-        throw new IllegalStateException("tracker " + tracker + " failed to close", e);
-      }
+    for (Side side : sides) {
+      side.close();
     }
-    return recorder.result(scenario, variant, processed);
+    return recorder.result(scenario, variant, processed, events.now());
   }
 
   private void changePool(List<Integer> indices) {
     for (int i : indices) {
-      if (!recorder.wasMember(i) || !pool.snapshot().contains(servers[i])) {
+      if (!recorder.wasMember(i) || !sides[0].pool.snapshot().contains(servers[i])) {
         sims[i].start(); // a server that joins has just been started: cold
       }
     }
-    pool.update(members(indices));
+    List<Server> members = members(indices);
+    for (Side side : sides) {
+      side.pool.update(members);
+    }
   }
 
   private void tick(long period) {
-    variant.tracker().tick(tracker);
+    for (Side side : sides) {
+      variant.tracker().tick(side.tracker);
+    }
     if (events.now() + period < durationNanos) {
       events.after(period, () -> tick(period));
     }
@@ -185,7 +191,7 @@ public final class Simulation {
     long at = events.now() + gap;
     if (at < durationNanos) {
       events.at(at, () -> {
-        issue();
+        issue(clientDraws == null ? sides[0] : sides[clientDraws.nextInt(sides.length)]);
         scheduleArrival();
       });
     }
@@ -196,23 +202,63 @@ public final class Simulation {
     return mean <= 0 ? 0 : (long) (-Math.log(1.0 - think.nextDouble()) * mean * 1e6);
   }
 
-  private void issue() {
+  private void issue(Side side) {
     Request request = keyRequests == null
         ? Request.IDEMPOTENT // the simulated calls are reads
         : keyRequests[scenario.workload().keys().sample(keyDraws)];
-    policy.start(new SimCall(request, events.now()));
+    side.policy.start(new SimCall(side, request, events.now()));
   }
 
-  private void countEjections() {
-    PoolSnapshot snapshot = pool.snapshot();
-    for (int j = 0; j < snapshot.size(); j++) {
-      Server s = snapshot.get(j);
-      int i = byId.get(s.id()).index();
-      boolean now = tracker.isAvailable(s);
-      if (available[i] && !now && s.weight() > 0) {
-        recorder.ejection();
+  /**
+   * One client: its own view of the pool, tracker, strategy, selector and bound policy, seeded in
+   * that order from the run's master stream. It sees only its own traffic; ejections it makes
+   * are counted per client (two clients ejecting the same server count twice).
+   */
+  private final class Side {
+    final ServerPool pool;
+    final HealthTracker tracker;
+    final Strategy strategy;
+    final Selector selector;
+    final ClientPolicy policy;
+    final Client client;
+    final boolean[] available;
+
+    Side(SplittableRandom master) {
+      available = new boolean[sims.length];
+      Arrays.fill(available, true);
+      pool = ServerPool.of(members(scenario.initialMembers()));
+      tracker = variant.tracker().create(pool, ticker, RandomSource.seeded(master.nextLong()));
+      strategy = variant.strategy().get();
+      selector = Selector.builder(pool).strategy(strategy).tracker(tracker)
+          .random(RandomSource.seeded(master.nextLong())).build();
+      tracker.addChangeListener(this::countEjections);
+      client = new Client(events, selector, byId, recorder);
+      policy = variant.policy().bind(new RunView(pool, strategy, tracker, selector, ticker,
+          RandomSource.seeded(master.nextLong()), events));
+    }
+
+    private void countEjections() {
+      PoolSnapshot snapshot = pool.snapshot();
+      for (int j = 0; j < snapshot.size(); j++) {
+        Server s = snapshot.get(j);
+        int i = byId.get(s.id()).index();
+        boolean now = tracker.isAvailable(s);
+        if (available[i] && !now && s.weight() > 0) {
+          recorder.ejection(i, events.now());
+        }
+        available[i] = now;
       }
-      available[i] = now;
+    }
+
+    void close() {
+      selector.close();
+      if (tracker instanceof AutoCloseable) {
+        try {
+          ((AutoCloseable) tracker).close();
+        } catch (Exception e) {
+          throw new IllegalStateException("tracker " + tracker + " failed to close", e);
+        }
+      }
     }
   }
 
@@ -222,11 +268,13 @@ public final class Simulation {
 
   /** One logical request in flight. */
   private final class SimCall implements ClientPolicy.Call {
+    private final Side side;
     private final Request request;
     private final long arrival;
     private boolean finished;
 
-    SimCall(Request request, long arrival) {
+    SimCall(Side side, Request request, long arrival) {
+      this.side = side;
       this.request = request;
       this.arrival = arrival;
     }
@@ -248,23 +296,23 @@ public final class Simulation {
 
     @Override
     public Selector selector() {
-      return selector;
+      return side.selector;
     }
 
     @Override
     public HealthTracker tracker() {
-      return tracker;
+      return side.tracker;
     }
 
     @Override
     public ClientPolicy.Attempt attempt(Request req, long timeoutNanos,
         ClientPolicy.AttemptListener listener) {
-      return client.attempt(req, timeoutNanos, listener);
+      return side.client.attempt(req, timeoutNanos, listener);
     }
 
     @Override
     public CompletableFuture<Void> send(Server server, long timeoutNanos) {
-      return client.send(server, timeoutNanos);
+      return side.client.send(server, timeoutNanos);
     }
 
     @Override
@@ -273,11 +321,11 @@ public final class Simulation {
         throw new IllegalStateException("finish: called twice (expected: once per call)");
       }
       finished = true;
-      recorder.request(events.now() - arrival, success);
+      recorder.request(arrival, events.now() - arrival, success);
       if (!scenario.workload().isOpenLoop()) {
         long next = events.now() + thinkNanos();
         if (next < durationNanos) {
-          events.at(next, Simulation.this::issue);
+          events.at(next, () -> issue(side));
         }
       }
     }

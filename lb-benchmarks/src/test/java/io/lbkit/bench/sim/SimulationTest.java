@@ -92,6 +92,60 @@ class SimulationTest {
   }
 
   @Test
+  void recordsTheCallsAtEachServerOverTime() {
+    Scenario base = Scenario.builder(0, "t-depth", "depth")
+        .server(ServerSpec.of("a", ServiceTime.constant(10)).withCapacity(2))
+        .workload(Workload.closedLoop(4, 0)).durationSeconds(2).build();
+
+    RunResult r = run(base, "roundRobin", "failFast");
+
+    // 4 callers that never think on 2 slots: 2 in service and 2 queued at all times (a caller's
+    // next call arrives at the instant its last one ends); nothing after the end counts
+    assertThat(r.meanDepth(0, 0, 2)).isCloseTo(4.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(r.depthOverTime(0)).hasSize(2);
+    assertThat(r.maxDepth(0, 0, 2)).isEqualTo(4);
+    assertThat(r.peakDepth(0, 1, 2)).isCloseTo(4.0, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void manyClientsEachHaveTheirOwnTrackerAndRunsStayRepeatable() {
+    // four clients, each with its own health monitor: each one ejects the dead server for
+    // itself (5 refusals in a row; 30 s, longer than the run), so four ejections of s3
+    Scenario s = Scenarios.oneDead().withClients(4).withDuration(10);
+    Variant v = Catalog.variant("roundRobin", "health", "retry3");
+
+    RunResult a = new Simulation(s, v, SEED).run();
+    RunResult b = new Simulation(s, v, SEED).run();
+
+    assertThat(a.ejectionsOf(2, 0)).isEqualTo(4);
+    assertThat(a.ejections()).isEqualTo(4);
+    assertThat(a.attempts(2)).isEqualTo(4 * 5);
+    assertThat(a.failures()).isZero();
+    assertThat(Report.table(List.of(b))).isEqualTo(Report.table(List.of(a)));
+    // the arrival stream is the single client's: only which client gets each request differs
+    assertThat(a.requests()).isEqualTo(run(s.withClients(1), "roundRobin", "failFast")
+        .requests());
+  }
+
+  @Test
+  void latencyAndFailuresAreCountedPerRateStep() {
+    Scenario s = Scenarios.oneDead().withDuration(10)
+        .withWorkload(Workload.openLoop(500).thenRate(5, 1000));
+
+    RunResult r = run(s, "roundRobin", "failFast");
+
+    assertThat(r.steps()).isEqualTo(2);
+    assertThat(r.stepRequests(0) + r.stepRequests(1)).isEqualTo(r.requests());
+    assertThat((double) r.stepRequests(1) / r.stepRequests(0)).isCloseTo(2.0,
+        org.assertj.core.data.Offset.offset(0.1));
+    assertThat(r.stepFailures(0) + r.stepFailures(1)).isEqualTo(r.failures());
+    // round robin sends a fifth of each step's requests to the dead s3
+    assertThat((double) r.stepFailures(1) / r.stepRequests(1)).isCloseTo(0.2,
+        org.assertj.core.data.Offset.offset(0.001));
+    assertThat(r.stepPercentileMillis(0, 0.5)).isPositive();
+  }
+
+  @Test
   void scaleOutAddsServersOnlyWhenThePoolChanges() {
     RunResult r = run(Scenarios.scaleOut().withDuration(40), "roundRobin", "failFast");
 

@@ -1,8 +1,10 @@
 package io.lbkit.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,5 +110,127 @@ class TargetsTest {
 
     assertThat(plain.maxOverMean()).isGreaterThan(1.25);
     assertThat(bounded.maxOverMean()).isLessThanOrEqualTo(1.25);
+  }
+  /**
+   * Many clients, one recovering server (scenario 9): 50 clients, each with its own health
+   * monitor, over 20 servers; s1 is down from 20 s to 45 s and comes back cold (4x slower, easing
+   * off over 20 s). A second outage is any client ejecting s1 again after it came back, or any
+   * request failing from then on. With slow start there is none, and s1's calls (in service and
+   * queued, 1 s means) never exceed twice their steady state before it died. Without slow start
+   * every client gives the cold s1 its full share at once, s1's queue runs away and all 50
+   * clients eject it again. Round robin: the blind strategy, where slow start is all there is.
+   */
+  @Test
+  void slowStartBringsARecoveringServerBackToFiftyClientsWithoutASecondOutage() {
+    Scenario s = Scenarios.recoveringServer();
+    int s1 = Scenarios.RECOVERING;
+    double died = Scenarios.RECOVERING_DIES_AT;
+    double back = Scenarios.RECOVERING_RETURNS_AT;
+    double end = s.durationSeconds();
+    RunResult ramped = run(s, "roundRobin", "health", "retry3");
+    RunResult abrupt = run(s, "roundRobin", "healthNoSlowStart", "retry3");
+    double steady = ramped.meanDepth(s1, 0, died);
+    System.out.printf("recovering server, slow start: steady %.2f calls, peak after return %.2f,"
+            + " ejections after return %d, success after %.5f; without: peak %.2f, ejections %d,"
+            + " p99.9 %.1f ms (with: %.1f ms)%n", steady, ramped.peakDepth(s1, back, end),
+        ramped.ejectionsOf(s1, back), ramped.successRateSince(back),
+        abrupt.peakDepth(s1, back, end), abrupt.ejectionsOf(s1, back),
+        abrupt.percentileMillis(0.999), ramped.percentileMillis(0.999));
+
+    assertThat(s.clients()).isEqualTo(50);
+    // every client ejected s1 on its own when it died
+    assertThat(ramped.ejectionsOf(s1, died)).isEqualTo(s.clients());
+    assertThat(ramped.ejectionsOf(s1, back)).isZero();
+    assertThat(ramped.successRateSince(back)).isEqualTo(1.0);
+    assertThat(ramped.peakDepth(s1, back, end)).isLessThanOrEqualTo(2 * steady);
+    // and it did come back: by the end it holds most of its steady share again
+    assertThat(ramped.meanDepth(s1, end - 5, end)).isGreaterThan(0.7 * steady);
+    // without slow start: the second outage
+    assertThat(abrupt.ejectionsOf(s1, back)).isGreaterThanOrEqualTo(s.clients());
+    assertThat(abrupt.peakDepth(s1, back, end))
+        .isGreaterThan(10 * abrupt.meanDepth(s1, 0, died));
+  }
+
+  /** The load ramp's runs, once per strategy (the rows of docs/simulation's scenario 10). */
+  private static RunResult ramp(String strategy) {
+    return run(Scenarios.loadRamp(), strategy, "load", "failFast");
+  }
+
+  /** Index of the load ramp's step at {@code load} x capacity. */
+  private static int step(double load) {
+    for (int i = 0; i < Scenarios.RAMP_LOADS.length; i++) {
+      if (Math.abs(Scenarios.RAMP_LOADS[i] - load) < 1e-9) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("load: " + load + " (expected: one of "
+        + Arrays.toString(Scenarios.RAMP_LOADS) + ")");
+  }
+
+  /**
+   * Load ramp with noisy neighbours (scenario 10), what holds with today's strategies: blind
+   * round robin loses requests from the second step (0.6x) on, as antagonised servers get a full
+   * share; P2C (and least connections, which is P2C above 16 servers) and peak EWMA lose none up
+   * to 0.7x; at 0.9x peak EWMA's p99.9 is under the 1 s attempt timeout and the lowest; past
+   * 1.0x no balancer can keep up (the offered load exceeds what the fleet serves) and every
+   * p99.9 is a timeout. The issue's target (prequal or ORCA weighted round robin cut p99.9 at
+   * >= 0.9x to at most half of the best of P2C and peak EWMA) is asserted by {@link
+   * #prequalOrOrcaHalvesTheTailOfP2cAndPeakEwmaAtHighLoad} once those strategies are in the
+   * catalog.
+   */
+  @Test
+  void underALoadRampWithNoisyNeighboursPeakEwmaHasTheLowestTailAt0_9x() {
+    RunResult roundRobin = ramp("roundRobin");
+    RunResult p2c = ramp("powerOfTwoChoices");
+    RunResult ewma = ramp("peakEwma");
+    int high = step(0.9);
+    System.out.printf("load ramp p99.9 at 0.9x: roundRobin %.1f, P2C %.1f, peakEwma %.1f ms;"
+            + " failures at 0.6x: roundRobin %d, P2C %d, peakEwma %d%n",
+        roundRobin.stepPercentileMillis(high, 0.999), p2c.stepPercentileMillis(high, 0.999),
+        ewma.stepPercentileMillis(high, 0.999), roundRobin.stepFailures(step(0.6)),
+        p2c.stepFailures(step(0.6)), ewma.stepFailures(step(0.6)));
+
+    assertThat(roundRobin.steps()).isEqualTo(Scenarios.RAMP_LOADS.length);
+    assertThat(roundRobin.stepFailures(step(0.6))).isPositive();
+    for (int i = 0; i <= step(0.7); i++) {
+      assertThat(p2c.stepFailures(i)).isZero();
+      assertThat(ewma.stepFailures(i)).isZero();
+    }
+    double timeout = Policies.DEFAULT_ATTEMPT_TIMEOUT_NANOS / 1e6;
+    assertThat(ewma.stepPercentileMillis(high, 0.999)).isLessThan(timeout)
+        .isLessThan(p2c.stepPercentileMillis(high, 0.999))
+        .isLessThan(roundRobin.stepPercentileMillis(high, 0.999));
+    for (RunResult r : List.of(roundRobin, p2c, ewma)) {
+      assertThat(r.stepPercentileMillis(step(1.1), 0.999)).isGreaterThanOrEqualTo(timeout);
+    }
+  }
+
+  /**
+   * The issue's target for the load ramp: prequal or ORCA weighted round robin cut p99.9 at
+   * 0.9x and 1.0x load to at most half of the best of P2C and peak EWMA. Skipped until one of
+   * {@link Catalog#RAMP_LATER} is in the catalog. Above 1.0x the offered load exceeds what the
+   * fleet serves, so every balancer's p99.9 is the attempt timeout and halving it is out of
+   * reach for any of them; those steps are not asserted.
+   */
+  @Test
+  void prequalOrOrcaHalvesTheTailOfP2cAndPeakEwmaAtHighLoad() {
+    List<String> candidates = Catalog.present(Catalog.RAMP_LATER);
+    assumeFalse(candidates.isEmpty(), "none of " + Catalog.RAMP_LATER + " is in the catalog yet");
+    RunResult p2c = ramp("powerOfTwoChoices");
+    RunResult ewma = ramp("peakEwma");
+    List<RunResult> runs = new java.util.ArrayList<>();
+    candidates.forEach(c -> runs.add(ramp(c)));
+    for (double load : new double[] {0.9, 1.0}) {
+      int i = step(load);
+      double baseline = Math.min(p2c.stepPercentileMillis(i, 0.999),
+          ewma.stepPercentileMillis(i, 0.999));
+      double best = Double.MAX_VALUE;
+      for (RunResult r : runs) {
+        best = Math.min(best, r.stepPercentileMillis(i, 0.999));
+        System.out.printf("load ramp %.1fx: %s p99.9 %.1f ms (best of P2C and peak EWMA %.1f)%n",
+            load, r.variant().strategyName(), r.stepPercentileMillis(i, 0.999), baseline);
+      }
+      assertThat(best).isLessThanOrEqualTo(baseline / 2);
+    }
   }
 }
