@@ -1,0 +1,105 @@
+package io.lbkit.strategy;
+
+import io.lbkit.NoServerAvailableException;
+import io.lbkit.RandomSource;
+import io.lbkit.Request;
+import io.lbkit.Scheduler;
+import io.lbkit.Server;
+import io.lbkit.Strategy;
+import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
+import io.lbkit.spi.Picker;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * Prequal (Wydrowski et al., "Load is not what you should balance: Introducing Prequal", NSDI
+ * 2024): pick by probed requests in flight and latency, not by the client's own view of load.
+ * Servers are probed asynchronously ({@link io.lbkit.spi.Prober}); a small pool of their answers
+ * is reused across picks; the hot-cold rule picks the lowest-latency probe among those whose RIF
+ * is below the pool's quantile, else the lowest RIF. The pool and its probe task are in
+ * {@link ProbePool}. While the pool holds too few usable probes (a new selector, an idle one
+ * whose probes expired) the fallback strategy picks: peak EWMA by default.
+ *
+ * <p>One pool per selector: a selector's pickers hand it on through {@code previous}, so the
+ * strategy itself may be shared by several selectors, each probing for itself. Probing needs no
+ * rebuilds (picks read the pool's slots), so this strategy keeps no change listener.
+ *
+ * <p>Slow start and exclusions: probe picks skip excluded servers and do not read the ramp (a
+ * ramping server's probes show its own RIF and latency); the fallback honours both.
+ */
+final class PrequalStrategy implements Strategy {
+  private final PrequalConfig config;
+
+  PrequalStrategy(PrequalConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Picker newPicker(Candidates candidates, Picker previous) {
+    PrequalPicker prev = previous instanceof PrequalPicker
+        && ((PrequalPicker) previous).strategy == this ? (PrequalPicker) previous : null;
+    ProbePool pool = prev != null ? prev.pool
+        : new ProbePool(config, scheduler(), candidates.ticker());
+    pool.update(candidates);
+    Picker fallback = config.fallback().newPicker(candidates, prev == null ? null : prev.fallback);
+    return new PrequalPicker(this, pool, fallback, candidates.random());
+  }
+
+  private Scheduler scheduler() {
+    return config.scheduler() != null ? config.scheduler() : SharedTimer.SCHEDULER;
+  }
+
+  @Override
+  public String toString() {
+    return "prequal(" + config + ')';
+  }
+
+  /** The default probe timer: one daemon thread, made when a prequal selector first needs it. */
+  private static final class SharedTimer {
+    static final Scheduler SCHEDULER;
+
+    static {
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "lbkit-prequal-probes");
+        t.setDaemon(true);
+        return t;
+      });
+      executor.setRemoveOnCancelPolicy(true);
+      SCHEDULER = Scheduler.of(executor);
+    }
+  }
+
+  static final class PrequalPicker implements Picker {
+    final PrequalStrategy strategy;
+    final ProbePool pool;
+    final Picker fallback;
+    private final RandomSource random;
+
+    PrequalPicker(PrequalStrategy strategy, ProbePool pool, Picker fallback, RandomSource random) {
+      this.strategy = strategy;
+      this.pool = pool;
+      this.fallback = fallback;
+      this.random = random;
+    }
+
+    @Override
+    public Server pick(Request request) {
+      Server s = pool.choose(request, random);
+      return s != null ? s : fallback.pick(request);
+    }
+
+    @Override
+    public NoServerAvailableException refusal(Request request) {
+      return fallback.refusal(request);
+    }
+
+    @Override
+    public void describe(Request request, Server chosen, PickReport report) {
+      report.note("prequal: " + pool.usable() + " usable probes, cold at RIF <= "
+          + (pool.hotRif() == Integer.MAX_VALUE ? "any" : pool.hotRif())
+          + "; below " + strategy.config.minProbes() + " the fallback ("
+          + strategy.config.fallback() + ") picks");
+      fallback.describe(request, chosen, report);
+    }
+  }
+}

@@ -1,0 +1,383 @@
+package io.lbkit.strategy;
+
+import io.lbkit.RandomSource;
+import io.lbkit.Request;
+import io.lbkit.Scheduler;
+import io.lbkit.Server;
+import io.lbkit.Ticker;
+import io.lbkit.spi.Candidates;
+import io.lbkit.spi.ProbeResult;
+import io.lbkit.spi.Prober;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector's Prequal probe pool: the slots picks read, and the probe task that fills them.
+ * Carried across picker rebuilds (as a tracker's per-server counters are), so a pool change keeps
+ * the probes of the servers that stay.
+ *
+ * <pre>
+ * Slots: an AtomicReferenceArray of immutable entries (server, RIF, latency, arrival time) whose
+ *   only mutable field is an atomic use count. A pick reads every slot once (at most 64, 16 by
+ *   default: a constant, not the pool size), never locks, never allocates, and reads no clock:
+ *   the probe task removes expired entries, so an entry is used at most maxAge + one interval
+ *   after it arrived.
+ * Hot-cold rule (the paper's HCL): a probe's RIF is the server's answer plus its uses, since each
+ *   pick sends it one more call (RIF compensation). Q is the pool's hotQuantile RIF quantile
+ *   (nearest rank: the ceil(q k)-th smallest of k), recomputed by the writer on every change and
+ *   every probe task run. A probe is cold when its RIF is below Q, or equal to the pool's lowest
+ *   RIF when Q is that lowest (so an idle pool, every RIF 0, is all cold and latency decides,
+ *   where "below Q" alone would make it all hot); stored as the largest cold RIF, hotRif. Among
+ *   cold probes the lowest latency wins, else the lowest RIF; ties to the first found from a
+ *   random start.
+ * Removal: a probe leaves after maxUses picks (the pick that uses it up clears its slot with a
+ *   compare-and-set, so a fresher entry is never cleared), at maxAge, when its server stops being
+ *   a candidate, or when an answer arrives for a full pool and it is the worst: the hottest if
+ *   any is hot, else the slowest. A new answer for a server replaces its old entry.
+ * Probe task: every probeInterval on the scheduler, probesPerPick x the picks counted since the
+ *   last run (a LongAdder: picks do not contend on one word), fractions carried, sent to distinct
+ *   random candidates, never more than maxProbesInFlight at once. It holds the pool weakly: once
+ *   no picker refers to the pool (its selector closed and collected), the task stops; it also
+ *   stops when the scheduler refuses a task.
+ * Writers (answers, the task, rebuilds) take this object's monitor; picks never do.
+ * </pre>
+ */
+final class ProbePool {
+  private static final Logger log = LoggerFactory.getLogger(ProbePool.class);
+
+  private final PrequalConfig config;
+  private final Prober prober;
+  private final Scheduler scheduler;
+  private final Ticker ticker;
+  private final AtomicReferenceArray<Entry> slots;
+  private final int maxUses;
+  private final int minProbes;
+  private final LongAdder picks = new LongAdder();
+  private final AtomicInteger probesInFlight = new AtomicInteger();
+  private volatile int hotRif = Integer.MAX_VALUE;
+
+  // writers only, under the monitor
+  private Candidates candidates;
+  private Set<Server> members = Set.of();
+  private final int[] scratch;
+  private boolean started;
+  // the probe task only
+  private long lastPicks;
+  private double credit;
+  private int[] order = new int[0];
+
+  ProbePool(PrequalConfig config, Scheduler scheduler, Ticker ticker) {
+    this.config = config;
+    this.prober = config.prober();
+    this.scheduler = scheduler;
+    this.ticker = ticker;
+    this.slots = new AtomicReferenceArray<>(config.poolSize());
+    this.scratch = new int[config.poolSize()];
+    this.maxUses = config.maxUses();
+    this.minProbes = config.minProbes();
+  }
+
+  /** On the write path: the candidates to probe; probes of servers no longer among them go. */
+  synchronized void update(Candidates next) {
+    candidates = next;
+    members = new HashSet<>(next.servers());
+    for (int i = 0; i < slots.length(); i++) {
+      Entry e = slots.get(i);
+      if (e != null && !members.contains(e.server)) {
+        slots.compareAndSet(i, e, null);
+      }
+    }
+    recomputeThreshold();
+    if (!started) {
+      started = true;
+      schedule(new ProbeTask(this));
+    }
+  }
+
+  /**
+   * The pick: the cold probe of lowest latency, else the probe of lowest RIF, among usable
+   * probes the request does not exclude; null when fewer than minProbes are usable.
+   */
+  Server choose(Request request, RandomSource random) {
+    picks.increment();
+    int n = slots.length();
+    int start = Draw.index(random.nextLong(), n);
+    boolean excluding = request.hasExclusions();
+    int hot = hotRif;
+    int usable = 0;
+    Entry cold = null;
+    Entry lowest = null;
+    int lowestRif = Integer.MAX_VALUE;
+    for (int k = 0, i = start; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+      Entry e = slots.get(i);
+      if (e == null) {
+        continue;
+      }
+      int uses = e.uses;
+      if (uses >= maxUses || excluding && request.excludes(e.server)) {
+        continue;
+      }
+      usable++;
+      int rif = e.rif + uses;
+      if (rif <= hot && (cold == null || e.latencyNanos < cold.latencyNanos)) {
+        cold = e;
+      }
+      if (rif < lowestRif) {
+        lowest = e;
+        lowestRif = rif;
+      }
+    }
+    if (usable < minProbes) {
+      return null;
+    }
+    Entry chosen = cold != null ? cold : lowest;
+    if ((int) Entry.USES.getAndAdd(chosen, 1) + 1 >= maxUses) {
+      clear(chosen);
+    }
+    return chosen.server;
+  }
+
+  private void clear(Entry e) {
+    for (int i = 0; i < slots.length(); i++) {
+      if (slots.get(i) == e) {
+        slots.compareAndSet(i, e, null);
+        return;
+      }
+    }
+  }
+
+  /** An answer arrived (any thread). */
+  synchronized void accept(Server server, ProbeResult r) {
+    if (!members.contains(server)) {
+      return; // left the candidates while the probe was out
+    }
+    Entry fresh = new Entry(server, r.requestsInFlight(), r.latencyNanos(), ticker.read());
+    int free = -1;
+    for (int i = 0; i < slots.length(); i++) {
+      Entry e = slots.get(i);
+      if (e == null || e.uses >= maxUses) {
+        free = free < 0 ? i : free;
+      } else if (e.server.equals(server)) {
+        slots.set(i, fresh);
+        recomputeThreshold();
+        return;
+      }
+    }
+    slots.set(free >= 0 ? free : worst(), fresh);
+    recomputeThreshold();
+  }
+
+  /** The slot of the hottest probe if one is hot, else of the slowest; the pool is full. */
+  private int worst() {
+    int hot = hotRif;
+    int worst = 0;
+    int worstRif = -1;
+    long worstLatency = -1;
+    boolean anyHot = false;
+    for (int i = 0; i < slots.length(); i++) {
+      Entry e = slots.get(i);
+      if (e == null) {
+        return i; // cleared by a pick meanwhile
+      }
+      int rif = e.rif + e.uses;
+      if (rif > hot) {
+        if (!anyHot || rif > worstRif) {
+          worst = i;
+          worstRif = rif;
+        }
+        anyHot = true;
+      } else if (!anyHot && e.latencyNanos > worstLatency) {
+        worst = i;
+        worstLatency = e.latencyNanos;
+      }
+    }
+    return worst;
+  }
+
+  /** hotRif := the largest cold compensated RIF, from the pool's quantile (under the monitor). */
+  private void recomputeThreshold() {
+    int k = 0;
+    for (int i = 0; i < slots.length(); i++) {
+      Entry e = slots.get(i);
+      if (e != null && e.uses < maxUses) {
+        scratch[k++] = e.rif + e.uses;
+      }
+    }
+    if (k == 0) {
+      hotRif = Integer.MAX_VALUE;
+      return;
+    }
+    Arrays.sort(scratch, 0, k);
+    int q = scratch[Math.max(0, Math.min(k - 1, (int) Math.ceil(config.hotQuantile() * k) - 1))];
+    // cold: below the quantile, or at the pool's lowest RIF when the quantile is that lowest
+    hotRif = q > scratch[0] ? q - 1 : q;
+  }
+
+  /** One run of the probe task: expire, then probe for the picks since the last run. */
+  void tick() {
+    Candidates c;
+    synchronized (this) {
+      long now = ticker.read();
+      for (int i = 0; i < slots.length(); i++) {
+        Entry e = slots.get(i);
+        if (e != null && (now - e.receivedNanos >= config.maxAgeNanos() || e.uses >= maxUses)) {
+          slots.compareAndSet(i, e, null);
+        }
+      }
+      recomputeThreshold();
+      c = candidates;
+    }
+    long total = picks.sum();
+    credit = Math.min(credit + (total - lastPicks) * config.probesPerPick(), c.size());
+    lastPicks = total;
+    int n = Math.min((int) credit, config.maxProbesInFlight() - probesInFlight.get());
+    if (n <= 0) {
+      return;
+    }
+    credit -= n;
+    probe(c, n);
+  }
+
+  /** Probes {@code n} distinct random candidates (partial Fisher-Yates over their indexes). */
+  private void probe(Candidates c, int n) {
+    int size = c.size();
+    if (order.length != size) {
+      order = new int[size];
+    }
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    RandomSource random = c.random();
+    for (int k = 0; k < n; k++) {
+      int j = k + random.nextInt(size - k);
+      int t = order[j];
+      order[j] = order[k];
+      order[k] = t;
+      send(c.server(t));
+    }
+  }
+
+  private void send(Server server) {
+    probesInFlight.incrementAndGet();
+    CompletionStage<ProbeResult> stage;
+    try {
+      stage = prober.probe(server);
+    } catch (RuntimeException e) {
+      probesInFlight.decrementAndGet();
+      log.debug("prober {} failed to probe {}", prober, server, e);
+      return;
+    }
+    if (stage == null) {
+      probesInFlight.decrementAndGet();
+      return;
+    }
+    stage.whenComplete((r, error) -> {
+      probesInFlight.decrementAndGet();
+      if (r != null) {
+        accept(server, r);
+      }
+    });
+  }
+
+  private void schedule(ProbeTask task) {
+    try {
+      scheduler.schedule(task, config.probeIntervalNanos());
+    } catch (RejectedExecutionException e) {
+      log.debug("scheduler {} refused the probe task; probing stops", scheduler);
+    }
+  }
+
+  /** How many probes are usable now (tests, explanations). */
+  int usable() {
+    int n = 0;
+    for (int i = 0; i < slots.length(); i++) {
+      Entry e = slots.get(i);
+      if (e != null && e.uses < maxUses) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The largest compensated RIF that is cold now (tests, explanations). */
+  int hotRif() {
+    return hotRif;
+  }
+
+  /** The usable probe of {@code server}, or null (tests, explanations). */
+  Entry entryOf(Server server) {
+    for (int i = 0; i < slots.length(); i++) {
+      Entry e = slots.get(i);
+      if (e != null && e.server.equals(server) && e.uses < maxUses) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** Runs the pool's tick while the pool is referenced, then schedules itself again. */
+  private static final class ProbeTask implements Runnable {
+    private final WeakReference<ProbePool> pool;
+
+    ProbeTask(ProbePool pool) {
+      this.pool = new WeakReference<>(pool);
+    }
+
+    @Override
+    public void run() {
+      ProbePool p = pool.get();
+      if (p == null) {
+        return; // no picker refers to it any more
+      }
+      try {
+        p.tick();
+      } catch (RuntimeException e) {
+        log.warn("prequal probe task failed; it runs again next interval", e);
+      }
+      p.schedule(this);
+    }
+  }
+
+  /** One answer in the pool: immutable but for its use count. */
+  static final class Entry {
+    static final VarHandle USES;
+
+    static {
+      try {
+        USES = MethodHandles.lookup().findVarHandle(Entry.class, "uses", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final Server server;
+    final int rif;
+    final long latencyNanos;
+    final long receivedNanos;
+    volatile int uses;
+
+    Entry(Server server, int rif, long latencyNanos, long receivedNanos) {
+      this.server = server;
+      this.rif = rif;
+      this.latencyNanos = latencyNanos;
+      this.receivedNanos = receivedNanos;
+    }
+
+    @Override
+    public String toString() {
+      return server.id() + " rif " + rif + "+" + uses + ", latency "
+          + Explain.millis(latencyNanos);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.lbkit.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lbkit.LoadTracker;
+import io.lbkit.Request;
+import io.lbkit.Selector;
+import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import io.lbkit.Strategy;
+import io.lbkit.spi.Picker;
+import io.lbkit.spi.ProbeResult;
+import io.lbkit.spi.Prober;
+import io.lbkit.testing.ManualScheduler;
+import io.lbkit.testing.ManualTicker;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+class PrequalStrategyTest {
+  private static final long MS = 1_000_000L;
+  private static final Duration INTERVAL = PrequalConfig.DEFAULT_PROBE_INTERVAL;
+
+  /** A prober whose probes the test answers, in the order they were sent. */
+  static final class ScriptedProber implements Prober {
+    final List<Server> asked = new ArrayList<>();
+    final List<CompletableFuture<ProbeResult>> pending = new ArrayList<>();
+
+    @Override
+    public CompletionStage<ProbeResult> probe(Server server) {
+      asked.add(server);
+      CompletableFuture<ProbeResult> f = new CompletableFuture<>();
+      pending.add(f);
+      return f;
+    }
+  }
+
+  final ManualTicker ticker = new ManualTicker();
+  final ManualScheduler scheduler = new ManualScheduler(ticker);
+  final LoadTracker tracker = LoadTracker.create(ticker);
+  final ScriptedProber prober = new ScriptedProber();
+
+  PrequalStrategy.PrequalPicker latest;
+
+  /** Prequal over {@code pool}, the pickers it builds kept in {@link #latest}. */
+  Selector selector(ServerPool pool, PrequalConfig.Builder config) {
+    Strategy prequal = Strategies.prequal(config.scheduler(scheduler).build());
+    Strategy watched = (candidates, previous) -> {
+      Picker p = prequal.newPicker(candidates, previous);
+      latest = (PrequalStrategy.PrequalPicker) p;
+      return p;
+    };
+    return Fixtures.selector(watched, pool, tracker, 7);
+  }
+
+  Selector selector(List<Server> servers, PrequalConfig.Builder config) {
+    return selector(ServerPool.of(servers), config);
+  }
+
+  /** The pool of the current picker. */
+  ProbePool pool(Selector selector) {
+    return latest.pool;
+  }
+
+  /** Answers the probes of {@code servers} directly, as if each had arrived now. */
+  void answer(Selector selector, List<Server> servers, int[] rif, long[] latencyMs) {
+    for (int i = 0; i < rif.length; i++) {
+      pool(selector).accept(servers.get(i), new ProbeResult(rif[i], latencyMs[i] * MS));
+    }
+  }
+
+  @Test
+  void picksByPeakEwmaUntilProbesArriveThenByProbedLatency() {
+    List<Server> servers = Fixtures.servers(2);
+    Selector selector = selector(servers, PrequalConfig.builder(prober));
+    for (int k = 0; k < 5; k++) {
+      tracker.onStart(servers.get(0)); // the client's own view: s0 busy
+    }
+    for (int k = 0; k < 50; k++) {
+      assertThat(selector.choose()).isEqualTo(servers.get(1)); // fallback: peak EWMA
+    }
+
+    answer(selector, servers, new int[] {0, 0}, new long[] {1, 5});
+
+    assertThat(selector.choose()).isEqualTo(servers.get(0)); // probes: s0 idle and faster
+  }
+
+  @Test
+  void coldProbeOfLowestLatencyWinsAndIsUsedAtMostMaxUsesTimes() {
+    List<Server> servers = Fixtures.servers(4);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(4));
+    // Q(0.84) of {0, 1, 2, 10} is 10: the first three are cold, the 1 ms one at RIF 10 hot.
+    answer(selector, servers, new int[] {0, 1, 2, 10}, new long[] {50, 5, 20, 1});
+    assertThat(pool(selector).hotRif()).isEqualTo(9);
+
+    List<Server> picks = new ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      picks.add(selector.choose());
+    }
+
+    // s1 (5 ms) four times, then its probe is used up and s2 (20 ms) is the fastest cold one
+    assertThat(picks).containsExactly(servers.get(1), servers.get(1), servers.get(1),
+        servers.get(1), servers.get(2));
+    assertThat(pool(selector).entryOf(servers.get(1))).isNull();
+  }
+
+  @Test
+  void eachUseAddsOneToTheProbesRif() {
+    List<Server> servers = Fixtures.servers(2);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(100));
+    answer(selector, servers, new int[] {0, 0}, new long[] {1, 2});
+    assertThat(pool(selector).hotRif()).isZero(); // every RIF at the lowest: all cold
+
+    assertThat(selector.choose()).isEqualTo(servers.get(0)); // the faster
+    // s0 now counts RIF 1, above the cold threshold 0: s1 is the only cold probe
+    assertThat(selector.choose()).isEqualTo(servers.get(1));
+    assertThat(pool(selector).entryOf(servers.get(0)).uses).isEqualTo(1);
+  }
+
+  @Test
+  void whenEveryProbeIsHotTheLowestRifWins() {
+    List<Server> servers = Fixtures.servers(8);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(1));
+    // RIFs 3..10: Q(0.84) of 8 is the 7th smallest, 9; cold below 9: 3..8, fastest the RIF 8
+    answer(selector, servers, new int[] {3, 4, 5, 6, 7, 8, 9, 10},
+        new long[] {40, 35, 30, 25, 20, 15, 10, 5});
+
+    assertThat(selector.choose()).isEqualTo(servers.get(5));
+  }
+
+  @Test
+  void probesInProportionToPicksToDistinctRandomServers() {
+    List<Server> servers = Fixtures.servers(20);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).probesPerPick(1.5));
+    for (int k = 0; k < 6; k++) {
+      selector.choose();
+    }
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(9); // 6 picks x 1.5
+    assertThat(new HashSet<>(prober.asked)).hasSize(9);
+
+    selector.choose(); // 1.5 more: one probe now, the half carried
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(10);
+    scheduler.advance(INTERVAL); // no picks: no probes
+    assertThat(prober.asked).hasSize(10);
+    selector.choose();
+    scheduler.advance(INTERVAL); // 0.5 + 1.5
+    assertThat(prober.asked).hasSize(12);
+  }
+
+  @Test
+  void answersFillThePoolAndExpireAfterMaxAge() {
+    List<Server> servers = Fixtures.servers(3);
+    Selector selector = selector(servers,
+        PrequalConfig.builder(prober).probesPerPick(3).maxAge(Duration.ofMillis(20)));
+    selector.choose();
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      int s = servers.indexOf(prober.asked.get(i));
+      prober.pending.get(i).complete(new ProbeResult(0, (s + 1) * MS));
+    }
+    assertThat(pool(selector).usable()).isEqualTo(3);
+
+    scheduler.advance(Duration.ofMillis(20));
+
+    assertThat(pool(selector).usable()).isZero();
+  }
+
+  @Test
+  void neverMoreProbesInFlightThanAllowedAndFailuresFreeTheirPlace() {
+    List<Server> servers = Fixtures.servers(10);
+    Selector selector = selector(servers,
+        PrequalConfig.builder(prober).maxProbesInFlight(3).probesPerPick(10));
+    selector.choose();
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(3);
+    prober.pending.get(0).completeExceptionally(new RuntimeException("connection refused"));
+    selector.choose();
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(4);
+    assertThat(pool(selector).usable()).isZero();
+  }
+
+  @Test
+  void aServerThatLeavesThePoolLosesItsProbeAndLateAnswersAreDropped() {
+    List<Server> servers = Fixtures.servers(3);
+    ServerPool serverPool = ServerPool.of(servers);
+    Selector selector = selector(serverPool, PrequalConfig.builder(prober));
+    answer(selector, servers, new int[] {0, 0, 0}, new long[] {1, 2, 3});
+    ProbePool before = pool(selector);
+
+    serverPool.remove(servers.get(0));
+    before.accept(servers.get(0), new ProbeResult(0, MS)); // an answer still on its way
+
+    assertThat(pool(selector)).isSameAs(before); // carried across the rebuild
+    assertThat(before.entryOf(servers.get(0))).isNull();
+    assertThat(before.usable()).isEqualTo(2);
+    assertThat(selector.choose()).isEqualTo(servers.get(1));
+  }
+
+  @Test
+  void excludedServersAreSkipped() {
+    List<Server> servers = Fixtures.servers(3);
+    Selector selector = selector(servers, PrequalConfig.builder(prober));
+    answer(selector, servers, new int[] {0, 0, 0}, new long[] {1, 2, 3});
+
+    assertThat(selector.choose(Request.NONE.excluding(servers.get(0))))
+        .isEqualTo(servers.get(1));
+  }
+
+  @Test
+  void aFullPoolLetsAFreshAnswerReplaceTheHottestProbe() {
+    List<Server> servers = Fixtures.servers(9);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).poolSize(8));
+    answer(selector, servers, new int[] {1, 1, 1, 1, 1, 1, 1, 30},
+        new long[] {5, 5, 5, 5, 5, 5, 5, 5});
+
+    pool(selector).accept(servers.get(8), new ProbeResult(0, 9 * MS));
+
+    assertThat(pool(selector).entryOf(servers.get(7))).isNull();
+    assertThat(pool(selector).entryOf(servers.get(8))).isNotNull();
+  }
+
+  @Test
+  void theProbeTaskStopsWhenTheSchedulerRefuses() {
+    List<Server> servers = Fixtures.servers(3);
+    selector(servers, PrequalConfig.builder(prober));
+    assertThat(scheduler.pending()).isEqualTo(1);
+    scheduler.shutdown();
+
+    scheduler.advance(INTERVAL);
+
+    assertThat(scheduler.pending()).isZero();
+  }
+
+  @Test
+  void choosingFromThePoolAllocatesNothing() {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long me = Thread.currentThread().getId();
+    List<Server> servers = Fixtures.servers(16);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(1 << 30));
+    int[] rif = new int[16];
+    long[] latency = new long[16];
+    for (int i = 0; i < 16; i++) {
+      rif[i] = i % 4;
+      latency[i] = 1 + i;
+    }
+    answer(selector, servers, rif, latency);
+    Request tried = Request.NONE.excluding(servers.get(3));
+    Server sink = null;
+    for (int k = 0; k < 20_000; k++) {
+      sink = selector.choose();
+      sink = selector.choose(tried);
+    }
+    long before = threads.getThreadAllocatedBytes(me);
+    for (int k = 0; k < 100_000; k++) {
+      sink = selector.choose();
+      sink = selector.choose(tried);
+    }
+    long allocated = threads.getThreadAllocatedBytes(me) - before;
+
+    assertThat(sink).isNotNull();
+    assertThat(pool(selector).usable()).isEqualTo(16); // the pool answered, not the fallback
+    assertThat(allocated).isLessThan(1024);
+  }
+
+  @Test
+  void invalidSettingsAreRefusedWithTheirNameAndValue() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PrequalConfig.builder(prober).hotQuantile(1.5))
+        .hasMessageContaining("hotQuantile: 1.5 (expected: in (0, 1])");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PrequalConfig.builder(prober).poolSize(4).minProbes(5).build())
+        .hasMessageContaining("minProbes: 5 (expected: <= poolSize 4)");
+  }
+}
