@@ -11,7 +11,10 @@ package io.lbkit.server;
  * estimate(rif): the bucket's EWMA when it had a sample within the last staleNanos (the report
  *   window). Otherwise the nearest fresh bucket k, scaled as a c-slot queue scales:
  *   latency(r) ~ service x max(1, (r + 1) / c), so L(rif) = L(k) x g(rif) / g(k) with
- *   g(r) = max(1, (r + 1) / c). Otherwise the same from stale buckets; 0 before any sample.
+ *   g(r) = max(1, (r + 1) / c). Otherwise 0, "unknown": a server whose figures are all older than
+ *   the window (no call for that long) answers as a new one does, so a server that was slow once
+ *   (a cold start, a brief stall) is tried again instead of starved by an old figure no new
+ *   call can correct; its next calls give it a fresh one.
  * </pre>
  */
 final class LatencyAtRif {
@@ -40,27 +43,24 @@ final class LatencyAtRif {
 
   long estimate(int rif, long now) {
     int b = bucket(rif);
-    int k = nearest(b, now, true);
-    if (k < 0) {
-      k = nearest(b, now, false);
-    }
+    int k = nearest(b, now);
     return k < 0 ? 0L : Math.round(ewma[k] * g(b) / g(k));
   }
 
-  private int nearest(int b, long now, boolean freshOnly) {
+  private int nearest(int b, long now) {
     for (int d = 0; d < ewma.length; d++) {
-      if (b - d >= 0 && usable(b - d, now, freshOnly)) {
+      if (b - d >= 0 && fresh(b - d, now)) {
         return b - d;
       }
-      if (d > 0 && b + d < ewma.length && usable(b + d, now, freshOnly)) {
+      if (d > 0 && b + d < ewma.length && fresh(b + d, now)) {
         return b + d;
       }
     }
     return -1;
   }
 
-  private boolean usable(int k, long now, boolean freshOnly) {
-    return seen[k] && (!freshOnly || now - stamp[k] < staleNanos);
+  private boolean fresh(int k, long now) {
+    return seen[k] && now - stamp[k] < staleNanos;
   }
 
   private double g(int r) {

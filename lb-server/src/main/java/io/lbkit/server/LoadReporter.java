@@ -57,6 +57,7 @@ public final class LoadReporter {
 
   // under the monitor
   private int inFlight;
+  private long inFlightStartSum; // start times of the calls in flight since creation, summed
   private long windowStart;
   private long lastChange;
   private boolean hasPrevious;
@@ -102,6 +103,7 @@ public final class LoadReporter {
     synchronized (this) {
       long now = clock.getAsLong();
       advance(now);
+      inFlightStartSum += now - createdNanos;
       return new Call(now, inFlight++);
     }
   }
@@ -110,6 +112,7 @@ public final class LoadReporter {
     long now = clock.getAsLong();
     advance(now);
     inFlight--;
+    inFlightStartSum -= call.startNanos - createdNanos;
     doneNow++;
     if (failed) {
       errorsNow++;
@@ -196,10 +199,24 @@ public final class LoadReporter {
    * that arrived at (or, scaled, near) that load.
    *
    * @param rif calls in flight on arrival, {@code >= 0}
-   * @return nanoseconds; 0 before any call ended
+   * @return nanoseconds; without a call ended within the window, the mean age of the calls in
+   *     flight (0 when none is: unknown)
    */
   public synchronized long latencyNanosAt(int rif) {
-    return latency.estimate(rif, clock.getAsLong());
+    return estimate(rif, clock.getAsLong());
+  }
+
+  /**
+   * The latency estimate; without a recent sample, the mean age of the calls in flight, a lower
+   * bound on what they will record (so a slow server's first probes do not read as "fast" while
+   * its first calls are still running).
+   */
+  private long estimate(int rif, long now) {
+    long e = latency.estimate(rif, now);
+    if (e == 0 && inFlight > 0) {
+      e = Math.max(0L, now - createdNanos - inFlightStartSum / inFlight);
+    }
+    return e;
   }
 
   /**
@@ -233,7 +250,7 @@ public final class LoadReporter {
     long nanos;
     synchronized (this) {
       rif = inFlight;
-      nanos = latency.estimate(rif, clock.getAsLong());
+      nanos = estimate(rif, clock.getAsLong());
     }
     return "rif=" + rif + ", latency_ms=" + number(nanos / 1e6);
   }

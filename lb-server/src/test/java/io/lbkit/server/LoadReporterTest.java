@@ -114,6 +114,30 @@ class LoadReporterTest {
   }
 
   @Test
+  void beforeAnyCallEndsTheEstimateIsTheMeanAgeOfTheCallsInFlight() {
+    LoadReporter r = reporter(1);
+    r.begin();
+    advance(30 * MS);
+    r.begin();
+    advance(10 * MS);
+
+    assertThat(r.latencyNanosAt(2)).isEqualTo(25 * MS); // ages 40 and 10 ms
+  }
+
+  @Test
+  void figuresOlderThanTheWindowAreForgotten() {
+    LoadReporter r = reporter(1);
+    LoadReporter.Call c = r.begin();
+    advance(500 * MS);
+    c.end(false);
+    assertThat(r.latencyNanosAt(0)).isEqualTo(500 * MS);
+
+    advance(10 * S); // a whole window without a call: unknown, so clients try it again
+
+    assertThat(r.latencyNanosAt(0)).isZero();
+  }
+
+  @Test
   void headerIsOrcaTextWithPlainNumbers() {
     LoadReporter r = reporter(4);
     for (int k = 0; k < 20; k++) {

@@ -102,7 +102,7 @@ public final class PrequalConfig {
     return probesPerPick;
   }
 
-  /** {@return the pool's RIF quantile in (0, 1] below which a probe is cold} */
+  /** {@return the pool's RIF quantile in (0, 1] at or below which a probe is cold} */
   public double hotQuantile() {
     return hotQuantile;
   }
@@ -214,10 +214,9 @@ public final class PrequalConfig {
     }
 
     /**
-     * The RIF quantile of the pool below which a probe is cold (default {@value
-     * #DEFAULT_HOT_QUANTILE}): probes whose RIF is below it, or equal to the pool's lowest RIF
-     * when the quantile is that lowest, are cold and the fastest of them wins; when none is,
-     * the lowest RIF wins.
+     * The RIF quantile of the pool at or below which a probe is cold (default {@value
+     * #DEFAULT_HOT_QUANTILE}; interpolated between ranks): the fastest cold probe wins; when
+     * none is cold, the lowest RIF wins. 1 makes every probe cold, so latency alone decides.
      *
      * @param q in (0, 1]
      * @return this builder

@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * 2024): pick by probed requests in flight and latency, not by the client's own view of load.
  * Servers are probed asynchronously ({@link io.lbkit.spi.Prober}); a small pool of their answers
  * is reused across picks; the hot-cold rule picks the lowest-latency probe among those whose RIF
- * is below the pool's quantile, else the lowest RIF. The pool and its probe task are in
+ * is at or below the pool's quantile, else the lowest RIF. The pool and its probe task are in
  * {@link ProbePool}. While the pool holds too few usable probes (a new selector, an idle one
  * whose probes expired) the fallback strategy picks: peak EWMA by default.
  *

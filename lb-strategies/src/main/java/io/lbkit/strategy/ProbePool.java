@@ -29,18 +29,28 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * Slots: an AtomicReferenceArray of immutable entries (server, RIF, latency, arrival time) whose
- *   only mutable field is an atomic use count. A pick reads every slot once (at most 64, 16 by
- *   default: a constant, not the pool size), never locks, never allocates, and reads no clock:
+ *   only mutable field is an atomic use count. A pick reads every slot once, twice when the
+ *   fastest probe is hot (at most 64 slots, 16 by default: a constant, not the pool size), never
+ *   locks, never allocates, and reads no clock:
  *   the probe task removes expired entries, so an entry is used at most maxAge + one interval
  *   after it arrived.
  * Hot-cold rule (the paper's HCL): a probe's RIF is the server's answer plus its uses, since each
- *   pick sends it one more call (RIF compensation). Q is the pool's hotQuantile RIF quantile
- *   (nearest rank: the ceil(q k)-th smallest of k), recomputed by the writer on every change and
- *   every probe task run. A probe is cold when its RIF is below Q, or equal to the pool's lowest
- *   RIF when Q is that lowest (so an idle pool, every RIF 0, is all cold and latency decides,
- *   where "below Q" alone would make it all hot); stored as the largest cold RIF, hotRif. Among
- *   cold probes the lowest latency wins, else the lowest RIF; ties to the first found from a
- *   random start.
+ *   pick sends it one more call (RIF compensation). Q is the pool's hotQuantile RIF quantile,
+ *   interpolated between the two nearest ranks (position (k - 1) q among the k sorted RIFs), of
+ *   the RIFs as they are at this pick: the scan keeps the four highest in locals, which hold
+ *   both neighbours whenever k - floor((k - 1) q) <= 4 (every pool of up to 16 at q = 0.84);
+ *   larger hot tails use the figure the writer recomputes on every change and probe task run.
+ *   Computed per pick because each use moves a RIF: a threshold fixed between writes would turn
+ *   the fast servers hot as their uses add up and leave a slow, little-used one the only cold
+ *   probe (seen in the simulator: 3% of calls to a 10x slower server). A probe is cold when its
+ *   RIF is at most Q (floor(Q), RIFs being whole). Interpolated, so that a
+ *   small pool still has a hot tail ({0, 1, 2, 10}: Q = 6.2, the 10 is hot), where the nearest
+ *   rank would be the maximum up to 6 probes; "at most", so that ties are not split (an idle
+ *   pool, every RIF 0, is all cold and latency decides; {1, 3, 3, 3, 3} is all cold, where
+ *   "below Q" would leave the 1 the only cold probe, whatever its latency). Among cold probes the
+ *   lowest latency wins (one pass finds the fastest; only when it is hot does a second pass look
+ *   for the fastest cold one), else the lowest RIF; ties to the first found from a random
+ *   start.
  * Removal: a probe leaves after maxUses picks (the pick that uses it up clears its slot with a
  *   compare-and-set, so a fresher entry is never cleared), at maxAge, when its server stops being
  *   a candidate, or when an answer arrives for a full pool and it is the worst: the hottest if
@@ -63,6 +73,7 @@ final class ProbePool {
   private final AtomicReferenceArray<Entry> slots;
   private final int maxUses;
   private final int minProbes;
+  private final double hotQuantile;
   private final LongAdder picks = new LongAdder();
   private final AtomicInteger probesInFlight = new AtomicInteger();
   private volatile int hotRif = Integer.MAX_VALUE;
@@ -86,6 +97,7 @@ final class ProbePool {
     this.scratch = new int[config.poolSize()];
     this.maxUses = config.maxUses();
     this.minProbes = config.minProbes();
+    this.hotQuantile = config.hotQuantile();
   }
 
   /** On the write path: the candidates to probe; probes of servers no longer among them go. */
@@ -114,11 +126,16 @@ final class ProbePool {
     int n = slots.length();
     int start = Draw.index(random.nextLong(), n);
     boolean excluding = request.hasExclusions();
-    int hot = hotRif;
     int usable = 0;
-    Entry cold = null;
+    Entry fastest = null;
+    int fastestRif = 0;
     Entry lowest = null;
     int lowestRif = Integer.MAX_VALUE;
+    // the four highest compensated RIFs, t0 >= t1 >= t2 >= t3: the quantile's neighbours
+    int t0 = -1;
+    int t1 = -1;
+    int t2 = -1;
+    int t3 = -1;
     for (int k = 0, i = start; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
       Entry e = slots.get(i);
       if (e == null) {
@@ -130,22 +147,79 @@ final class ProbePool {
       }
       usable++;
       int rif = e.rif + uses;
-      if (rif <= hot && (cold == null || e.latencyNanos < cold.latencyNanos)) {
-        cold = e;
+      if (fastest == null || e.latencyNanos < fastest.latencyNanos) {
+        fastest = e;
+        fastestRif = rif;
       }
       if (rif < lowestRif) {
         lowest = e;
         lowestRif = rif;
       }
+      if (rif > t3) {
+        if (rif > t0) {
+          t3 = t2;
+          t2 = t1;
+          t1 = t0;
+          t0 = rif;
+        } else if (rif > t1) {
+          t3 = t2;
+          t2 = t1;
+          t1 = rif;
+        } else if (rif > t2) {
+          t3 = t2;
+          t2 = rif;
+        } else {
+          t3 = rif;
+        }
+      }
     }
     if (usable < minProbes) {
       return null;
     }
-    Entry chosen = cold != null ? cold : lowest;
+    int hot = hotRif(usable, t0, t1, t2, t3);
+    Entry chosen = fastestRif <= hot ? fastest : coldest(request, start, hot, lowest);
     if ((int) Entry.USES.getAndAdd(chosen, 1) + 1 >= maxUses) {
       clear(chosen);
     }
     return chosen.server;
+  }
+
+  /**
+   * The largest cold RIF of {@code k} usable probes whose top four RIFs are given: the
+   * interpolated quantile from those when its neighbours are among them (k - floor((k - 1) q)
+   * <= 4: any pool of up to 16 at the default 0.84), else the writer's figure.
+   */
+  private int hotRif(int k, int t0, int t1, int t2, int t3) {
+    double h = (k - 1) * hotQuantile;
+    int lo = (int) h;
+    int fromTop = k - 1 - lo; // the rank of scratch[lo] counted from the highest, 0-based
+    if (fromTop > 3) {
+      return hotRif;
+    }
+    int vLo = fromTop == 0 ? t0 : fromTop == 1 ? t1 : fromTop == 2 ? t2 : t3;
+    int vHi = fromTop == 0 ? t0 : fromTop == 1 ? t0 : fromTop == 2 ? t1 : t2;
+    return (int) Math.floor(vLo + (h - lo) * (vHi - vLo));
+  }
+
+  /** Second pass, when the fastest probe is hot: the fastest cold one, else {@code lowest}. */
+  private Entry coldest(Request request, int start, int hot, Entry lowest) {
+    int n = slots.length();
+    boolean excluding = request.hasExclusions();
+    Entry cold = null;
+    for (int k = 0, i = start; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+      Entry e = slots.get(i);
+      if (e == null) {
+        continue;
+      }
+      int uses = e.uses;
+      if (uses >= maxUses || excluding && request.excludes(e.server)) {
+        continue;
+      }
+      if (e.rif + uses <= hot && (cold == null || e.latencyNanos < cold.latencyNanos)) {
+        cold = e;
+      }
+    }
+    return cold != null ? cold : lowest;
   }
 
   private void clear(Entry e) {
@@ -205,7 +279,7 @@ final class ProbePool {
     return worst;
   }
 
-  /** hotRif := the largest cold compensated RIF, from the pool's quantile (under the monitor). */
+  /** hotRif := floor of the pool's interpolated RIF quantile (under the monitor). */
   private void recomputeThreshold() {
     int k = 0;
     for (int i = 0; i < slots.length(); i++) {
@@ -219,9 +293,10 @@ final class ProbePool {
       return;
     }
     Arrays.sort(scratch, 0, k);
-    int q = scratch[Math.max(0, Math.min(k - 1, (int) Math.ceil(config.hotQuantile() * k) - 1))];
-    // cold: below the quantile, or at the pool's lowest RIF when the quantile is that lowest
-    hotRif = q > scratch[0] ? q - 1 : q;
+    double h = (k - 1) * hotQuantile;
+    int lo = (int) h;
+    int hi = Math.min(lo + 1, k - 1);
+    hotRif = (int) Math.floor(scratch[lo] + (h - lo) * (scratch[hi] - scratch[lo]));
   }
 
   /** One run of the probe task: expire, then probe for the picks since the last run. */

@@ -94,9 +94,10 @@ class PrequalStrategyTest {
   void coldProbeOfLowestLatencyWinsAndIsUsedAtMostMaxUsesTimes() {
     List<Server> servers = Fixtures.servers(4);
     Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(4));
-    // Q(0.84) of {0, 1, 2, 10} is 10: the first three are cold, the 1 ms one at RIF 10 hot.
+    // Q(0.84) of {0, 1, 2, 10}, interpolated at position 3 x 0.84 = 2.52: 2 + 0.52 x 8 = 6.16.
+    // The first three are cold, the 1 ms one at RIF 10 hot.
     answer(selector, servers, new int[] {0, 1, 2, 10}, new long[] {50, 5, 20, 1});
-    assertThat(pool(selector).hotRif()).isEqualTo(9);
+    assertThat(pool(selector).hotRif()).isEqualTo(6);
 
     List<Server> picks = new ArrayList<>();
     for (int k = 0; k < 5; k++) {
@@ -114,23 +115,67 @@ class PrequalStrategyTest {
     List<Server> servers = Fixtures.servers(2);
     Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(100));
     answer(selector, servers, new int[] {0, 0}, new long[] {1, 2});
-    assertThat(pool(selector).hotRif()).isZero(); // every RIF at the lowest: all cold
+    assertThat(pool(selector).hotRif()).isZero(); // every RIF the same: all cold
 
     assertThat(selector.choose()).isEqualTo(servers.get(0)); // the faster
-    // s0 now counts RIF 1, above the cold threshold 0: s1 is the only cold probe
+    // s0 now counts RIF 1; Q of {1, 0} is 0.84: s1 is the only cold probe
     assertThat(selector.choose()).isEqualTo(servers.get(1));
     assertThat(pool(selector).entryOf(servers.get(0)).uses).isEqualTo(1);
   }
 
   @Test
-  void whenEveryProbeIsHotTheLowestRifWins() {
+  void theFastestProbeAtOrBelowTheQuantileWins() {
     List<Server> servers = Fixtures.servers(8);
     Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(1));
-    // RIFs 3..10: Q(0.84) of 8 is the 7th smallest, 9; cold below 9: 3..8, fastest the RIF 8
+    // RIFs 3..10: Q(0.84) at position 7 x 0.84 = 5.88, between 8 and 9: 8.88; the RIF 8 is the
+    // fastest cold one
     answer(selector, servers, new int[] {3, 4, 5, 6, 7, 8, 9, 10},
         new long[] {40, 35, 30, 25, 20, 15, 10, 5});
 
     assertThat(selector.choose()).isEqualTo(servers.get(5));
+  }
+
+  @Test
+  void tiedRifsAreNotSplitIntoHotAndCold() {
+    List<Server> servers = Fixtures.servers(5);
+    Selector selector = selector(servers, PrequalConfig.builder(prober));
+    // {1, 3, 3, 3, 3}: Q = 3, all cold, so the fastest wins though its RIF is not the lowest
+    answer(selector, servers, new int[] {1, 3, 3, 3, 3}, new long[] {50, 1, 2, 3, 4});
+
+    assertThat(selector.choose()).isEqualTo(servers.get(1));
+  }
+
+  @Test
+  void theQuantileFollowsTheUsesOfEachPick() {
+    List<Server> servers = Fixtures.servers(5);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(100));
+    // A slow server with few calls beside four fast ones at the same RIF: as the fast ones are
+    // used their RIFs rise, and the quantile with them, so the slow one never becomes the only
+    // cold probe (as it would against a threshold fixed when the answers arrived).
+    answer(selector, servers, new int[] {3, 3, 3, 3, 2}, new long[] {10, 11, 12, 13, 200});
+    List<Server> picks = new ArrayList<>();
+    for (int k = 0; k < 12; k++) {
+      picks.add(selector.choose());
+    }
+
+    assertThat(picks).doesNotContain(servers.get(4));
+  }
+
+  @Test
+  void largerHotTailsUseTheQuantileTheWriterComputed() {
+    List<Server> servers = Fixtures.servers(20);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).poolSize(32));
+    int[] rif = new int[20];
+    long[] latency = new long[20];
+    for (int i = 0; i < 20; i++) {
+      rif[i] = i;
+      latency[i] = 40 - i; // the busier, the faster: only the quantile keeps the busiest out
+    }
+    answer(selector, servers, rif, latency);
+    // 20 probes: position 19 x 0.84 = 15.96, five from the top: 15.96, so RIF 15 is cold
+    assertThat(pool(selector).hotRif()).isEqualTo(15);
+
+    assertThat(selector.choose()).isEqualTo(servers.get(15));
   }
 
   @Test
