@@ -6,10 +6,12 @@ import io.lbkit.Request;
 import io.lbkit.Scheduler;
 import io.lbkit.Server;
 import io.lbkit.Strategy;
+import io.lbkit.internal.Checks;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Prequal (Wydrowski et al., "Load is not what you should balance: Introducing Prequal", NSDI
@@ -22,16 +24,39 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  *
  * <p>One pool per selector: a selector's pickers hand it on through {@code previous}, so the
  * strategy itself may be shared by several selectors, each probing for itself. Probing needs no
- * rebuilds (picks read the pool's slots), so this strategy keeps no change listener.
+ * rebuilds (picks read the pool's slots), so the change listeners selectors add are never
+ * called; they serve as the strategy's only signal that its selectors closed: once every
+ * selector that added one has removed it, the probe tasks stop at their next run (and the
+ * default timer thread, idle, ends). A pool whose selector closed while others stay open stops
+ * once it is collected.
  *
  * <p>Slow start and exclusions: probe picks skip excluded servers and do not read the ramp (a
  * ramping server's probes show its own RIF and latency); the fallback honours both.
  */
 final class PrequalStrategy implements Strategy {
   private final PrequalConfig config;
+  private final AtomicInteger selectors = new AtomicInteger();
+  private volatile boolean opened;
 
   PrequalStrategy(PrequalConfig config) {
     this.config = config;
+  }
+
+  @Override
+  public void addChangeListener(Runnable listener) {
+    Checks.notNull(listener, "listener");
+    selectors.incrementAndGet();
+    opened = true;
+  }
+
+  @Override
+  public void removeChangeListener(Runnable listener) {
+    selectors.updateAndGet(n -> Math.max(0, n - 1));
+  }
+
+  /** Whether every selector that registered has closed: probe tasks stop. */
+  boolean closed() {
+    return opened && selectors.get() == 0;
   }
 
   @Override
@@ -39,7 +64,7 @@ final class PrequalStrategy implements Strategy {
     PrequalPicker prev = previous instanceof PrequalPicker
         && ((PrequalPicker) previous).strategy == this ? (PrequalPicker) previous : null;
     ProbePool pool = prev != null ? prev.pool
-        : new ProbePool(config, scheduler(), candidates.ticker());
+        : new ProbePool(config, scheduler(), candidates.ticker(), this::closed);
     pool.update(candidates);
     Picker fallback = config.fallback().newPicker(candidates, prev == null ? null : prev.fallback);
     return new PrequalPicker(this, pool, fallback, candidates.random());
@@ -59,7 +84,8 @@ final class PrequalStrategy implements Strategy {
     static final Scheduler SCHEDULER;
 
     static {
-      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+      // no core thread: the one worker ends 10 ms after the last probe task stopped
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(0, r -> {
         Thread t = new Thread(r, "lbkit-prequal-probes");
         t.setDaemon(true);
         return t;

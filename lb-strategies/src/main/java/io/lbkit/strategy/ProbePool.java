@@ -14,6 +14,7 @@ import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,9 +58,9 @@ import org.slf4j.LoggerFactory;
  *   any is hot, else the slowest. A new answer for a server replaces its old entry.
  * Probe task: every probeInterval on the scheduler, probesPerPick x the picks counted since the
  *   last run (a LongAdder: picks do not contend on one word), fractions carried, sent to distinct
- *   random candidates, never more than maxProbesInFlight at once. It holds the pool weakly: once
- *   no picker refers to the pool (its selector closed and collected), the task stops; it also
- *   stops when the scheduler refuses a task.
+ *   random candidates, never more than maxProbesInFlight at once. It stops when the strategy's
+ *   selectors have all closed, when the scheduler refuses a task, and, as it holds the pool
+ *   weakly, once no picker refers to the pool (its selector dropped and collected).
  * Writers (answers, the task, rebuilds) take this object's monitor; picks never do.
  * </pre>
  */
@@ -70,6 +71,7 @@ final class ProbePool {
   private final Prober prober;
   private final Scheduler scheduler;
   private final Ticker ticker;
+  private final BooleanSupplier closed;
   private final AtomicReferenceArray<Entry> slots;
   private final int maxUses;
   private final int minProbes;
@@ -88,7 +90,8 @@ final class ProbePool {
   private double credit;
   private int[] order = new int[0];
 
-  ProbePool(PrequalConfig config, Scheduler scheduler, Ticker ticker) {
+  ProbePool(PrequalConfig config, Scheduler scheduler, Ticker ticker, BooleanSupplier closed) {
+    this.closed = closed;
     this.config = config;
     this.prober = config.prober();
     this.scheduler = scheduler;
@@ -412,8 +415,8 @@ final class ProbePool {
     @Override
     public void run() {
       ProbePool p = pool.get();
-      if (p == null) {
-        return; // no picker refers to it any more
+      if (p == null || p.closed.getAsBoolean()) {
+        return; // no picker refers to it any more, or its selectors closed
       }
       try {
         p.tick();

@@ -286,6 +286,23 @@ class PrequalStrategyTest {
   }
 
   @Test
+  void probingStopsOnceItsSelectorsClose() {
+    Selector selector = Fixtures.selector(Strategies.prequal(
+            PrequalConfig.builder(prober).scheduler(scheduler).build()),
+        ServerPool.of(Fixtures.servers(3)), tracker, 7);
+    selector.choose();
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(1);
+    assertThat(scheduler.pending()).isEqualTo(1); // the next run
+
+    selector.close();
+    scheduler.advance(INTERVAL);
+
+    assertThat(scheduler.pending()).isZero();
+    assertThat(prober.asked).hasSize(1);
+  }
+
+  @Test
   void choosingFromThePoolAllocatesNothing() {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long me = Thread.currentThread().getId();
