@@ -1,7 +1,6 @@
 package io.lbkit.strategy;
 
 import io.lbkit.NoServerAvailableException;
-import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Scheduler;
 import io.lbkit.Server;
@@ -67,7 +66,7 @@ final class PrequalStrategy implements Strategy {
         : new ProbePool(config, scheduler(), candidates.ticker(), this::closed);
     pool.update(candidates);
     Picker fallback = config.fallback().newPicker(candidates, prev == null ? null : prev.fallback);
-    return new PrequalPicker(this, pool, fallback, candidates.random());
+    return new PrequalPicker(this, pool, fallback);
   }
 
   private Scheduler scheduler() {
@@ -99,18 +98,16 @@ final class PrequalStrategy implements Strategy {
     final PrequalStrategy strategy;
     final ProbePool pool;
     final Picker fallback;
-    private final RandomSource random;
 
-    PrequalPicker(PrequalStrategy strategy, ProbePool pool, Picker fallback, RandomSource random) {
+    PrequalPicker(PrequalStrategy strategy, ProbePool pool, Picker fallback) {
       this.strategy = strategy;
       this.pool = pool;
       this.fallback = fallback;
-      this.random = random;
     }
 
     @Override
     public Server pick(Request request) {
-      Server s = pool.choose(request, random);
+      Server s = pool.choose(request);
       return s != null ? s : fallback.pick(request);
     }
 

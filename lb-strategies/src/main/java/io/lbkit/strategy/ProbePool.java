@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  *   pool, every RIF 0, is all cold and latency decides; {1, 3, 3, 3, 3} is all cold, where
  *   "below Q" would leave the 1 the only cold probe, whatever its latency). Among cold probes the
  *   lowest latency wins (one pass finds the fastest; only when it is hot does a second pass look
- *   for the fastest cold one), else the lowest RIF; ties to the first found from a random
- *   start.
+ *   for the fastest cold one), else the lowest RIF; ties to the first slot (slots fill in
+ *   arrival order, so that is no fixed server). The scan uses selects and min/max rather than
+ *   branches on the figures: they change from pick to pick, so branches on them would be
+ *   mispredicted slot after slot.
  * Removal: a probe leaves after maxUses picks (the pick that uses it up clears its slot with a
  *   compare-and-set, so a fresher entry is never cleared), at maxAge, when its server stops being
  *   a candidate, or when an answer arrives for a full pool and it is the worst: the hottest if
@@ -124,13 +126,15 @@ final class ProbePool {
    * The pick: the cold probe of lowest latency, else the probe of lowest RIF, among usable
    * probes the request does not exclude; null when fewer than minProbes are usable.
    */
-  Server choose(Request request, RandomSource random) {
+  Server choose(Request request) {
     picks.increment();
+    if (request.hasExclusions()) {
+      return chooseExcluding(request);
+    }
     int n = slots.length();
-    int start = Draw.index(random.nextLong(), n);
-    boolean excluding = request.hasExclusions();
     int usable = 0;
     Entry fastest = null;
+    long fastestLatency = Long.MAX_VALUE;
     int fastestRif = 0;
     Entry lowest = null;
     int lowestRif = Integer.MAX_VALUE;
@@ -139,13 +143,56 @@ final class ProbePool {
     int t1 = -1;
     int t2 = -1;
     int t3 = -1;
-    for (int k = 0, i = start; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+    for (int i = 0; i < n; i++) {
       Entry e = slots.get(i);
       if (e == null) {
         continue;
       }
       int uses = e.uses;
-      if (uses >= maxUses || excluding && request.excludes(e.server)) {
+      if (uses >= maxUses) {
+        continue;
+      }
+      usable++;
+      int rif = e.rif + uses;
+      // selects and min/max rather than branches: RIFs and latencies change from pick to pick
+      boolean faster = e.latencyNanos < fastestLatency;
+      fastest = faster ? e : fastest;
+      fastestRif = faster ? rif : fastestRif;
+      fastestLatency = Math.min(fastestLatency, e.latencyNanos);
+      boolean fewer = rif < lowestRif;
+      lowest = fewer ? e : lowest;
+      lowestRif = Math.min(lowestRif, rif);
+      t3 = Math.max(t3, Math.min(t2, rif));
+      t2 = Math.max(t2, Math.min(t1, rif));
+      t1 = Math.max(t1, Math.min(t0, rif));
+      t0 = Math.max(t0, rif);
+    }
+    if (usable < minProbes) {
+      return null;
+    }
+    int hot = hotRif(usable, t0, t1, t2, t3);
+    return use(fastestRif <= hot ? fastest : coldest(request, hot, lowest));
+  }
+
+  /** The same pick, skipping the servers {@code request} excludes: the uncommon case. */
+  private Server chooseExcluding(Request request) {
+    int n = slots.length();
+    int usable = 0;
+    Entry fastest = null;
+    int fastestRif = 0;
+    Entry lowest = null;
+    int lowestRif = Integer.MAX_VALUE;
+    int t0 = -1;
+    int t1 = -1;
+    int t2 = -1;
+    int t3 = -1;
+    for (int i = 0; i < n; i++) {
+      Entry e = slots.get(i);
+      if (e == null) {
+        continue;
+      }
+      int uses = e.uses;
+      if (uses >= maxUses || request.excludes(e.server)) {
         continue;
       }
       usable++;
@@ -158,30 +205,25 @@ final class ProbePool {
         lowest = e;
         lowestRif = rif;
       }
-      if (rif > t3) {
-        if (rif > t0) {
-          t3 = t2;
-          t2 = t1;
-          t1 = t0;
-          t0 = rif;
-        } else if (rif > t1) {
-          t3 = t2;
-          t2 = t1;
-          t1 = rif;
-        } else if (rif > t2) {
-          t3 = t2;
-          t2 = rif;
-        } else {
-          t3 = rif;
-        }
-      }
+      t3 = Math.max(t3, Math.min(t2, rif));
+      t2 = Math.max(t2, Math.min(t1, rif));
+      t1 = Math.max(t1, Math.min(t0, rif));
+      t0 = Math.max(t0, rif);
     }
     if (usable < minProbes) {
       return null;
     }
     int hot = hotRif(usable, t0, t1, t2, t3);
-    Entry chosen = fastestRif <= hot ? fastest : coldest(request, start, hot, lowest);
-    if ((int) Entry.USES.getAndAdd(chosen, 1) + 1 >= maxUses) {
+    return use(fastestRif <= hot ? fastest : coldest(request, hot, lowest));
+  }
+
+  /** Counts one use of {@code chosen}: its RIF grows by one, and its last use clears it. */
+  private Server use(Entry chosen) {
+    // a plain increment, not an atomic add: two picks racing on one probe may count one use,
+    // which skews one RIF by one; an atomic read-modify-write would cost every pick more
+    int used = chosen.uses + 1;
+    Entry.USES.setRelease(chosen, used);
+    if (used >= maxUses) {
       clear(chosen);
     }
     return chosen.server;
@@ -205,11 +247,12 @@ final class ProbePool {
   }
 
   /** Second pass, when the fastest probe is hot: the fastest cold one, else {@code lowest}. */
-  private Entry coldest(Request request, int start, int hot, Entry lowest) {
+  private Entry coldest(Request request, int hot, Entry lowest) {
     int n = slots.length();
     boolean excluding = request.hasExclusions();
     Entry cold = null;
-    for (int k = 0, i = start; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+    long coldLatency = Long.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
       Entry e = slots.get(i);
       if (e == null) {
         continue;
@@ -218,9 +261,9 @@ final class ProbePool {
       if (uses >= maxUses || excluding && request.excludes(e.server)) {
         continue;
       }
-      if (e.rif + uses <= hot && (cold == null || e.latencyNanos < cold.latencyNanos)) {
-        cold = e;
-      }
+      boolean better = e.rif + uses <= hot && e.latencyNanos < coldLatency;
+      cold = better ? e : cold;
+      coldLatency = better ? e.latencyNanos : coldLatency;
     }
     return cold != null ? cold : lowest;
   }
