@@ -155,11 +155,11 @@ final class ProbePool {
       usable++;
       int rif = e.rif + uses;
       // selects and min/max rather than branches: RIFs and latencies change from pick to pick
-      boolean faster = e.latencyNanos < fastestLatency;
+      boolean faster = fastest == null || e.latencyNanos < fastestLatency;
       fastest = faster ? e : fastest;
       fastestRif = faster ? rif : fastestRif;
       fastestLatency = Math.min(fastestLatency, e.latencyNanos);
-      boolean fewer = rif < lowestRif;
+      boolean fewer = lowest == null || rif < lowestRif;
       lowest = fewer ? e : lowest;
       lowestRif = Math.min(lowestRif, rif);
       t3 = Math.max(t3, Math.min(t2, rif));
@@ -201,7 +201,7 @@ final class ProbePool {
         fastest = e;
         fastestRif = rif;
       }
-      if (rif < lowestRif) {
+      if (lowest == null || rif < lowestRif) {
         lowest = e;
         lowestRif = rif;
       }
@@ -261,7 +261,7 @@ final class ProbePool {
       if (uses >= maxUses || excluding && request.excludes(e.server)) {
         continue;
       }
-      boolean better = e.rif + uses <= hot && e.latencyNanos < coldLatency;
+      boolean better = e.rif + uses <= hot && (cold == null || e.latencyNanos < coldLatency);
       cold = better ? e : cold;
       coldLatency = better ? e.latencyNanos : coldLatency;
     }
@@ -482,6 +482,9 @@ final class ProbePool {
       }
     }
 
+    /** Answers above this RIF count as this, so that RIF plus uses cannot overflow. */
+    static final int MAX_RIF = 1 << 24;
+
     final Server server;
     final int rif;
     final long latencyNanos;
@@ -490,7 +493,7 @@ final class ProbePool {
 
     Entry(Server server, int rif, long latencyNanos, long receivedNanos) {
       this.server = server;
-      this.rif = rif;
+      this.rif = Math.min(rif, MAX_RIF);
       this.latencyNanos = latencyNanos;
       this.receivedNanos = receivedNanos;
     }

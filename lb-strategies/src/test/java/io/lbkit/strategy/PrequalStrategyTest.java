@@ -334,6 +334,55 @@ class PrequalStrategyTest {
   }
 
   @Test
+  void picksRacingAnswersAndRemovalsAlwaysReturnACandidate() throws Exception {
+    List<Server> servers = Fixtures.servers(20);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).poolSize(8).maxUses(2));
+    ProbePool pool = pool(selector);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger bad = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> error =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Runnable picker = () -> {
+      try {
+        start.await();
+        Request tried = Request.NONE.excluding(servers.get(0));
+        for (int k = 0; k < 50_000; k++) {
+          Server s = selector.choose(k % 2 == 0 ? Request.NONE : tried);
+          if (s == null || !servers.contains(s) || k % 2 == 1 && s.equals(servers.get(0))) {
+            bad.incrementAndGet();
+          }
+        }
+      } catch (Throwable t) {
+        error.compareAndSet(null, t);
+      }
+    };
+    Runnable answers = () -> { // answers with extreme figures, and removals through use-up
+      try {
+        start.await();
+        for (int k = 0; k < 50_000; k++) {
+          int rif = k % 3 == 0 ? Integer.MAX_VALUE : k % 7;
+          long latency = k % 5 == 0 ? Long.MAX_VALUE : k % 11;
+          pool.accept(servers.get(k % 20), new ProbeResult(rif, latency));
+        }
+      } catch (Throwable t) {
+        error.compareAndSet(null, t);
+      }
+    };
+    Thread[] threads = {new Thread(picker), new Thread(picker), new Thread(answers)};
+    for (Thread t : threads) {
+      t.start();
+    }
+    start.countDown();
+    for (Thread t : threads) {
+      t.join(60_000);
+      assertThat(t.isAlive()).isFalse();
+    }
+
+    assertThat(error.get()).isNull();
+    assertThat(bad.get()).isZero();
+  }
+
+  @Test
   void invalidSettingsAreRefusedWithTheirNameAndValue() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> PrequalConfig.builder(prober).hotQuantile(1.5))
