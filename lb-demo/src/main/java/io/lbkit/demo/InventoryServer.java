@@ -2,6 +2,7 @@ package io.lbkit.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.lbkit.server.LoadReporter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +32,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       is well), read from the shared store; what the order service reads back after an
  *       ambiguous write.
  *   <li>{@code GET /health}: 200 while up.
+ *   <li>{@code GET /lbkit/probe}: lb-server's probe answer (requests in flight, latency at that
+ *       load), for {@code --strategy prequal}.
  * </ul>
+ *
+ * <p>{@code /stock} and {@code /reserve} go through lb-server's {@link LoadReporter} filter, so
+ * every answer carries the {@code endpoint-load-metrics} header (utilization of the 16 worker
+ * threads, requests and errors per second) and the probe path answers from the same counts.
  *
  * <p><b>The contract a client may rely on</b> (this server's, not a general HTTP rule):
  * <ul>
@@ -46,6 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * pool of 16 daemon threads.
  */
 public final class InventoryServer implements AutoCloseable {
+  private static final int WORKERS = 16;
   private final String name;
   private final Map<String, AtomicInteger> writesByOrder;
   private final ExecutorService workers;
@@ -53,6 +61,7 @@ public final class InventoryServer implements AutoCloseable {
   private final AtomicLong writes = new AtomicLong();
   private final SplittableRandom random;
   private final Object recordLock = new Object();
+  private final LoadReporter load = LoadReporter.builder().capacity(WORKERS).build();
   private volatile HttpServer http;
   private volatile int port;
   private volatile boolean alive; // under recordLock for the write that records
@@ -68,7 +77,7 @@ public final class InventoryServer implements AutoCloseable {
     this.baseLatencyMicros = baseLatencyMicros;
     this.writesByOrder = writesByOrder;
     this.random = new SplittableRandom(seed);
-    this.workers = Executors.newFixedThreadPool(16, r -> {
+    this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
       Thread t = new Thread(r, "inventory-" + name);
       t.setDaemon(true);
       return t;
@@ -82,8 +91,9 @@ public final class InventoryServer implements AutoCloseable {
     }
     HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     s.setExecutor(workers);
-    s.createContext("/stock", this::stock);
-    s.createContext("/reserve", this::reserve);
+    s.createContext("/stock", this::stock).getFilters().add(load.filter());
+    s.createContext("/reserve", this::reserve).getFilters().add(load.filter());
+    load.install(s);
     s.createContext("/reserved", this::reserved);
     s.createContext("/health", ex -> respond(ex, 200, "ok"));
     synchronized (recordLock) {
@@ -119,6 +129,11 @@ public final class InventoryServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** {@return this server's load reporter: what its headers and probe answers say} */
+  public LoadReporter load() {
+    return load;
   }
 
   /** Requests received on /stock and /reserve. */

@@ -1,7 +1,10 @@
 package io.lbkit.demo;
 
 import io.lbkit.Strategy;
+import io.lbkit.http.HttpProber;
+import io.lbkit.strategy.PrequalConfig;
 import io.lbkit.strategy.Strategies;
+import java.net.http.HttpClient;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -11,10 +14,22 @@ import java.util.TreeSet;
 /**
  * A strategy by its {@link Strategies} factory name ({@code "peakEwma"} gives {@code
  * Strategies.peakEwma()}), so the demo's {@code --strategy} accepts every no-argument factory of
- * the build it runs on.
+ * the build it runs on, and {@code "prequal"}, whose probes go through the demo's HTTP client to
+ * each inventory server's lb-server probe path.
  */
 final class NamedStrategies {
+  /** The one strategy by name that needs more than a no-argument factory. */
+  static final String PREQUAL = "prequal";
+
   private NamedStrategies() {}
+
+  /** {@link #byName(String)}, and {@code prequal} probing through {@code http}. */
+  static Strategy byName(String name, HttpClient http) {
+    if (PREQUAL.equals(name)) {
+      return Strategies.prequal(PrequalConfig.of(HttpProber.create(http)));
+    }
+    return byName(name);
+  }
 
   static Strategy byName(String name) {
     Method m = factory(name);
@@ -30,12 +45,13 @@ final class NamedStrategies {
   }
 
   static boolean exists(String name) {
-    return factory(name) != null;
+    return PREQUAL.equals(name) || factory(name) != null;
   }
 
-  /** The names of every public no-argument factory, sorted. */
+  /** The names of every public no-argument factory and {@code prequal}, sorted. */
   static List<String> names() {
     TreeSet<String> names = new TreeSet<>();
+    names.add(PREQUAL);
     for (Method m : Strategies.class.getMethods()) {
       if (isFactory(m)) {
         names.add(m.getName());

@@ -88,7 +88,7 @@ public final class OrderServiceDemo {
         options.strategy, label(failoverName), options.duration.toSeconds());
     try (Rig rig = Rig.start(options.servers, options.latencyMillis * 1000, 42, REQUEST_TIMEOUT,
         registryEvents, (pool, http) -> LoadBalancer.builder(pool)
-            .strategy(NamedStrategies.byName(options.strategy))
+            .strategy(NamedStrategies.byName(options.strategy, http))
             .health(Rig.demoHealth(http).build())
             .healthListener(events)
             .failover(failover)

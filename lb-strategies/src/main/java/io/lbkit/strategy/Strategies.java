@@ -299,4 +299,23 @@ public final class Strategies {
     Checks.notNull(fleet, "fleet");
     return new ApertureStrategy(size, fleet, Checks.notNull(delegate, "delegate"));
   }
+
+  /**
+   * Prequal (Wydrowski et al., NSDI 2024, deployed on YouTube): servers are probed in the
+   * background for their requests in flight (RIF) and the latency they expect at that load, and
+   * each pick takes, from a small pool of recent answers, the lowest-latency server among those
+   * whose RIF is at or below the pool's {@link PrequalConfig#hotQuantile() quantile} ("cold"),
+   * or the lowest RIF when none is cold. Each use of an answer adds one to its RIF and answers
+   * are reused at most {@link PrequalConfig#maxUses()} times; until enough answers are in, peak
+   * EWMA picks. Probes run on the config's scheduler, a rate tied to the pick rate; picks take no
+   * lock and allocate nothing. Servers answer probes with {@code lb-server}'s probe handler, and
+   * {@code lb-http}'s {@code HttpProber} asks them.
+   *
+   * @param config the prober and the pool's settings
+   * @return a new strategy; each selector over it keeps its own probe pool
+   * @throws NullPointerException if {@code config} is null
+   */
+  public static Strategy prequal(PrequalConfig config) {
+    return new PrequalStrategy(Checks.notNull(config, "config"));
+  }
 }

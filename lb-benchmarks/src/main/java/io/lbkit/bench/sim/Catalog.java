@@ -5,6 +5,7 @@ import io.lbkit.Strategy;
 import io.lbkit.failover.Failover;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.strategy.ConsistentHashConfig;
+import io.lbkit.strategy.PrequalConfig;
 import io.lbkit.strategy.Strategies;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class Catalog {
   /** Key-blind strategies: every scenario without keys runs them. */
   static final List<String> KEY_BLIND = List.of("roundRobin", "random", "weightedRoundRobin",
       "weightedRandom", "leastConnections", "weightedLeastConnections", "powerOfTwoChoices",
-      "peakEwma", "zoneAware", "subset");
+      "peakEwma", "prequal", "zoneAware", "subset");
   /** The hash family: key affinity only means something with keyed requests. */
   static final List<String> HASH = List.of("hash", "consistentHash", "consistentHashBounded",
       "maglev", "rendezvous");
@@ -67,6 +68,9 @@ public final class Catalog {
     s.put("weightedLeastConnections", Strategies::weightedLeastConnections);
     s.put("powerOfTwoChoices", Strategies::powerOfTwoChoices);
     s.put("peakEwma", Strategies::peakEwma);
+    // probes each run's simulated servers (SimProbing) through their lb-server load reporters
+    s.put("prequal", new SimProbing.Entry("prequal", (prober, scheduler) -> Strategies.prequal(
+        PrequalConfig.builder(prober).scheduler(scheduler).build())));
     s.put("hash", Strategies::hash);
     s.put("consistentHash", Strategies::consistentHash);
     s.put("consistentHashBounded", () -> Strategies.consistentHash(

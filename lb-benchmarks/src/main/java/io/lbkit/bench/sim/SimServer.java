@@ -1,5 +1,6 @@
 package io.lbkit.bench.sim;
 
+import io.lbkit.server.LoadReporter;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.SplittableRandom;
@@ -12,6 +13,10 @@ import java.util.function.Consumer;
  * <p>Dead: new connections are refused after {@link #REFUSE_NANOS}; calls queued or in service when
  * it dies are reset at once. Coming back up is a restart, so the warm-up starts again. Runs on the
  * event loop only.
+ *
+ * <p>Its load, as a real server would report it, is kept by lb-server's {@link LoadReporter} on
+ * the virtual clock: every call it accepts (served or queued) is one in flight until it ends, so
+ * probes ({@link SimProbing}) read the same figures a server running lb-server would answer.
  */
 final class SimServer {
   /** A refused connection costs one round trip to the RST. */
@@ -26,6 +31,7 @@ final class SimServer {
   private final SplittableRandom random;
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final LinkedHashSet<Job> inService = new LinkedHashSet<>();
+  private final LoadReporter load;
   private Condition condition = Condition.UP;
   private long startedAt = WARM;
   private Recorder recorder; // null: calls at the server are not recorded
@@ -35,6 +41,17 @@ final class SimServer {
     this.spec = spec;
     this.events = events;
     this.random = random;
+    this.load = LoadReporter.builder().clock(events::now).capacity(spec.capacity()).build();
+  }
+
+  /** {@return the load this server reports: in flight, utilization, latency at each RIF} */
+  LoadReporter load() {
+    return load;
+  }
+
+  /** {@return whether it is down (refusing connections)} */
+  boolean isDead() {
+    return condition.dead();
   }
 
   int index() {
@@ -81,10 +98,10 @@ final class SimServer {
     if (condition.dead()) {
       events.after(REFUSE_NANOS, () -> reply.accept(Outcome.REFUSED));
     } else if (inService.size() < spec.capacity()) {
-      serve(new Job(reply));
+      serve(new Job(reply, load.begin()));
       callsChanged();
     } else if (queue.size() < spec.queueLimit()) {
-      queue.add(new Job(reply));
+      queue.add(new Job(reply, load.begin()));
       callsChanged();
     } else {
       events.after(REJECT_NANOS, () -> reply.accept(Outcome.OVERLOADED));
@@ -103,6 +120,7 @@ final class SimServer {
       return; // reset when the server died
     }
     boolean error = condition.errorRate() > 0 && random.nextDouble() < condition.errorRate();
+    job.call.end(error);
     job.reply.accept(error ? Outcome.ERROR : Outcome.OK);
     Job next = queue.poll();
     if (next != null) {
@@ -113,10 +131,12 @@ final class SimServer {
 
   private void resetAll() {
     for (Job job : inService) {
+      job.call.end(true);
       events.after(0, () -> job.reply.accept(Outcome.RESET));
     }
     inService.clear();
     for (Job job : queue) {
+      job.call.end(true);
       events.after(0, () -> job.reply.accept(Outcome.RESET));
     }
     queue.clear();
@@ -125,9 +145,11 @@ final class SimServer {
 
   private static final class Job {
     final Consumer<Outcome> reply;
+    final LoadReporter.Call call;
 
-    Job(Consumer<Outcome> reply) {
+    Job(Consumer<Outcome> reply, LoadReporter.Call call) {
       this.reply = reply;
+      this.call = call;
     }
   }
 }

@@ -228,7 +228,10 @@ public final class Simulation {
       Arrays.fill(available, true);
       pool = ServerPool.of(members(scenario.initialMembers()));
       tracker = variant.tracker().create(pool, ticker, RandomSource.seeded(master.nextLong()));
-      strategy = variant.strategy().get();
+      strategy = variant.strategy() instanceof SimProbing.Entry // each client probes for itself
+          ? ((SimProbing.Entry) variant.strategy())
+              .create(new SimProbing(events, byId, durationNanos))
+          : variant.strategy().get();
       selector = Selector.builder(pool).strategy(strategy).tracker(tracker)
           .random(RandomSource.seeded(master.nextLong())).build();
       tracker.addChangeListener(this::countEjections);

@@ -33,6 +33,25 @@ class TargetsTest {
   }
 
   /**
+   * Prequal on scenario 2: probes of each server's requests in flight and latency (SimProbing,
+   * through lb-server's load reporter) keep the 10x slower server nearly idle, where P2C, which
+   * sees only this client's in-flight counts, keeps sending it a few percent of the calls.
+   */
+  @Test
+  void prequalCutsP2csP99WithOneSlowServerAtLeastInHalf() {
+    RunResult prequal = run(Scenarios.oneSlow(), "prequal", "load", "failFast");
+    RunResult p2c = run(Scenarios.oneSlow(), "powerOfTwoChoices", "load", "failFast");
+    System.out.printf("one slow server, p99: prequal %.1f ms (slow server's share %.4f, success"
+            + " %.4f), powerOfTwoChoices %.1f ms (share %.4f)%n", prequal.percentileMillis(0.99),
+        prequal.share(2), prequal.successRate(), p2c.percentileMillis(0.99), p2c.share(2));
+
+    assertThat(prequal.percentileMillis(0.99))
+        .isLessThanOrEqualTo(0.5 * p2c.percentileMillis(0.99));
+    assertThat(prequal.share(2)).isLessThan(0.01);
+    assertThat(prequal.successRate()).isEqualTo(1.0);
+  }
+
+  /**
    * The cold start a new user met: one client thread, three equal servers, and the first calls
    * to one of them slow (a JIT warming up, a cold cache): 50x slower for its first 0.2 s. Peak
    * EWMA must not let those first samples starve it once it is fast.

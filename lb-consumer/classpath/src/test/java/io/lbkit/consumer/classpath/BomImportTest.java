@@ -34,7 +34,8 @@ class BomImportTest {
             "io.lbkit:lb-okhttp:" + version,
             "io.lbkit:lb-kubernetes:" + version,
             "io.lbkit:lb-grpc:" + version,
-            "io.lbkit:lb-micrometer:" + version),
+            "io.lbkit:lb-micrometer:" + version,
+            "io.lbkit:lb-server:" + version),
         managed(new File(System.getProperty("effective.pom"))));
   }
 

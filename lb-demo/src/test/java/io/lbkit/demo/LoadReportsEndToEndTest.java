@@ -1,0 +1,59 @@
+package io.lbkit.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lbkit.failover.Failover;
+import io.lbkit.failover.LoadBalancer;
+import io.lbkit.health.HealthConfig;
+import io.lbkit.server.LoadReporter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The inventory servers' lb-server load reports and probe answers, and the demo under prequal. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LoadReportsEndToEndTest {
+
+  @Test
+  void inventoryAnswersCarryALoadReportAndItsProbePathAnswers() throws Exception {
+    try (Rig rig = Rig.start(2, 1_000, 3, Duration.ofSeconds(2), (pool, http) ->
+        LoadBalancer.builder(pool).strategy(NamedStrategies.byName("roundRobin"))
+            .health(HealthConfig.builder().noCircuitBreaker().noLatency().build())
+            .failover(Failover.failFast()).build())) {
+      HttpResponse<String> stock = rig.client.get("/stock?sku=1");
+      assertThat(stock.statusCode()).isEqualTo(200);
+      assertThat(stock.headers().firstValue(LoadReporter.HEADER)).hasValueSatisfying(v ->
+          assertThat(v).matches("TEXT cpu_utilization=[0-9.]+, rps_fractional=[0-9.]+, "
+              + "eps=[0-9.]+"));
+
+      InventoryServer s = rig.cluster.byName("inv-1");
+      HttpResponse<String> probe = rig.http.send(HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + s.port() + LoadReporter.DEFAULT_PROBE_PATH)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(probe.statusCode()).isEqualTo(200);
+      assertThat(probe.body()).matches("rif=0, latency_ms=[0-9.]+");
+      assertThat(s.load().inFlight()).isZero(); // every call ended, probes not counted
+    }
+  }
+
+  @Test
+  void theDemoRunsUnderPrequalWithNoFailedOrder() throws Exception {
+    DemoSummary s;
+    try (PrintStream out = new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8)) {
+      s = OrderServiceDemo.run(DemoOptions.parse("--duration", "3", "--quiet", "--registry",
+          "none", "--faults", "none", "--strategy", "prequal"), out);
+    }
+    assertThat(s.strategy()).isEqualTo("prequal");
+    assertThat(s.ordersPlaced()).isPositive();
+    assertThat(s.ordersFailed()).as("failed orders: %s", s.failures()).isZero();
+    assertThat(s.requestsByServer()).hasSize(5);
+  }
+}

@@ -1,0 +1,394 @@
+package io.lbkit.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lbkit.LoadTracker;
+import io.lbkit.Request;
+import io.lbkit.Selector;
+import io.lbkit.Server;
+import io.lbkit.ServerPool;
+import io.lbkit.Strategy;
+import io.lbkit.spi.Picker;
+import io.lbkit.spi.ProbeResult;
+import io.lbkit.spi.Prober;
+import io.lbkit.testing.ManualScheduler;
+import io.lbkit.testing.ManualTicker;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+class PrequalStrategyTest {
+  private static final long MS = 1_000_000L;
+  private static final Duration INTERVAL = PrequalConfig.DEFAULT_PROBE_INTERVAL;
+
+  /** A prober whose probes the test answers, in the order they were sent. */
+  static final class ScriptedProber implements Prober {
+    final List<Server> asked = new ArrayList<>();
+    final List<CompletableFuture<ProbeResult>> pending = new ArrayList<>();
+
+    @Override
+    public CompletionStage<ProbeResult> probe(Server server) {
+      asked.add(server);
+      CompletableFuture<ProbeResult> f = new CompletableFuture<>();
+      pending.add(f);
+      return f;
+    }
+  }
+
+  final ManualTicker ticker = new ManualTicker();
+  final ManualScheduler scheduler = new ManualScheduler(ticker);
+  final LoadTracker tracker = LoadTracker.create(ticker);
+  final ScriptedProber prober = new ScriptedProber();
+
+  PrequalStrategy.PrequalPicker latest;
+
+  /** Prequal over {@code pool}, the pickers it builds kept in {@link #latest}. */
+  Selector selector(ServerPool pool, PrequalConfig.Builder config) {
+    Strategy prequal = Strategies.prequal(config.scheduler(scheduler).build());
+    Strategy watched = (candidates, previous) -> {
+      Picker p = prequal.newPicker(candidates, previous);
+      latest = (PrequalStrategy.PrequalPicker) p;
+      return p;
+    };
+    return Fixtures.selector(watched, pool, tracker, 7);
+  }
+
+  Selector selector(List<Server> servers, PrequalConfig.Builder config) {
+    return selector(ServerPool.of(servers), config);
+  }
+
+  /** The pool of the current picker. */
+  ProbePool pool(Selector selector) {
+    return latest.pool;
+  }
+
+  /** Answers the probes of {@code servers} directly, as if each had arrived now. */
+  void answer(Selector selector, List<Server> servers, int[] rif, long[] latencyMs) {
+    for (int i = 0; i < rif.length; i++) {
+      pool(selector).accept(servers.get(i), new ProbeResult(rif[i], latencyMs[i] * MS));
+    }
+  }
+
+  @Test
+  void picksByPeakEwmaUntilProbesArriveThenByProbedLatency() {
+    List<Server> servers = Fixtures.servers(2);
+    Selector selector = selector(servers, PrequalConfig.builder(prober));
+    for (int k = 0; k < 5; k++) {
+      tracker.onStart(servers.get(0)); // the client's own view: s0 busy
+    }
+    for (int k = 0; k < 50; k++) {
+      assertThat(selector.choose()).isEqualTo(servers.get(1)); // fallback: peak EWMA
+    }
+
+    answer(selector, servers, new int[] {0, 0}, new long[] {1, 5});
+
+    assertThat(selector.choose()).isEqualTo(servers.get(0)); // probes: s0 idle and faster
+  }
+
+  @Test
+  void coldProbeOfLowestLatencyWinsAndIsUsedAtMostMaxUsesTimes() {
+    List<Server> servers = Fixtures.servers(4);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(4));
+    // Q(0.84) of {0, 1, 2, 10}, interpolated at position 3 x 0.84 = 2.52: 2 + 0.52 x 8 = 6.16.
+    // The first three are cold, the 1 ms one at RIF 10 hot.
+    answer(selector, servers, new int[] {0, 1, 2, 10}, new long[] {50, 5, 20, 1});
+    assertThat(pool(selector).hotRif()).isEqualTo(6);
+
+    List<Server> picks = new ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      picks.add(selector.choose());
+    }
+
+    // s1 (5 ms) four times, then its probe is used up and s2 (20 ms) is the fastest cold one
+    assertThat(picks).containsExactly(servers.get(1), servers.get(1), servers.get(1),
+        servers.get(1), servers.get(2));
+    assertThat(pool(selector).entryOf(servers.get(1))).isNull();
+  }
+
+  @Test
+  void eachUseAddsOneToTheProbesRif() {
+    List<Server> servers = Fixtures.servers(2);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(100));
+    answer(selector, servers, new int[] {0, 0}, new long[] {1, 2});
+    assertThat(pool(selector).hotRif()).isZero(); // every RIF the same: all cold
+
+    assertThat(selector.choose()).isEqualTo(servers.get(0)); // the faster
+    // s0 now counts RIF 1; Q of {1, 0} is 0.84: s1 is the only cold probe
+    assertThat(selector.choose()).isEqualTo(servers.get(1));
+    assertThat(pool(selector).entryOf(servers.get(0)).uses).isEqualTo(1);
+  }
+
+  @Test
+  void theFastestProbeAtOrBelowTheQuantileWins() {
+    List<Server> servers = Fixtures.servers(8);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(1));
+    // RIFs 3..10: Q(0.84) at position 7 x 0.84 = 5.88, between 8 and 9: 8.88; the RIF 8 is the
+    // fastest cold one
+    answer(selector, servers, new int[] {3, 4, 5, 6, 7, 8, 9, 10},
+        new long[] {40, 35, 30, 25, 20, 15, 10, 5});
+
+    assertThat(selector.choose()).isEqualTo(servers.get(5));
+  }
+
+  @Test
+  void tiedRifsAreNotSplitIntoHotAndCold() {
+    List<Server> servers = Fixtures.servers(5);
+    Selector selector = selector(servers, PrequalConfig.builder(prober));
+    // {1, 3, 3, 3, 3}: Q = 3, all cold, so the fastest wins though its RIF is not the lowest
+    answer(selector, servers, new int[] {1, 3, 3, 3, 3}, new long[] {50, 1, 2, 3, 4});
+
+    assertThat(selector.choose()).isEqualTo(servers.get(1));
+  }
+
+  @Test
+  void theQuantileFollowsTheUsesOfEachPick() {
+    List<Server> servers = Fixtures.servers(5);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(100));
+    // A slow server with few calls beside four fast ones at the same RIF: as the fast ones are
+    // used their RIFs rise, and the quantile with them, so the slow one never becomes the only
+    // cold probe (as it would against a threshold fixed when the answers arrived).
+    answer(selector, servers, new int[] {3, 3, 3, 3, 2}, new long[] {10, 11, 12, 13, 200});
+    List<Server> picks = new ArrayList<>();
+    for (int k = 0; k < 12; k++) {
+      picks.add(selector.choose());
+    }
+
+    assertThat(picks).doesNotContain(servers.get(4));
+  }
+
+  @Test
+  void largerHotTailsUseTheQuantileTheWriterComputed() {
+    List<Server> servers = Fixtures.servers(20);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).poolSize(32));
+    int[] rif = new int[20];
+    long[] latency = new long[20];
+    for (int i = 0; i < 20; i++) {
+      rif[i] = i;
+      latency[i] = 40 - i; // the busier, the faster: only the quantile keeps the busiest out
+    }
+    answer(selector, servers, rif, latency);
+    // 20 probes: position 19 x 0.84 = 15.96, five from the top: 15.96, so RIF 15 is cold
+    assertThat(pool(selector).hotRif()).isEqualTo(15);
+
+    assertThat(selector.choose()).isEqualTo(servers.get(15));
+  }
+
+  @Test
+  void probesInProportionToPicksToDistinctRandomServers() {
+    List<Server> servers = Fixtures.servers(20);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).probesPerPick(1.5));
+    for (int k = 0; k < 6; k++) {
+      selector.choose();
+    }
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(9); // 6 picks x 1.5
+    assertThat(new HashSet<>(prober.asked)).hasSize(9);
+
+    selector.choose(); // 1.5 more: one probe now, the half carried
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(10);
+    scheduler.advance(INTERVAL); // no picks: no probes
+    assertThat(prober.asked).hasSize(10);
+    selector.choose();
+    scheduler.advance(INTERVAL); // 0.5 + 1.5
+    assertThat(prober.asked).hasSize(12);
+  }
+
+  @Test
+  void answersFillThePoolAndExpireAfterMaxAge() {
+    List<Server> servers = Fixtures.servers(3);
+    Selector selector = selector(servers,
+        PrequalConfig.builder(prober).probesPerPick(3).maxAge(Duration.ofMillis(20)));
+    selector.choose();
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      int s = servers.indexOf(prober.asked.get(i));
+      prober.pending.get(i).complete(new ProbeResult(0, (s + 1) * MS));
+    }
+    assertThat(pool(selector).usable()).isEqualTo(3);
+
+    scheduler.advance(Duration.ofMillis(20));
+
+    assertThat(pool(selector).usable()).isZero();
+  }
+
+  @Test
+  void neverMoreProbesInFlightThanAllowedAndFailuresFreeTheirPlace() {
+    List<Server> servers = Fixtures.servers(10);
+    Selector selector = selector(servers,
+        PrequalConfig.builder(prober).maxProbesInFlight(3).probesPerPick(10));
+    selector.choose();
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(3);
+    prober.pending.get(0).completeExceptionally(new RuntimeException("connection refused"));
+    selector.choose();
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(4);
+    assertThat(pool(selector).usable()).isZero();
+  }
+
+  @Test
+  void aServerThatLeavesThePoolLosesItsProbeAndLateAnswersAreDropped() {
+    List<Server> servers = Fixtures.servers(3);
+    ServerPool serverPool = ServerPool.of(servers);
+    Selector selector = selector(serverPool, PrequalConfig.builder(prober));
+    answer(selector, servers, new int[] {0, 0, 0}, new long[] {1, 2, 3});
+    ProbePool before = pool(selector);
+
+    serverPool.remove(servers.get(0));
+    before.accept(servers.get(0), new ProbeResult(0, MS)); // an answer still on its way
+
+    assertThat(pool(selector)).isSameAs(before); // carried across the rebuild
+    assertThat(before.entryOf(servers.get(0))).isNull();
+    assertThat(before.usable()).isEqualTo(2);
+    assertThat(selector.choose()).isEqualTo(servers.get(1));
+  }
+
+  @Test
+  void excludedServersAreSkipped() {
+    List<Server> servers = Fixtures.servers(3);
+    Selector selector = selector(servers, PrequalConfig.builder(prober));
+    answer(selector, servers, new int[] {0, 0, 0}, new long[] {1, 2, 3});
+
+    assertThat(selector.choose(Request.NONE.excluding(servers.get(0))))
+        .isEqualTo(servers.get(1));
+  }
+
+  @Test
+  void aFullPoolLetsAFreshAnswerReplaceTheHottestProbe() {
+    List<Server> servers = Fixtures.servers(9);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).poolSize(8));
+    answer(selector, servers, new int[] {1, 1, 1, 1, 1, 1, 1, 30},
+        new long[] {5, 5, 5, 5, 5, 5, 5, 5});
+
+    pool(selector).accept(servers.get(8), new ProbeResult(0, 9 * MS));
+
+    assertThat(pool(selector).entryOf(servers.get(7))).isNull();
+    assertThat(pool(selector).entryOf(servers.get(8))).isNotNull();
+  }
+
+  @Test
+  void theProbeTaskStopsWhenTheSchedulerRefuses() {
+    List<Server> servers = Fixtures.servers(3);
+    selector(servers, PrequalConfig.builder(prober));
+    assertThat(scheduler.pending()).isEqualTo(1);
+    scheduler.shutdown();
+
+    scheduler.advance(INTERVAL);
+
+    assertThat(scheduler.pending()).isZero();
+  }
+
+  @Test
+  void probingStopsOnceItsSelectorsClose() {
+    Selector selector = Fixtures.selector(Strategies.prequal(
+            PrequalConfig.builder(prober).scheduler(scheduler).build()),
+        ServerPool.of(Fixtures.servers(3)), tracker, 7);
+    selector.choose();
+    scheduler.advance(INTERVAL);
+    assertThat(prober.asked).hasSize(1);
+    assertThat(scheduler.pending()).isEqualTo(1); // the next run
+
+    selector.close();
+    scheduler.advance(INTERVAL);
+
+    assertThat(scheduler.pending()).isZero();
+    assertThat(prober.asked).hasSize(1);
+  }
+
+  @Test
+  void choosingFromThePoolAllocatesNothing() {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long me = Thread.currentThread().getId();
+    List<Server> servers = Fixtures.servers(16);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).maxUses(1 << 30));
+    int[] rif = new int[16];
+    long[] latency = new long[16];
+    for (int i = 0; i < 16; i++) {
+      rif[i] = i % 4;
+      latency[i] = 1 + i;
+    }
+    answer(selector, servers, rif, latency);
+    Request tried = Request.NONE.excluding(servers.get(3));
+    Server sink = null;
+    for (int k = 0; k < 20_000; k++) {
+      sink = selector.choose();
+      sink = selector.choose(tried);
+    }
+    long before = threads.getThreadAllocatedBytes(me);
+    for (int k = 0; k < 100_000; k++) {
+      sink = selector.choose();
+      sink = selector.choose(tried);
+    }
+    long allocated = threads.getThreadAllocatedBytes(me) - before;
+
+    assertThat(sink).isNotNull();
+    assertThat(pool(selector).usable()).isEqualTo(16); // the pool answered, not the fallback
+    assertThat(allocated).isLessThan(1024);
+  }
+
+  @Test
+  void picksRacingAnswersAndRemovalsAlwaysReturnACandidate() throws Exception {
+    List<Server> servers = Fixtures.servers(20);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).poolSize(8).maxUses(2));
+    ProbePool pool = pool(selector);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger bad = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> error =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Runnable picker = () -> {
+      try {
+        start.await();
+        Request tried = Request.NONE.excluding(servers.get(0));
+        for (int k = 0; k < 50_000; k++) {
+          Server s = selector.choose(k % 2 == 0 ? Request.NONE : tried);
+          if (s == null || !servers.contains(s) || k % 2 == 1 && s.equals(servers.get(0))) {
+            bad.incrementAndGet();
+          }
+        }
+      } catch (Throwable t) {
+        error.compareAndSet(null, t);
+      }
+    };
+    Runnable answers = () -> { // answers with extreme figures, and removals through use-up
+      try {
+        start.await();
+        for (int k = 0; k < 50_000; k++) {
+          int rif = k % 3 == 0 ? Integer.MAX_VALUE : k % 7;
+          long latency = k % 5 == 0 ? Long.MAX_VALUE : k % 11;
+          pool.accept(servers.get(k % 20), new ProbeResult(rif, latency));
+        }
+      } catch (Throwable t) {
+        error.compareAndSet(null, t);
+      }
+    };
+    Thread[] threads = {new Thread(picker), new Thread(picker), new Thread(answers)};
+    for (Thread t : threads) {
+      t.start();
+    }
+    start.countDown();
+    for (Thread t : threads) {
+      t.join(60_000);
+      assertThat(t.isAlive()).isFalse();
+    }
+
+    assertThat(error.get()).isNull();
+    assertThat(bad.get()).isZero();
+  }
+
+  @Test
+  void invalidSettingsAreRefusedWithTheirNameAndValue() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PrequalConfig.builder(prober).hotQuantile(1.5))
+        .hasMessageContaining("hotQuantile: 1.5 (expected: in (0, 1])");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PrequalConfig.builder(prober).poolSize(4).minProbes(5).build())
+        .hasMessageContaining("minProbes: 5 (expected: <= poolSize 4)");
+  }
+}
