@@ -25,15 +25,23 @@ public final class ZoneAwareConfig {
   public static final double DEFAULT_OVERPROVISIONING_FACTOR = Overprovisioning.DEFAULT_FACTOR;
   /** Local servers that must be available to stay local, by default. */
   public static final int DEFAULT_MIN_LOCAL_SERVERS = 1;
+  /** In-flight calls on a local candidate before the overflow check may spill, by default. */
+  public static final int DEFAULT_OVERFLOW_MIN = 4;
+  /** How much busier than an other-zone candidate a local one must be to spill, by default. */
+  public static final double DEFAULT_OVERFLOW_RATIO = 2.0;
 
   private final String localZone;
   private final Overprovisioning overprovisioning;
   private final int minLocalServers;
+  private final int overflowMin;
+  private final double overflowRatio;
 
   private ZoneAwareConfig(Builder b) {
     this.localZone = b.localZone;
     this.overprovisioning = b.overprovisioning;
     this.minLocalServers = b.minLocalServers;
+    this.overflowMin = b.overflowMin;
+    this.overflowRatio = b.overflowRatio;
   }
 
   /**
@@ -76,9 +84,35 @@ public final class ZoneAwareConfig {
     return minLocalServers;
   }
 
+  /**
+   * How many in-flight calls a local candidate must have before the overflow check may send a
+   * call to the other zones; 0 when the check is off.
+   *
+   * @return the minimum, {@code >= 0}
+   */
+  public int overflowMin() {
+    return overflowMin;
+  }
+
+  /** {@return how much busier than an other-zone candidate a local one must be to overflow} */
+  public double overflowRatio() {
+    return overflowRatio;
+  }
+
   /** Whether {@code available} of {@code members} local servers are enough to stay local. */
   boolean enough(int available, int members) {
     return available >= minLocalServers && overprovisioning.enough(available, members);
+  }
+
+  /**
+   * The local zone's share of the calls by Envoy's priority load over two groups, the local zone
+   * then the other zones, each with health {@code min(1, factor x available / members)} (the rule
+   * tiers use), ramping servers counted by their ramp factor.
+   */
+  double localShare(double available, int members, double othersAvailable, int others) {
+    double local = overprovisioning.health(Math.min(available, members), members);
+    double rest = overprovisioning.health(Math.min(othersAvailable, others), others);
+    return Overprovisioning.priorityLoad(new double[] {local, rest})[0];
   }
 
   @Override
@@ -92,6 +126,8 @@ public final class ZoneAwareConfig {
     private final String localZone;
     private Overprovisioning overprovisioning = Overprovisioning.DEFAULT;
     private int minLocalServers = DEFAULT_MIN_LOCAL_SERVERS;
+    private int overflowMin = DEFAULT_OVERFLOW_MIN;
+    private double overflowRatio = DEFAULT_OVERFLOW_RATIO;
 
     private Builder(String localZone) {
       this.localZone = Checks.notBlank(localZone, "localZone");
@@ -120,6 +156,37 @@ public final class ZoneAwareConfig {
     public Builder minLocalServers(int min) {
       Checks.argument(min >= 1, "minLocalServers", min, ">= 1");
       this.minLocalServers = min;
+      return this;
+    }
+
+    /**
+     * Sets the overflow check (defaults {@value #DEFAULT_OVERFLOW_MIN} and {@value
+     * #DEFAULT_OVERFLOW_RATIO}): a call drawn for the local zone goes to the other zones when a
+     * local candidate drawn at random has at least {@code min} calls in flight and more than
+     * {@code ratio x (in-flight + 1)} of an other-zone candidate drawn at random.
+     *
+     * @param min {@code >= 1}
+     * @param ratio {@code >= 1} and finite
+     * @return this builder
+     * @throws IllegalArgumentException if {@code min} or {@code ratio} is out of range
+     */
+    public Builder overflow(int min, double ratio) {
+      Checks.argument(min >= 1, "overflowMin", min, ">= 1");
+      Checks.argument(ratio >= 1.0 && Double.isFinite(ratio), "overflowRatio", ratio,
+          ">= 1 and finite");
+      this.overflowMin = min;
+      this.overflowRatio = ratio;
+      return this;
+    }
+
+    /**
+     * Turns the overflow check off: the local zone keeps its share however busy it gets, as
+     * Envoy's zone routing and Spring's zone preference do.
+     *
+     * @return this builder
+     */
+    public Builder noOverflow() {
+      this.overflowMin = 0;
       return this;
     }
 
