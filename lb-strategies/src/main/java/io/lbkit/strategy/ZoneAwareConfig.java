@@ -26,7 +26,7 @@ public final class ZoneAwareConfig {
   /** Local servers that must be available to stay local, by default. */
   public static final int DEFAULT_MIN_LOCAL_SERVERS = 1;
   /** In-flight calls on a local candidate before the overflow check may spill, by default. */
-  public static final int DEFAULT_OVERFLOW_MIN = 4;
+  public static final int DEFAULT_OVERFLOW_MIN = 8;
   /** How much busier than an other-zone candidate a local one must be to spill, by default. */
   public static final double DEFAULT_OVERFLOW_RATIO = 2.0;
 
@@ -35,8 +35,10 @@ public final class ZoneAwareConfig {
   private final int minLocalServers;
   private final int overflowMin;
   private final double overflowRatio;
+  private final ZoneSpillover spillover;
 
   private ZoneAwareConfig(Builder b) {
+    this.spillover = b.spillover;
     this.localZone = b.localZone;
     this.overprovisioning = b.overprovisioning;
     this.minLocalServers = b.minLocalServers;
@@ -99,6 +101,11 @@ public final class ZoneAwareConfig {
     return overflowRatio;
   }
 
+  /** {@return the measured spillover, or null when off (the default)} */
+  public ZoneSpillover spillover() {
+    return spillover;
+  }
+
   /** Whether {@code available} of {@code members} local servers are enough to stay local. */
   boolean enough(int available, int members) {
     return available >= minLocalServers && overprovisioning.enough(available, members);
@@ -118,7 +125,9 @@ public final class ZoneAwareConfig {
   @Override
   public String toString() {
     return "ZoneAwareConfig{localZone=" + localZone + ", overprovisioningFactor="
-        + overprovisioning.factor() + ", minLocalServers=" + minLocalServers + '}';
+        + overprovisioning.factor() + ", minLocalServers=" + minLocalServers
+        + (overflowMin == 0 ? ", noOverflow" : ", overflow=" + overflowMin + "/" + overflowRatio)
+        + (spillover == null ? "" : ", " + spillover) + '}';
   }
 
   /** Builds a {@link ZoneAwareConfig}; each setter validates at once. */
@@ -128,6 +137,7 @@ public final class ZoneAwareConfig {
     private int minLocalServers = DEFAULT_MIN_LOCAL_SERVERS;
     private int overflowMin = DEFAULT_OVERFLOW_MIN;
     private double overflowRatio = DEFAULT_OVERFLOW_RATIO;
+    private ZoneSpillover spillover;
 
     private Builder(String localZone) {
       this.localZone = Checks.notBlank(localZone, "localZone");
@@ -187,6 +197,20 @@ public final class ZoneAwareConfig {
      */
     public Builder noOverflow() {
       this.overflowMin = 0;
+      return this;
+    }
+
+    /**
+     * Turns on spillover driven by measured latency and errors (off by default): the local
+     * zone's share shrinks step by step while it measures slower or failing more than the other
+     * zones, and grows back as it recovers; see {@link ZoneSpillover} for the rule.
+     *
+     * @param spillover the settings, with the scheduler the evaluations run on
+     * @return this builder
+     * @throws NullPointerException if {@code spillover} is null
+     */
+    public Builder spillover(ZoneSpillover spillover) {
+      this.spillover = Checks.notNull(spillover, "spillover");
       return this;
     }
 

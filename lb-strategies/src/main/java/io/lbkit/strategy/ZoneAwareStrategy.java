@@ -27,7 +27,8 @@ import io.lbkit.spi.ServerLoad;
  *     share     = Envoy's priority load of the local zone    (its health; or, when the two
  *                                                             healths add up to less than 1,
  *                                                             its health over their sum)
- *     share     = share x (1 - spill)                        (measured spillover, when on)
+ *     share     = min(share x (1 - spill), 1 - probeShare)   (measured spillover, when on:
+ *                                                             ZoneSpillover, ZoneSpill)
  * and 0 (every zone is used, by the delegate over all candidates) when fewer than
  * minLocalServers local servers are candidates.
  *
@@ -43,10 +44,12 @@ import io.lbkit.spi.ServerLoad;
 final class ZoneAwareStrategy implements Strategy {
   private final ZoneAwareConfig config;
   private final Strategy delegate;
+  private final ZoneSpill spill; // null: no measured spillover
 
   ZoneAwareStrategy(ZoneAwareConfig config, Strategy delegate) {
     this.config = config;
     this.delegate = delegate;
+    this.spill = config.spillover() == null ? null : new ZoneSpill(config.spillover());
   }
 
   @Override
@@ -75,6 +78,10 @@ final class ZoneAwareStrategy implements Strategy {
     // ramp steps reach newPicker only when the delegate reads the ramp: otherwise count whole
     Candidates remote = candidates.filter(i -> !zone.equals(candidates.server(i).zone()));
     double share = config.localShare(available(local), members, available(remote), others);
+    if (spill != null) {
+      share = Math.min(share * (1.0 - spill.evaluate(local, remote)),
+          1.0 - config.spillover().probeShare());
+    }
     Picker localPicker = delegate.newPicker(local, prev == null ? null : prev.local);
     Picker remotePicker = delegate.newPicker(remote, prev == null ? null : prev.remote);
     return new ZonePicker(localPicker, remotePicker, all, share, loads(local), loads(remote),
@@ -113,11 +120,17 @@ final class ZoneAwareStrategy implements Strategy {
   @Override
   public void addChangeListener(Runnable listener) {
     delegate.addChangeListener(listener);
+    if (spill != null) {
+      spill.add(io.lbkit.internal.Checks.notNull(listener, "listener"));
+    }
   }
 
   @Override
   public void removeChangeListener(Runnable listener) {
     delegate.removeChangeListener(listener);
+    if (spill != null) {
+      spill.remove(listener);
+    }
   }
 
   @Override

@@ -6,6 +6,8 @@ import io.lbkit.failover.Failover;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.strategy.ConsistentHashConfig;
 import io.lbkit.strategy.Strategies;
+import io.lbkit.strategy.ZoneAwareConfig;
+import io.lbkit.strategy.ZoneSpillover;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +63,10 @@ public final class Catalog {
     // zone preference over P2C; one simulated client, so a subset of 4 leaves servers unused
     s.put("zoneAware", () -> Strategies.zoneAware(LOCAL_ZONE, Strategies.powerOfTwoChoices()));
     s.put("subset", () -> Strategies.subset(4, "0", Strategies.powerOfTwoChoices()));
+    // zoneAware plus spillover from measured latency and errors, evaluated on the run's scheduler
+    s.put("zoneAwareSpill", new ScheduledStrategy("zoneAwareSpill", scheduler ->
+        Strategies.zoneAware(ZoneAwareConfig.builder(LOCAL_ZONE)
+            .spillover(ZoneSpillover.of(scheduler)).build(), Strategies.powerOfTwoChoices())));
     return s;
   }
 
@@ -149,6 +155,11 @@ public final class Catalog {
         return new Plan(List.of(new Part(concat(HASH, List.of("roundRobin", "powerOfTwoChoices",
                 "peakEwma")), "load/failFast", "load/retry3", "health/retry3")),
             "hot key: the hash family, with three key-blind strategies as the spread baseline");
+      case 9:
+        return new Plan(List.of(new Part(List.of("roundRobin", "powerOfTwoChoices", "peakEwma",
+                "zoneAware", "zoneAwareSpill"), "load/failFast", "health/failFast")),
+            "local zone brown-out: zone preference with and without measured spillover, beside "
+                + "three zone-blind strategies");
       default:
         return null;
     }

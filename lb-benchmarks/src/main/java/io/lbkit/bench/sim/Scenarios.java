@@ -19,17 +19,17 @@ public final class Scenarios {
   /** All presets in order. */
   public static List<Scenario> all() {
     return List.of(heterogeneous(), oneSlow(), oneDead(), brownOut(), flapping(),
-        allDownThenRecovery(), scaleOut(), hotKey());
+        allDownThenRecovery(), scaleOut(), hotKey(), localZoneBrownOut());
   }
 
-  /** The preset with this number (1-8). */
+  /** The preset with this number (1-9). */
   public static Scenario byNumber(int number) {
     for (Scenario s : all()) {
       if (s.number() == number) {
         return s;
       }
     }
-    throw new IllegalArgumentException("scenario: " + number + " (expected: 1..8)");
+    throw new IllegalArgumentException("scenario: " + number + " (expected: 1.." + all().size() + ")");
   }
 
   private static ServerSpec server(int i, double meanMillis) {
@@ -201,6 +201,31 @@ public final class Scenarios {
             + "reaches 90-96% (14-36% before that change). Bounded loads keep every server "
             + "within 1.25x of the mean and lose nothing.")
         .workload(Workload.openLoop(1000).withKeys(keys)).durationSeconds(60)
+        .build();
+  }
+
+  /** The local zone's five servers slow down and fail some calls for 30 s, then recover. */
+  public static Scenario localZoneBrownOut() {
+    List<Integer> local = new ArrayList<>();
+    Scenario.Builder b = withServers(Scenario.builder(9, "s9-local-zone-brown-out",
+            "Local zone brown-out and recovery"), uniform(10, 20))
+        .description("Ten 20 ms servers in two zones (s1, s3, s5, s7, s9 in the client's zone, "
+            + Catalog.LOCAL_ZONE + "); 800 req/s, which the local zone alone serves at 40% busy. "
+            + "From 20 s to 50 s every local server is 2x slower and fails 10% of its calls "
+            + "(a bad deploy, a sick zone), then recovers. The chart follows the local zone's "
+            + "share of attempts (all of it while healthy). Reading the table: zoneAware keeps "
+            + "the calls local through the brown-out, except what its overflow check sheds "
+            + "when local queues build; zoneAwareSpill (ZoneSpillover, evaluated every second) "
+            + "moves up to 90% of the local share away step by step as the local zone measures "
+            + "slower and failing more than the other zone, and brings it back after the "
+            + "recovery. The key-blind rows are the baseline that ignores zones.")
+        .workload(Workload.openLoop(800)).durationSeconds(80);
+    for (int i = 0; i < 10; i += 2) {
+      local.add(i);
+      b.change(20, i, new Condition(false, 2.0, 0.1)).change(50, i, Condition.UP);
+    }
+    return b.chart(Scenario.Chart.FOCUS_SHARE, "share of attempts to the local zone",
+            local.toArray(new Integer[0]))
         .build();
   }
 

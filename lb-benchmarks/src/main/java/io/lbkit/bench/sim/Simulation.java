@@ -81,7 +81,7 @@ public final class Simulation {
 
     pool = ServerPool.of(members(scenario.initialMembers()));
     tracker = variant.tracker().create(pool, ticker, RandomSource.seeded(master.nextLong()));
-    strategy = variant.strategy().get();
+    strategy = variant.newStrategy(new EventScheduler(events, durationNanos));
     selector = Selector.builder(pool).strategy(strategy).tracker(tracker)
         .random(RandomSource.seeded(master.nextLong())).build();
     tracker.addChangeListener(this::countEjections);

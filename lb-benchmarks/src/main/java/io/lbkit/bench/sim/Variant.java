@@ -1,5 +1,6 @@
 package io.lbkit.bench.sim;
 
+import io.lbkit.Scheduler;
 import io.lbkit.Strategy;
 import java.util.function.Supplier;
 
@@ -14,6 +15,11 @@ import java.util.function.Supplier;
  */
 public record Variant(String strategyName, Supplier<Strategy> strategy, String trackerName,
     TrackerFactory tracker, ClientPolicy policy) {
+
+  /** A fresh strategy for one run; one that schedules work gets the run's {@code scheduler}. */
+  public Strategy newStrategy(Scheduler scheduler) {
+    return strategy instanceof ScheduledStrategy s ? s.create(scheduler) : strategy.get();
+  }
 
   public String label() {
     return strategyName + " / " + trackerName + " / " + policy.name();
