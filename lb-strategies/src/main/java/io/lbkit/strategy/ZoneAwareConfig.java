@@ -7,18 +7,28 @@ import io.lbkit.internal.Overprovisioning;
  * Settings of {@link Strategies#zoneAware(ZoneAwareConfig, io.lbkit.Strategy)}: immutable,
  * validated when built.
  *
- * <p>The local zone counts as having enough servers while both hold:
+ * <p>The local zone's share of the calls, recomputed on every rebuild, is Envoy's priority load
+ * over two groups, the local zone first and the other zones together second (the rule priority
+ * tiers use, {@code Overprovisioning}):
  *
  * <ul>
- *   <li>{@code available x overprovisioningFactor >= members}: members being the local zone's
- *       weighted servers in the pool, available those of them that are candidates now. With
- *       Envoy's default factor 1.4 the local zone is used while at least 1 / 1.4 = 71.4% of its
- *       members are available (5 of 7, 8 of 11, 72 of 100).
- *   <li>{@code available >= minLocalServers} (default 1).
+ *   <li>each group's health is {@code min(1, overprovisioningFactor x available / members)}:
+ *       members being its weighted servers in the pool, available those of them that are
+ *       candidates now, a server ramping up after slow start counted by its ramp factor (one at
+ *       30% of its share is 0.3 of a server). With Envoy's default factor 1.4 the local zone keeps
+ *       all its calls while at least 1 / 1.4 = 71.4% of it is available (5 of 7, 8 of 11, 72 of
+ *       100); with 4 of 7 it keeps 80% and the other zones take 20%.
+ *   <li>the local zone takes its health; when the two healths add up to less than 1 (both zones
+ *       short, as while a scaled-out fleet warms up), each takes its health over their sum.
+ *   <li>fewer than {@code minLocalServers} (default 1) local candidates: every zone is used, by
+ *       the delegate over all candidates, as Spring's zone preference falls back to all instances.
  * </ul>
  *
- * <p>Otherwise calls spill over to every zone, as Spring's zone preference falls back to all
- * instances. A factor of 1 keeps the local zone only while all its members are available.
+ * <p>Two load checks come on top, both measured by the tracker: the overflow check (on by
+ * default, {@link Builder#overflow}) sends a call away at pick time when the local zone queues
+ * far more calls than the other zones, and spillover ({@link Builder#spillover}, off by default)
+ * moves part of the local share away step by step while the local zone measures slower or failing
+ * more than the others, and back as it recovers.
  */
 public final class ZoneAwareConfig {
   /** Envoy's overprovisioning factor, the one priority tiers use too. */

@@ -99,6 +99,8 @@ final class ZoneSpill {
    */
   synchronized double evaluate(Candidates localCandidates, Candidates otherCandidates) {
     if (!due.getAndSet(false)) {
+      local.see(localCandidates); // a server counts from the first picker built with it
+      others.see(otherCandidates);
       return spill;
     }
     local.measure(localCandidates, config.minCalls());
@@ -125,6 +127,16 @@ final class ZoneSpill {
     boolean measured;
     double latency; // mean, nanoseconds
     double errorRate;
+
+    void see(Candidates c) {
+      for (int i = 0; i < c.size(); i++) {
+        ServerLoad load = c.load(i);
+        if (!baseline.containsKey(load)) {
+          baseline.put(load, new long[] {load.requests(), load.failures(),
+              load.latencySumNanos()});
+        }
+      }
+    }
 
     void measure(Candidates c, int minCalls) {
       Map<ServerLoad, long[]> now = new IdentityHashMap<>();

@@ -18,10 +18,10 @@ import java.time.Duration;
  * <pre>
  * degraded:  local latency > {@link #latencyRatio()} x others' latency
  *            or local error rate > others' error rate + {@link #errorMargin()}
- * recovered: local latency <= {@link #recoveryRatio()} x others' latency
- *            and local error rate <= others' error rate + errorMargin / 2
- * each period: degraded -> spill + {@link #step()} (at most {@link #maxSpill()});
- *              recovered -> spill - step (at least 0); in between -> spill kept (hysteresis)
+ * recovered: local latency at most {@link #recoveryRatio()} x others' latency
+ *            and local error rate at most others' error rate + errorMargin / 2
+ * each period: degraded: spill + {@link #step()} (at most {@link #maxSpill()});
+ *              recovered: spill - step (at least 0); in between: spill kept (hysteresis)
  * </pre>
  *
  * A side not measured yet is not compared on latency; the other zones' error rate counts as 0

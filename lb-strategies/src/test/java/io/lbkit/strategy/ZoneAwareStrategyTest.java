@@ -111,7 +111,7 @@ class ZoneAwareStrategyTest {
     for (int i = 0; i < 20; i++) {
       servers[i] = Server.builder("10.3.0." + (i + 1), 8080).zone(i < 10 ? "eu-1" : "eu-2")
           .build();
-      metrics[i] = new ServerMetrics(servers[i].id(), 0L, 10e9);
+      metrics[i] = new ServerMetrics(servers[i].id(), 0L, 10_000_000_000L);
       loads[i] = metrics[i];
     }
     return Candidates.of(ServerPool.of(servers).snapshot(), servers, loads, ramp,
