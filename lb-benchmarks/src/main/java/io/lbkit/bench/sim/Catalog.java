@@ -144,8 +144,9 @@ public final class Catalog {
       case 5:
       case 6:
         return new Plan(List.of(new Part(KEY_BLIND, "load/retry3", "health/failFast",
-                "health/retry3")),
-            "outages over time: what retries and ejection (and their recovery) do");
+                "health/retry3"), new Part(List.of("roundRobin"), "load/failFast")),
+            "outages over time: what retries and ejection (and their recovery) do; round robin "
+                + "with neither is the baseline of the README's chart");
       case 7:
         return new Plan(List.of(new Part(KEY_BLIND.subList(0, KEY_BLIND.size() - 1),
                 "load/failFast", "health/failFast", "health/retry3")),
