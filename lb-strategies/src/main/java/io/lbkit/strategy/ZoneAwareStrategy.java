@@ -88,7 +88,7 @@ final class ZoneAwareStrategy implements Strategy {
         candidates.random(), config);
   }
 
-  /** The candidates' count, each ramping one counted by its ramp factor when the delegate reads it. */
+  /** How many candidates: each ramping one counts by its ramp factor if the delegate reads it. */
   private double available(Candidates c) {
     if (!delegate.usesRamp()) {
       return c.size(); // ramp steps reach newPicker only when the delegate reads the ramp

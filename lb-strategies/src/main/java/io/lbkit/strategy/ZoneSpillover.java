@@ -32,7 +32,8 @@ import java.time.Duration;
  *
  * <p>Timing: spillover starts no thread. The strategy schedules its evaluations on the given
  * {@link Scheduler} (a real one, or a virtual one in tests and the simulator) while at least one
- * selector uses it, and asks the selectors to rebuild ({@link io.lbkit.Strategy#addChangeListener}):
+ * selector uses it, and asks the selectors to rebuild ({@link
+ * io.lbkit.Strategy#addChangeListener}):
  * the spill is computed on the write path, so the pick stays a draw against a precomputed share.
  * One strategy instance keeps one spill state: give each selector its own instance.
  */

@@ -121,7 +121,7 @@ public final class Catalog {
   /**
    * Which strategies and which tracker/policy pairs run on scenario {@code number} (null for a
    * number without a plan), and why: every strategy runs where it has something to show, each
-   * failover mode where there are failures to mask or tails to cut, so that all eight scenarios
+   * failover mode where there are failures to mask or tails to cut, so that all the scenarios
    * run in well under two minutes on 2 cores.
    */
   public static Plan plan(int number) {
