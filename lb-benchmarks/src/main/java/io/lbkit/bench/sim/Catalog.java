@@ -156,7 +156,7 @@ public final class Catalog {
         return new Plan(List.of(new Part(concat(HASH, List.of("roundRobin", "powerOfTwoChoices",
                 "peakEwma")), "load/failFast", "load/retry3", "health/retry3")),
             "hot key: the hash family, with three key-blind strategies as the spread baseline");
-      case 9:
+      case 11:
         return new Plan(List.of(new Part(List.of("roundRobin", "powerOfTwoChoices", "peakEwma",
                 "zoneAware", "zoneAwareSpill"), "load/failFast", "health/failFast")),
             "local zone brown-out: zone preference with and without measured spillover, beside "

@@ -20,7 +20,7 @@ final class Headline {
       Map.entry(2, "2: one server 10x slower"), Map.entry(3, "3: one server dead"),
       Map.entry(4, "4: one server 50% errors"), Map.entry(5, "5: one server flapping"),
       Map.entry(6, "6: all down, recovery"), Map.entry(7, "7: scale-out 5 to 20"),
-      Map.entry(9, "9: local zone brown-out"));
+      Map.entry(11, "11: local zone brown-out"));
   /** The series: strategy, tracker and legend label. */
   static final List<String[]> SERIES = List.of(
       new String[] {"roundRobin", "load", "roundRobin, no health tracking"},

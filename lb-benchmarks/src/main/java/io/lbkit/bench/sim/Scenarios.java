@@ -22,7 +22,7 @@ public final class Scenarios {
         allDownThenRecovery(), scaleOut(), hotKey(), localZoneBrownOut());
   }
 
-  /** The preset with this number (1-9). */
+  /** The preset with this number. */
   public static Scenario byNumber(int number) {
     for (Scenario s : all()) {
       if (s.number() == number) {
@@ -214,7 +214,7 @@ public final class Scenarios {
   /** The local zone's five servers slow down and fail some calls for 30 s, then recover. */
   public static Scenario localZoneBrownOut() {
     List<Integer> local = new ArrayList<>();
-    Scenario.Builder b = withServers(Scenario.builder(9, "s9-local-zone-brown-out",
+    Scenario.Builder b = withServers(Scenario.builder(11, "s11-local-zone-brown-out",
             "Local zone brown-out and recovery"), uniform(10, 20))
         .description("Ten 20 ms servers in two zones (s1, s3, s5, s7, s9 in the client's zone, "
             + Catalog.LOCAL_ZONE + "); 800 req/s, which the local zone alone serves at 40% busy. "

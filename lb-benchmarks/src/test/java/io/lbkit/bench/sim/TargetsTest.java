@@ -112,7 +112,7 @@ class TargetsTest {
   }
 
   /**
-   * Scenario 9: the local zone is 2x slower and fails 10% of calls from 20 s to 50 s. Measured
+   * Scenario 11: the local zone is 2x slower and fails 10% of calls from 20 s to 50 s. Measured
    * spillover moves the calls away gradually and back after the recovery, and beats plain zone
    * preference on p99 and success, while a healthy local zone keeps nearly all of its calls.
    */
