@@ -90,6 +90,58 @@ public final class Overprovisioning {
     return Math.min(Math.nextDown(1.0), (double) available * scaled / ((double) total * SCALE));
   }
 
+  /**
+   * {@link #health(int, int)} for a group whose members count in part: a server ramping up after
+   * slow start counts by its ramp factor (a server at 30% of its share is 0.3 of a server), so a
+   * group of cold servers is not mistaken for a group at full strength. Whole counts give exactly
+   * {@link #health(int, int)}.
+   *
+   * @param available the group's available members, each counted by its ramp factor in (0, 1]
+   * @param total the group's members, {@code >= 0}
+   * @return the health in [0, 1]; 1 for an empty group
+   * @throws IllegalArgumentException if {@code available} is negative or NaN, or {@code total}
+   *     is negative
+   */
+  public double health(double available, int total) {
+    Checks.argument(available >= 0.0, "available", available, ">= 0");
+    if (available == Math.rint(available) && available <= Integer.MAX_VALUE) {
+      return health((int) available, total);
+    }
+    Checks.argument(total >= 0, "total", total, ">= 0");
+    return Math.min(1.0, available * factor / total);
+  }
+
+  /**
+   * Envoy's priority load: each group's share of the traffic from the groups' healths ({@link
+   * #health}), in priority order. Each group takes what its health allows of the traffic the
+   * groups before it left, {@code load(p) = min(health(p), 1 - load(0) - ... - load(p - 1))};
+   * when the healths add up to less than 1, each gets its health over their sum, so the traffic
+   * is all placed. Zones use it with two groups (the local zone, then the others), tiers with
+   * one group per priority.
+   *
+   * @param health each group's health in [0, 1], in priority order; not kept
+   * @return each group's share, adding up to 1 (all 0 when every health is 0)
+   */
+  public static double[] priorityLoad(double[] health) {
+    double sum = 0.0;
+    for (double h : health) {
+      sum += h;
+    }
+    double[] load = new double[health.length];
+    if (sum < 1.0) {
+      for (int i = 0; i < load.length && sum > 0.0; i++) {
+        load[i] = health[i] / sum;
+      }
+      return load;
+    }
+    double left = 1.0;
+    for (int i = 0; i < load.length && left > 0.0; i++) {
+      load[i] = Math.min(health[i], left);
+      left -= load[i];
+    }
+    return load;
+  }
+
   @Override
   public String toString() {
     return "Overprovisioning{" + factor + '}';

@@ -49,4 +49,33 @@ public interface ServerLoad {
 
   /** {@return the EWMA time constant tau, in nanoseconds} */
   double decayNanos();
+
+  /**
+   * How many calls ended with an outcome, success or failure, since the counters were created:
+   * with {@link #failures()} and {@link #latencySumNanos()}, what a wrapper reads to see a group's
+   * error rate and mean latency move (zone spillover reads their change between evaluations).
+   *
+   * @return the running total; the default, for loads that do not count: 0
+   */
+  default long requests() {
+    return 0L;
+  }
+
+  /**
+   * How many of {@link #requests()} ended with a failure.
+   *
+   * @return the running total, {@code <= requests()}; the default: 0
+   */
+  default long failures() {
+    return 0L;
+  }
+
+  /**
+   * The sum of the latencies of the calls {@link #requests()} counts.
+   *
+   * @return the running total in nanoseconds; the default: 0
+   */
+  default long latencySumNanos() {
+    return 0L;
+  }
 }

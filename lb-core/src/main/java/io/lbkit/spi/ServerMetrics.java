@@ -170,16 +170,19 @@ public final class ServerMetrics implements ServerLoad {
   }
 
   /** {@return how many calls ended with an outcome (success or failure)} */
+  @Override
   public long requests() {
     return requests;
   }
 
   /** {@return how many calls ended with a failure} */
+  @Override
   public long failures() {
     return failures;
   }
 
   /** {@return the sum of the latencies of every call that ended with an outcome} */
+  @Override
   public long latencySumNanos() {
     return latencySumNanos;
   }

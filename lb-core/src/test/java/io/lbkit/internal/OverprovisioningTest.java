@@ -51,6 +51,36 @@ class OverprovisioningTest {
   }
 
   @Test
+  void rampingMembersCountByTheirRampAndWholeCountsKeepTheExactRule() {
+    // 3 warm and 7 servers at the 10% slow-start floor: 3.7 of 10, min(1, 1.4 x 3.7 / 10)
+    assertThat(rule.health(3.7, 10)).isCloseTo(0.518, within(1e-12));
+    assertThat(rule.health(7.5, 10)).isEqualTo(1.0); // 10.5 >= 10
+    // a whole count takes the exact integer path: 45 of 63 is enough, not 0.99999999999999
+    assertThat(rule.health(45.0, 63)).isEqualTo(1.0);
+    assertThat(rule.health(2.0, 4)).isEqualTo(rule.health(2, 4));
+    assertThatThrownBy(() -> rule.health(-0.5, 3))
+        .hasMessage("available: -0.5 (expected: >= 0)");
+    assertThatThrownBy(() -> rule.health(Double.NaN, 3))
+        .hasMessage("available: NaN (expected: >= 0)");
+  }
+
+  @Test
+  void priorityLoadKeepsEnvoysNumbersAndNormalisesShortGroups() {
+    // Envoy: 2 of 4 primaries keep 70%, the backups take 30%; 7 of 10 keep 98%
+    assertThat(Overprovisioning.priorityLoad(new double[] {rule.health(2, 4), 1.0}))
+        .containsExactly(new double[] {0.7, 0.3}, within(1e-12));
+    assertThat(Overprovisioning.priorityLoad(new double[] {rule.health(7, 10), 1.0}))
+        .containsExactly(new double[] {0.98, 0.02}, within(1e-12));
+    // a healthy first group takes everything
+    assertThat(Overprovisioning.priorityLoad(new double[] {1.0, 1.0, 0.2}))
+        .containsExactly(1.0, 0.0, 0.0);
+    // healths adding up to less than 1: each its health over their sum
+    assertThat(Overprovisioning.priorityLoad(new double[] {0.518, 0.392}))
+        .containsExactly(new double[] {0.518 / 0.91, 0.392 / 0.91}, within(1e-12));
+    assertThat(Overprovisioning.priorityLoad(new double[] {0.0, 0.0})).containsExactly(0.0, 0.0);
+  }
+
+  @Test
   void factorOneNeedsEveryMemberAndHugeFactorsNeedOne() {
     Overprovisioning all = Overprovisioning.of(1.0);
     assertThat(all.enough(7, 7)).isTrue();

@@ -71,26 +71,12 @@ final class TierStrategy implements Strategy {
   /** Each tier's share of the traffic, in priority order; they add up to 1. */
   static double[] loads(TreeMap<Integer, int[]> tiers) {
     double[] health = new double[tiers.size()];
-    double sum = 0.0;
     int t = 0;
     for (Map.Entry<Integer, int[]> e : tiers.entrySet()) {
       int[] c = e.getValue();
-      health[t] = Overprovisioning.DEFAULT.health(c[1], c[0]);
-      sum += health[t++];
+      health[t++] = Overprovisioning.DEFAULT.health(c[1], c[0]);
     }
-    double[] load = new double[health.length];
-    if (sum < 1.0) {
-      for (int i = 0; i < load.length; i++) {
-        load[i] = health[i] / sum;
-      }
-      return load;
-    }
-    double left = 1.0;
-    for (int i = 0; i < load.length && left > 0.0; i++) {
-      load[i] = Math.min(health[i], left);
-      left -= load[i];
-    }
-    return load;
+    return Overprovisioning.priorityLoad(health);
   }
 
   @Override

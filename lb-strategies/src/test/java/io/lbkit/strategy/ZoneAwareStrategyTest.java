@@ -4,12 +4,16 @@ import static io.lbkit.strategy.HashFixtures.candidates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lbkit.NoServerAvailableException;
+import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
 import io.lbkit.Strategy;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.Picker;
+import io.lbkit.spi.ServerLoad;
+import io.lbkit.spi.ServerMetrics;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -100,6 +104,88 @@ class ZoneAwareStrategyTest {
     assertThat(picker.pick(tried.build()).zone()).isEqualTo("eu-2");
   }
 
+  /** 10 servers in eu-1 (0..9), 10 in eu-2 (10..19), each with its own counters. */
+  private static Candidates twentyServers(double[] ramp, ServerMetrics[] metrics) {
+    Server[] servers = new Server[20];
+    ServerLoad[] loads = new ServerLoad[20];
+    for (int i = 0; i < 20; i++) {
+      servers[i] = Server.builder("10.3.0." + (i + 1), 8080).zone(i < 10 ? "eu-1" : "eu-2")
+          .build();
+      metrics[i] = new ServerMetrics(servers[i].id(), 0L, 10_000_000_000L);
+      loads[i] = metrics[i];
+    }
+    return Candidates.of(ServerPool.of(servers).snapshot(), servers, loads, ramp,
+        NoServerAvailableException.Reason.EMPTY_POOL, RandomSource.seeded(7), () -> 0L);
+  }
+
+  private static double localShare(Picker picker, int picks) {
+    int local = 0;
+    for (int i = 0; i < picks; i++) {
+      local += picker.pick(Request.NONE).zone().equals("eu-1") ? 1 : 0;
+    }
+    return (double) local / picks;
+  }
+
+  @Test
+  void rampingLocalServersCountByTheirRampFactor() {
+    // scale-out: 3 warm local servers and 7 new ones at the 10% slow-start floor count as 3.7 of
+    // 10, health min(1, 1.4 x 3.7 / 10) = 0.518; the other zone, all warm, has health 1
+    double[] ramp = new double[20];
+    java.util.Arrays.fill(ramp, 1.0);
+    for (int i = 3; i < 10; i++) {
+      ramp[i] = 0.1;
+    }
+    Picker picker = zoneAware.newPicker(twentyServers(ramp, new ServerMetrics[20]), null);
+    assertThat(((ZoneAwareStrategy.ZonePicker) picker).share).isCloseTo(0.518,
+        org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(localShare(picker, 20_000)).isCloseTo(0.518,
+        org.assertj.core.data.Offset.offset(0.02));
+  }
+
+  @Test
+  void whenBothSidesAreDegradedEachGetsItsHealthOverTheirSum() {
+    // Envoy's priority load normalises healths that add up to less than 1: 0.518 + 0.392 = 0.91
+    ZoneAwareConfig config = ZoneAwareConfig.of("eu-1");
+    assertThat(config.localShare(3.7, 10, 2.8, 10)).isCloseTo(0.518 / 0.91,
+        org.assertj.core.data.Offset.offset(1e-9));
+    // whole counts keep the exact rule: 5 of 7 stays local, 4 of 7 keeps 80%
+    assertThat(config.localShare(5, 7, 5, 5)).isEqualTo(1.0);
+    assertThat(config.localShare(4, 7, 5, 5)).isCloseTo(0.8,
+        org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void overflowSendsCallsAwayOnlyWhileTheLocalZoneIsFarBusier() {
+    ServerMetrics[] m = new ServerMetrics[20];
+    Picker picker = zoneAware.newPicker(twentyServers(null, m), null);
+    assertThat(localShare(picker, 1000)).isEqualTo(1.0);
+    // 3 calls in flight on every local server: below the minimum of 4, still all local
+    for (int i = 0; i < 10; i++) {
+      for (int k = 0; k < 3; k++) {
+        m[i].onStart();
+      }
+    }
+    assertThat(localShare(picker, 1000)).isEqualTo(1.0);
+    // 8 in flight locally (queueing), 0 remotely: 8 > 2 x (0 + 1), every local pick overflows
+    for (int i = 0; i < 10; i++) {
+      for (int k = 0; k < 5; k++) {
+        m[i].onStart();
+      }
+    }
+    assertThat(localShare(picker, 1000)).isEqualTo(0.0);
+    // the other zone at 4 in flight: 8 <= 2 x (4 + 1), local again
+    for (int i = 10; i < 20; i++) {
+      for (int k = 0; k < 4; k++) {
+        m[i].onStart();
+      }
+    }
+    assertThat(localShare(picker, 1000)).isEqualTo(1.0);
+    // the check can be turned off
+    Picker plain = Strategies.zoneAware(ZoneAwareConfig.builder("eu-1").noOverflow().build(),
+        Strategies.roundRobin()).newPicker(twentyServers(null, new ServerMetrics[20]), null);
+    assertThat(localShare(plain, 1000)).isEqualTo(1.0);
+  }
+
   @Test
   void rejectsBadSettings() {
     assertThatThrownBy(() -> Strategies.zoneAware(" ", Strategies.roundRobin()))
@@ -111,6 +197,12 @@ class ZoneAwareStrategyTest {
     assertThatThrownBy(() -> ZoneAwareConfig.builder("eu-1").minLocalServers(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("minLocalServers: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> ZoneAwareConfig.builder("eu-1").overflow(0, 2.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("overflowMin: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> ZoneAwareConfig.builder("eu-1").overflow(4, 0.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("overflowRatio: 0.5 (expected: >= 1 and finite)");
     assertThatThrownBy(() -> Strategies.zoneAware("eu-1", null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("delegate: null (expected: non-null)");

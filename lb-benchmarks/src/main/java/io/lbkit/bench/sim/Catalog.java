@@ -7,6 +7,8 @@ import io.lbkit.health.HealthConfig;
 import io.lbkit.strategy.ConsistentHashConfig;
 import io.lbkit.strategy.PrequalConfig;
 import io.lbkit.strategy.Strategies;
+import io.lbkit.strategy.ZoneAwareConfig;
+import io.lbkit.strategy.ZoneSpillover;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +82,10 @@ public final class Catalog {
     // zone preference over P2C; one simulated client, so a subset of 4 leaves servers unused
     s.put("zoneAware", () -> Strategies.zoneAware(LOCAL_ZONE, Strategies.powerOfTwoChoices()));
     s.put("subset", () -> Strategies.subset(4, "0", Strategies.powerOfTwoChoices()));
+    // zoneAware plus spillover from measured latency and errors, evaluated on the run's scheduler
+    s.put("zoneAwareSpill", new SimProbing.Entry("zoneAwareSpill", (prober, scheduler) ->
+        Strategies.zoneAware(ZoneAwareConfig.builder(LOCAL_ZONE)
+            .spillover(ZoneSpillover.of(scheduler)).build(), Strategies.powerOfTwoChoices())));
     return s;
   }
 
@@ -162,8 +168,9 @@ public final class Catalog {
       case 5:
       case 6:
         return new Plan(List.of(new Part(KEY_BLIND, "load/retry3", "health/failFast",
-                "health/retry3")),
-            "outages over time: what retries and ejection (and their recovery) do");
+                "health/retry3"), new Part(List.of("roundRobin"), "load/failFast")),
+            "outages over time: what retries and ejection (and their recovery) do; round robin "
+                + "with neither is the baseline of the README's chart");
       case 7:
         return new Plan(List.of(new Part(KEY_BLIND.subList(0, KEY_BLIND.size() - 1),
                 "load/failFast", "health/failFast", "health/retry3")),
@@ -181,6 +188,11 @@ public final class Catalog {
         return new Plan(List.of(new Part(concat(RAMP, present(RAMP_LATER)), "load/failFast")),
             "load ramp: spread under rising load and noisy neighbours; one attempt, so the "
                 + "errors are the balancing's");
+      case 11:
+        return new Plan(List.of(new Part(List.of("roundRobin", "powerOfTwoChoices", "peakEwma",
+                "zoneAware", "zoneAwareSpill"), "load/failFast", "health/failFast")),
+            "local zone brown-out: zone preference with and without measured spillover, beside "
+                + "three zone-blind strategies");
       default:
         return null;
     }

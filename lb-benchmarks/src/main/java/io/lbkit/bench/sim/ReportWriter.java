@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Writes the result files: per scenario a Markdown page and its charts (p99 by variant; for
- * scenarios with an over-time chart, load share or attempt rate over time), and {@code index.md}.
+ * scenarios with an over-time chart, load share or attempt rate over time), {@code index.md}, and
+ * the README's {@link Headline} chart when the run holds all it shows.
  */
 final class ReportWriter {
   private ReportWriter() {}
@@ -51,6 +52,10 @@ final class ReportWriter {
     List<List<RunResult>> all = new ArrayList<>();
     scenarios.forEach(s -> all.add(results.get(s)));
     SimulatorMain.writeString(dir.resolve("index.md"), Report.index(scenarios, all, pages, seed));
+    String headline = Headline.chart(results);
+    if (headline != null) { // only a run with everything it shows rewrites the README's chart
+      SimulatorMain.writeString(dir.resolve(Headline.FILE), headline);
+    }
     return pages;
   }
 

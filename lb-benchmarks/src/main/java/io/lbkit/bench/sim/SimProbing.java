@@ -80,8 +80,9 @@ final class SimProbing implements Prober, Scheduler {
   }
 
   /**
-   * A catalog entry for a strategy that probes: it is built per run from that run's prober and
-   * scheduler ({@link #create}); outside a simulation ({@link #get}) there is none.
+   * A catalog entry for a strategy that probes or schedules work (Prequal, zone spillover): it is
+   * built per run from that run's prober and virtual-time scheduler ({@link #create}); outside a
+   * simulation ({@link #get}) there is none.
    */
   static final class Entry implements Supplier<Strategy> {
     private final String name;

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Hand-written SVG charts (no dependency): a horizontal bar chart and a multi-series line chart.
+ * Hand-written SVG charts (no dependency): a horizontal bar chart, grouped bars on a log scale
+ * (the README's headline chart) and a multi-series line chart.
  * Output is plain SVG 1.1 with every text escaped, so it is well-formed XML.
  */
 public final class Svg {
@@ -110,6 +111,80 @@ public final class Svg {
       double ly = top + 8 + 16 * k;
       line(sb, left + plotW + 12, ly, left + plotW + 34, ly, color, dash);
       text(sb, left + plotW + 40, ly + 4, "start", 11, names.get(k));
+    }
+    return sb.append("</svg>\n").toString();
+  }
+
+  /**
+   * Grouped horizontal bars on a log scale: one group per label in {@code groups}, one bar per
+   * series in each (same colour per series, legend on top), bar length {@code values[g][k]} and
+   * at its end that value and {@code notes[g][k]}. A missing value (NaN) draws no bar and says so.
+   * The scale runs from 10^floor(log10(min)) to 10^ceil(log10(max)), so tails of 50 ms and of 1 s
+   * both read.
+   */
+  public static String groupedLogBars(String title, String unit, List<String> groups,
+      List<String> series, double[][] values, String[][] notes) {
+    int left = 200;
+    int right = 150;
+    int top = 58;
+    int bar = 13;
+    int gap = 10;
+    int groupHeight = bar * series.size() + gap;
+    int height = top + groupHeight * groups.size() + 40;
+    int plot = WIDTH - left - right;
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (double[] row : values) {
+      for (double v : row) {
+        if (v > 0) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+    }
+    double lo = min == Double.POSITIVE_INFINITY ? 0 : Math.floor(Math.log10(min));
+    double hi = max <= 0 ? 1 : Math.max(lo + 1, Math.ceil(Math.log10(max) - 1e-9));
+    StringBuilder sb = open(height, title);
+    double legendX = 20;
+    for (int k = 0; k < series.size(); k++) {
+      sb.append(String.format(Locale.ROOT,
+          "<rect x=\"%.1f\" y=\"32\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", legendX,
+          COLORS[k % COLORS.length]));
+      text(sb, legendX + 16, 42, "start", 11, series.get(k));
+      legendX += 28 + 7 * series.get(k).length();
+    }
+    int bottom = top + groupHeight * groups.size() - gap;
+    for (double e = lo; e <= hi + 1e-9; e++) {
+      for (int m = 1; m < 10; m++) {
+        double t = e + Math.log10(m);
+        if (t > hi + 1e-9) {
+          break;
+        }
+        double x = left + plot * (t - lo) / (hi - lo);
+        line(sb, x, top - 4, x, bottom, m == 1 ? "#bbb" : "#eee", "");
+        if (m == 1) {
+          text(sb, x, bottom + 14, "middle", 11, Report.num(Math.pow(10, e)));
+        }
+      }
+    }
+    text(sb, left + plot / 2.0, height - 8, "middle", 12, unit);
+    for (int g = 0; g < groups.size(); g++) {
+      double y0 = top + groupHeight * g;
+      text(sb, left - 8, y0 + bar * series.size() / 2.0 + 4, "end", 12, groups.get(g));
+      for (int k = 0; k < series.size(); k++) {
+        double y = y0 + bar * k;
+        double v = values[g][k];
+        if (!(v > 0)) {
+          text(sb, left + 4, y + bar - 3, "start", 10, series.get(k) + ": not run");
+          continue;
+        }
+        double w = Math.max(1, plot * (Math.log10(v) - lo) / (hi - lo));
+        sb.append(String.format(Locale.ROOT,
+            "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
+            left, y + 1, w, bar - 2, COLORS[k % COLORS.length]));
+        text(sb, left + w + 4, y + bar - 3, "start", 10,
+            Report.fixed(v, 0) + (notes[g][k].isEmpty() ? "" : " · " + notes[g][k]));
+      }
     }
     return sb.append("</svg>\n").toString();
   }

@@ -100,6 +100,66 @@ class TargetsTest {
     assertThat(r.successRate()).isEqualTo(1.0);
   }
 
+  /**
+   * Scenario 7's scale-out under zone preference: the local zone's new servers ramp up (counted by
+   * their slow-start factor, so the other zone takes what the local one cannot yet), and the
+   * overflow check sheds the calls the three warm local servers could not serve before it. In
+   * every tracker/policy pair the scenario runs: no request lost, p99 within 1.2x round robin's.
+   */
+  @Test
+  void zoneAwareScalesOutWithoutLosingARequestAndWithinOnePointTwoOfRoundRobinsP99() {
+    for (String mode : Catalog.plan(7).parts().get(0).modes()) {
+      String[] tp = mode.split("/");
+      RunResult zone = run(Scenarios.scaleOut(), "zoneAware", tp[0], tp[1]);
+      RunResult roundRobin = run(Scenarios.scaleOut(), "roundRobin", tp[0], tp[1]);
+      System.out.printf("scale-out %s: zoneAware p99 %.1f ms, success %.5f; roundRobin p99 %.1f"
+              + " ms%n", mode, zone.percentileMillis(0.99), zone.successRate(),
+          roundRobin.percentileMillis(0.99));
+
+      assertThat(zone.successRate()).as(mode).isEqualTo(1.0);
+      assertThat(zone.percentileMillis(0.99)).as(mode)
+          .isLessThanOrEqualTo(1.2 * roundRobin.percentileMillis(0.99));
+    }
+  }
+
+  /** The mean of {@code shares} over the buckets [from, to). */
+  private static double mean(double[] shares, int from, int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += shares[i];
+    }
+    return sum / (to - from);
+  }
+
+  /**
+   * Scenario 11: the local zone is 2x slower and fails 10% of calls from 20 s to 50 s. Measured
+   * spillover moves the calls away gradually and back after the recovery, and beats plain zone
+   * preference on p99 and success, while a healthy local zone keeps nearly all of its calls.
+   */
+  @Test
+  void zoneSpilloverLeavesABrownedOutZoneGraduallyAndComesBack() {
+    Scenario s = Scenarios.localZoneBrownOut();
+    for (String tracker : List.of("load", "health")) {
+      RunResult plain = run(s, "zoneAware", tracker, "failFast");
+      RunResult spill = run(s, "zoneAwareSpill", tracker, "failFast");
+      double[] local = spill.shareOverTime(s.focus());
+      System.out.printf("local brown-out (%s): zoneAware p99 %.1f ms, success %.4f; "
+              + "zoneAwareSpill p99 %.1f ms, success %.4f; local share 0-20 s %.3f, 21-22 s %.3f,"
+              + " 30-50 s %.3f, 65-80 s %.3f%n", tracker, plain.percentileMillis(0.99),
+          plain.successRate(), spill.percentileMillis(0.99), spill.successRate(),
+          mean(local, 0, 20), mean(local, 21, 22), mean(local, 30, 50), mean(local, 65, 80));
+
+      assertThat(spill.percentileMillis(0.99)).isLessThan(0.85 * plain.percentileMillis(0.99));
+      assertThat(spill.successRate()).isGreaterThan(plain.successRate());
+      // healthy: local but for the probe share; degraded: at most a fifth local; recovered: back
+      assertThat(mean(local, 0, 20)).isGreaterThanOrEqualTo(0.97);
+      assertThat(mean(local, 30, 50)).isLessThanOrEqualTo(0.2);
+      assertThat(mean(local, 65, 80)).isGreaterThanOrEqualTo(0.97);
+      // gradual: a second into the brown-out most calls are still local
+      assertThat(mean(local, 21, 22)).isGreaterThan(0.5);
+    }
+  }
+
   @Test
   void retryThreeThroughTheLoadBalancerLosesNoRequestToOneDeadServer() {
     RunResult failFast = run(Scenarios.oneDead(), "roundRobin", "load", "failFast");
