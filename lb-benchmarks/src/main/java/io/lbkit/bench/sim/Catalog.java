@@ -58,6 +58,7 @@ public final class Catalog {
         ConsistentHashConfig.builder().boundedLoad(1.25).build()));
     s.put("maglev", Strategies::maglev);
     s.put("rendezvous", Strategies::rendezvous);
+    s.put("orcaWeightedRoundRobin", Strategies::orcaWeightedRoundRobin); // weights from reports
     // zone preference over P2C; one simulated client, so a subset of 4 leaves servers unused
     s.put("zoneAware", () -> Strategies.zoneAware(LOCAL_ZONE, Strategies.powerOfTwoChoices()));
     s.put("subset", () -> Strategies.subset(4, "0", Strategies.powerOfTwoChoices()));
@@ -149,6 +150,12 @@ public final class Catalog {
         return new Plan(List.of(new Part(concat(HASH, List.of("roundRobin", "powerOfTwoChoices",
                 "peakEwma")), "load/failFast", "load/retry3", "health/retry3")),
             "hot key: the hash family, with three key-blind strategies as the spread baseline");
+      case 10:
+        return new Plan(List.of(new Part(List.of("roundRobin", "weightedRoundRobin", "random",
+                "leastConnections", "powerOfTwoChoices", "peakEwma", "orcaWeightedRoundRobin"),
+                "load/failFast", "health/failFast")),
+            "unequal capacity: only load reports (ORCA) or load awareness can see it; health "
+                + "tracking sees the small servers' overload");
       default:
         return null;
     }

@@ -19,7 +19,7 @@ public final class Scenarios {
   /** All presets in order. */
   public static List<Scenario> all() {
     return List.of(heterogeneous(), oneSlow(), oneDead(), brownOut(), flapping(),
-        allDownThenRecovery(), scaleOut(), hotKey());
+        allDownThenRecovery(), scaleOut(), hotKey(), unequalCapacity());
   }
 
   /** The preset with this number (1-8). */
@@ -29,7 +29,8 @@ public final class Scenarios {
         return s;
       }
     }
-    throw new IllegalArgumentException("scenario: " + number + " (expected: 1..8)");
+    throw new IllegalArgumentException("scenario: " + number + " (expected: one of "
+        + all().stream().map(s -> String.valueOf(s.number())).toList() + ")");
   }
 
   private static ServerSpec server(int i, double meanMillis) {
@@ -202,6 +203,34 @@ public final class Scenarios {
             + "within 1.25x of the mean and lose nothing.")
         .workload(Workload.openLoop(1000).withKeys(keys)).durationSeconds(60)
         .build();
+  }
+
+  /** The capacities (slots) of {@link #unequalCapacity()}'s servers: 1x, 2x and 4x, twice. */
+  static final int[] UNEQUAL_CAPACITIES = {4, 8, 16, 4, 8, 16};
+
+  /**
+   * Servers of 1x, 2x and 4x capacity that the client's configuration does not know about (equal
+   * weights), at 75% of the fleet's capacity: only load reports can tell them apart.
+   */
+  public static Scenario unequalCapacity() {
+    Scenario.Builder b = Scenario.builder(10, "s10-unequal-capacity",
+            "Unequal capacity unknown to the client")
+        .description("Six 20 ms servers of capacity 4, 8 and 16 (1x, 2x, 4x, twice), all with "
+            + "weight 1; 2100 req/s open loop, 75% of the 2800 req/s they can serve together. "
+            + "Every response carries the server's load report (utilization of its slots, qps "
+            + "and eps over the last second). Reading the table: round robin and weighted round "
+            + "robin give each server a sixth (350 req/s), so the small ones, which can serve "
+            + "200, queue up to their limit and reject; orcaWeightedRoundRobin weighs each "
+            + "server by qps / utilization, its capacity, once its 10 s blackout is over (the "
+            + "small servers' queue built until then drains by about 30 s), and from then on "
+            + "every server is equally busy. Load-aware strategies get there from in-flight "
+            + "counts and latency without any report.")
+        .workload(Workload.openLoop(2100)).durationSeconds(60);
+    for (int i = 0; i < UNEQUAL_CAPACITIES.length; i++) {
+      b.server(ServerSpec.of("s" + (i + 1), ServiceTime.lognormal(20))
+          .withCapacity(UNEQUAL_CAPACITIES[i]));
+    }
+    return b.build();
   }
 
   /** The specs, each restarting cold: {@code factor} x slower, easing off over {@code millis}. */
