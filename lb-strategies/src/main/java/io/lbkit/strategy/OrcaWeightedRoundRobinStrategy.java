@@ -138,7 +138,9 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
     double[] raw = new double[n];
     long[] since = new long[n];
     byte[] why = new byte[n];
-    Map<ServerLoad, Long> prevSince = prev == null ? null : prev.sinceByLoad();
+    // the previous picker's run starts, by index when its candidates are these (the usual case)
+    boolean sameOrder = prev != null && prev.sameLoads(c);
+    Map<ServerLoad, Long> prevSince = prev == null || sameOrder ? null : prev.sinceByLoad();
     double sum = 0;
     int weighted = 0;
     for (int i = 0; i < n; i++) {
@@ -156,9 +158,17 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
         since[i] = NONE;
         continue;
       }
-      Long p = prevSince == null ? null : prevSince.get(load);
+      long p = NONE;
+      boolean seen = sameOrder;
+      if (sameOrder) {
+        p = prev.weights.since[i];
+      } else if (prevSince != null) {
+        Long boxed = prevSince.get(load);
+        seen = boxed != null;
+        p = seen ? boxed : NONE;
+      }
       long s;
-      if (p == null) {
+      if (!seen) {
         s = load.firstLoadReportNanos(); // a server new to this strategy
       } else if (p != NONE) {
         s = p; // its run of fresh reports goes on
@@ -220,14 +230,22 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
       length += w[i];
     }
     int[] cycle = new int[Math.toIntExact(length)];
-    int k = 0;
+    // (w_i x g + o_i) mod G >= G - w_i is "adding w_i to the running remainder carries past G":
+    // one add and one compare per step, no division (a division per step made this 20x slower)
+    long[] acc = new long[n];
     long half = top / 2;
+    for (int i = 0; i < n; i++) {
+      acc[i] = (i * half) % top;
+    }
+    int k = 0;
     for (long gen = 0; gen < top; gen++) {
       for (int i = 0; i < n; i++) {
-        long wi = w[i];
-        if ((wi * gen + (i * half) % top) % top >= top - wi) {
+        long a = acc[i] + w[i];
+        if (a >= top) {
           cycle[k++] = i;
+          a -= top;
         }
+        acc[i] = a;
       }
     }
     return cycle;
@@ -302,6 +320,19 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
       int[] sch = schedule;
       Server s = Walk.alongTable(candidates, sch, pos, Math.min(sch.length, SCAN_LIMIT), request);
       return s != null ? s : Walk.allowed(candidates, sch[pos], request);
+    }
+
+    /** Whether {@code c} holds exactly this picker's load objects, in the same order. */
+    boolean sameLoads(Candidates c) {
+      if (c.size() != servers.length) {
+        return false;
+      }
+      for (int i = 0; i < servers.length; i++) {
+        if (c.load(i) != candidates.load(i)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Each candidate's run start, by its load object: what the next computation carries on. */

@@ -133,6 +133,23 @@ class OrcaWeightedRoundRobinStrategyTest {
   }
 
   @Test
+  void aPoolChangeKeepsEachServersRunOfReports() {
+    Selector sel = selector(Strategies.orcaWeightedRoundRobin()); // 10 s blackout
+    report(sel, 0, 0.5, 100, 0); // 200
+    report(sel, 1, 0.25, 100, 0); // 400
+    ticker.advance(Duration.ofSeconds(10));
+    report(sel, 2, 1.0, 100, 0); // in blackout
+    Server added = Server.of("10.0.0.9", 8080);
+    pool.add(added); // rebuilt over other candidates: runs carried by server, not by index
+    int[] c = new int[4];
+    for (int i = 0; i < 1200; i++) {
+      Server s = sel.choose();
+      c[s.equals(added) ? 3 : servers.indexOf(s)]++;
+    }
+    assertThat(c).containsExactly(200, 400, 300, 300);
+  }
+
+  @Test
   void errorsCountAsUtilizationTimesThePenalty() {
     Selector sel = selector(Strategies.orcaWeightedRoundRobin(NO_BLACKOUT));
     report(sel, 0, 0.5, 100, 0); // 200
