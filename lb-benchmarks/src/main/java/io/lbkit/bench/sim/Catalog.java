@@ -5,6 +5,7 @@ import io.lbkit.Strategy;
 import io.lbkit.failover.Failover;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.strategy.ConsistentHashConfig;
+import io.lbkit.strategy.OrcaWrrConfig;
 import io.lbkit.strategy.Strategies;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +60,8 @@ public final class Catalog {
     s.put("maglev", Strategies::maglev);
     s.put("rendezvous", Strategies::rendezvous);
     s.put("orcaWeightedRoundRobin", Strategies::orcaWeightedRoundRobin); // weights from reports
+    s.put("orcaNoBlackout", () -> Strategies.orcaWeightedRoundRobin(
+        OrcaWrrConfig.builder().blackoutPeriod(Duration.ZERO).build())); // reports used at once
     // zone preference over P2C; one simulated client, so a subset of 4 leaves servers unused
     s.put("zoneAware", () -> Strategies.zoneAware(LOCAL_ZONE, Strategies.powerOfTwoChoices()));
     s.put("subset", () -> Strategies.subset(4, "0", Strategies.powerOfTwoChoices()));
@@ -152,7 +155,8 @@ public final class Catalog {
             "hot key: the hash family, with three key-blind strategies as the spread baseline");
       case 10:
         return new Plan(List.of(new Part(List.of("roundRobin", "weightedRoundRobin", "random",
-                "leastConnections", "powerOfTwoChoices", "peakEwma", "orcaWeightedRoundRobin"),
+                "leastConnections", "powerOfTwoChoices", "peakEwma", "orcaWeightedRoundRobin",
+                "orcaNoBlackout"),
                 "load/failFast", "health/failFast")),
             "unequal capacity: only load reports (ORCA) or load awareness can see it; health "
                 + "tracking sees the small servers' overload");

@@ -220,11 +220,17 @@ public final class Scenarios {
             + "Every response carries the server's load report (utilization of its slots, qps "
             + "and eps over the last second). Reading the table: round robin and weighted round "
             + "robin give each server a sixth (350 req/s), so the small ones, which can serve "
-            + "200, queue up to their limit and reject; orcaWeightedRoundRobin weighs each "
-            + "server by qps / utilization, its capacity, once its 10 s blackout is over (the "
-            + "small servers' queue built until then drains by about 30 s), and from then on "
-            + "every server is equally busy. Load-aware strategies get there from in-flight "
-            + "counts and latency without any report.")
+            + "200, queue up to their limit (5 s of work) and time out or reject. "
+            + "orcaWeightedRoundRobin weighs each server by qps / utilization, which is its "
+            + "capacity, and from about 30 s on every server is equally busy (TargetsTest: "
+            + "within 1% from 40 s); but with gRPC's 10 s blackout the client is round robin "
+            + "for its first 10 s, the small servers' queues fill meanwhile and take until "
+            + "about 30 s to drain, which is where its failures come from (with health "
+            + "tracking, the overload turns into ejections that move it onto the big servers). "
+            + "orcaNoBlackout uses reports at once and loses nothing. Load-aware strategies "
+            + "balance from in-flight counts and latency without any report and keep the p99 "
+            + "lower still: they also steer around queues, while equal utilization still "
+            + "queues more on 4 slots than on 16.")
         .workload(Workload.openLoop(2100)).durationSeconds(60);
     for (int i = 0; i < UNEQUAL_CAPACITIES.length; i++) {
       b.server(ServerSpec.of("s" + (i + 1), ServiceTime.lognormal(20))

@@ -138,6 +138,17 @@ class TargetsTest {
     assertThat(rrBusy[0]).isGreaterThan(1.5);
     assertThat(rrBusy[2]).isLessThan(0.7);
     assertThat(roundRobin.successRate()).isLessThan(orca.successRate());
+
+    // the 10 s blackout is round robin meanwhile; reports used at once lose nothing here
+    RunResult noBlackout = run(Scenarios.unequalCapacity(), "orcaNoBlackout", "load",
+        "failFast");
+    double[] nbBusy = relativeBusy(noBlackout, capacity, 40);
+    System.out.printf("  without blackout: %s (p99 %.1f ms, success %.4f)%n",
+        Arrays.toString(nbBusy), noBlackout.percentileMillis(0.99), noBlackout.successRate());
+    for (double b : nbBusy) {
+      assertThat(b).isBetween(0.9, 1.1);
+    }
+    assertThat(noBlackout.successRate()).isEqualTo(1.0);
   }
 
   private static double[] relativeBusy(RunResult r, int[] capacity, double since) {
