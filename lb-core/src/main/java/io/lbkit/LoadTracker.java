@@ -130,12 +130,20 @@ public class LoadTracker implements HealthTracker {
     return m;
   }
 
-  /** Kept in the server's metrics (made if need be), then every load-report listener is told. */
+  /**
+   * Kept in the server's metrics, then every load-report listener is told. A report for a server
+   * that holds no metrics here (no call ever started on it, or its state was released since it
+   * left) is dropped, so late reports cannot grow state past the pool.
+   */
   @Override
   public void onLoadReport(Server server, LoadReport report) {
     Checks.notNull(server, "server");
     Checks.notNull(report, "report");
-    metrics(server).onLoadReport(report, ticker.read());
+    ServerMetrics m = metrics.get(server.id());
+    if (m == null) {
+      return;
+    }
+    m.onLoadReport(report, ticker.read());
     for (Runnable r : reportListeners) {
       try {
         r.run();

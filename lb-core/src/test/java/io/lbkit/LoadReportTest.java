@@ -97,6 +97,15 @@ class LoadReportTest {
         .isInstanceOf(NullPointerException.class);
   }
 
+  @Test
+  void aReportForAServerTheTrackerHoldsNothingForIsDropped() {
+    AtomicInteger told = new AtomicInteger();
+    tracker.addLoadReportListener(told::incrementAndGet);
+    tracker.onLoadReport(a, LoadReport.of(0.5, 10, 0)); // no call ever started on it
+    assertThat(tracker.stateSize()).isZero();
+    assertThat(told.get()).isZero();
+  }
+
   /** Always the first candidate. */
   private static final class FirstStrategy implements Strategy {
     @Override

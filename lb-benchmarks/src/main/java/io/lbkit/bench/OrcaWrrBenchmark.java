@@ -52,6 +52,7 @@ public class OrcaWrrBenchmark {
     LoadTracker tracker = LoadTracker.create(ticker);
     SplittableRandom r = new SplittableRandom(seed);
     for (Server s : servers) {
+      tracker.metrics(s); // as a call's start makes them: reports are kept for known servers
       double qps = 50 + r.nextDouble() * 450;
       tracker.onLoadReport(s, LoadReport.of(0.2 + r.nextDouble() * 0.7, qps, qps * 0.01));
     }
