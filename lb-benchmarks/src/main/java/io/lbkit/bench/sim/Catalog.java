@@ -153,7 +153,7 @@ public final class Catalog {
         return new Plan(List.of(new Part(concat(HASH, List.of("roundRobin", "powerOfTwoChoices",
                 "peakEwma")), "load/failFast", "load/retry3", "health/retry3")),
             "hot key: the hash family, with three key-blind strategies as the spread baseline");
-      case 10:
+      case 11:
         return new Plan(List.of(new Part(List.of("roundRobin", "weightedRoundRobin", "random",
                 "leastConnections", "powerOfTwoChoices", "peakEwma", "orcaWeightedRoundRobin",
                 "orcaNoBlackout"),
