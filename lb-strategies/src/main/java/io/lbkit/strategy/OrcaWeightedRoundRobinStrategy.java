@@ -237,15 +237,24 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
     for (int i = 0; i < n; i++) {
       acc[i] = (i * half) % top;
     }
+    // Branch-free: whether a server takes a slot looks random to a branch predictor, and the
+    // mispredictions cost more than the writes, so the slot is written either way and kept only
+    // on a carry (a later carry overwrites it). The largest server takes a slot in every
+    // generation, the last one too, so until then every write stays below the cycle's end; the
+    // last generation writes carries only.
     int k = 0;
-    for (long gen = 0; gen < top; gen++) {
+    for (long gen = 0; gen < top - 1; gen++) {
       for (int i = 0; i < n; i++) {
         long a = acc[i] + w[i];
-        if (a >= top) {
-          cycle[k++] = i;
-          a -= top;
-        }
-        acc[i] = a;
+        long carry = (top - 1 - a) >>> 63; // 1 when a >= top
+        cycle[k] = i;
+        k += (int) carry;
+        acc[i] = a - (top & -carry);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (acc[i] + w[i] >= top) {
+        cycle[k++] = i;
       }
     }
     return cycle;

@@ -196,6 +196,47 @@ class OrcaWeightedRoundRobinStrategyTest {
   }
 
   @Test
+  void theCycleIsGrpcsStaticStrideRuleForAnyWeights() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int round = 0; round < 300; round++) {
+      int n = 1 + r.nextInt(round < 200 ? 12 : 1500);
+      double[] weights = new double[n];
+      for (int i = 0; i < n; i++) {
+        weights[i] = 0.1 + r.nextDouble() * (r.nextBoolean() ? 1 : 10);
+      }
+      assertThat(OrcaWeightedRoundRobinStrategy.schedule(weights)).as("round " + round)
+          .containsExactly(strideByFormula(weights));
+    }
+  }
+
+  /** The rule as gRPC writes it, one modulo per step, with the class's scaling. */
+  private static int[] strideByFormula(double[] weights) {
+    int n = weights.length;
+    double max = java.util.Arrays.stream(weights).max().orElseThrow();
+    int g = (int) Math.max(64, Math.min(1024, 65_536L / n));
+    long[] w = new long[n];
+    long gcd = 0;
+    for (int i = 0; i < n; i++) {
+      w[i] = Math.max(1L, Math.round(weights[i] / max * g));
+      gcd = java.math.BigInteger.valueOf(gcd).gcd(java.math.BigInteger.valueOf(w[i])).longValue();
+    }
+    long top = 0;
+    for (int i = 0; i < n; i++) {
+      w[i] /= gcd;
+      top = Math.max(top, w[i]);
+    }
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (long gen = 0; gen < top; gen++) {
+      for (int i = 0; i < n; i++) {
+        if ((w[i] * gen + (i * (top / 2)) % top) % top >= top - w[i]) {
+          out.add(i);
+        }
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  @Test
   void configRejectsBadSettingsNamingThem() {
     assertThatThrownBy(() -> OrcaWrrConfig.builder().weightUpdatePeriod(Duration.ofMillis(99)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weightUpdatePeriod");
