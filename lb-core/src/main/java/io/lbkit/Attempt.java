@@ -58,6 +58,21 @@ public interface Attempt extends AutoCloseable {
    */
   boolean cancel();
 
+  /**
+   * Passes on what the server reported about its load with this call's response (the {@code
+   * endpoint-load-metrics} header, a gRPC trailer...), for strategies that weigh servers by it
+   * ({@code Strategies.orcaWeightedRoundRobin()}). It may be called before or after the attempt
+   * ends (a header read once the body is in), from any thread, and more than once; each report
+   * is recorded, as received now, for {@link #server()}. lbkit's attempts hand it to the
+   * tracker ({@link HealthTracker#onLoadReport}); the default ignores it.
+   *
+   * @param report what the server reported
+   * @throws NullPointerException if {@code report} is null
+   */
+  default void report(LoadReport report) {
+    java.util.Objects.requireNonNull(report, "report");
+  }
+
   /** {@return whether one of the end methods has run} */
   boolean isEnded();
 

@@ -118,6 +118,17 @@ public interface HealthTracker {
   }
 
   /**
+   * {@code server} reported its load ({@link Attempt#report}): kept in its {@link ServerMetrics}
+   * with the time it arrived, where weighing strategies read it ({@link
+   * io.lbkit.spi.ServerLoad#loadReport()}), then the load-report listeners are told. Any thread,
+   * any time, cheap. The default ignores it.
+   *
+   * @param server the server that reported
+   * @param report what it reported
+   */
+  default void onLoadReport(Server server, LoadReport report) {}
+
+  /**
    * Whether {@code server} may be chosen now: not ejected, not drained.
    *
    * @param server the server asked about
@@ -178,6 +189,24 @@ public interface HealthTracker {
    * @param listener the callback to remove
    */
   void removeChangeListener(Runnable listener);
+
+  /**
+   * SPI: {@code listener} runs after every load report {@link #onLoadReport} recorded, on the
+   * reporting thread; selectors register one that tells their strategy ({@link
+   * Strategy#onLoadReport}). It must be quick and must not block. The default keeps none (a
+   * tracker that records no reports).
+   *
+   * @param listener the callback
+   */
+  default void addLoadReportListener(Runnable listener) {}
+
+  /**
+   * SPI: stops calling a listener given to {@link #addLoadReportListener}; unknown ones are
+   * ignored.
+   *
+   * @param listener the callback to remove
+   */
+  default void removeLoadReportListener(Runnable listener) {}
 
   /**
    * SPI, off the pick path: writes down ({@link PickReport#health}) why each member of {@code

@@ -32,6 +32,7 @@ public class LoadTracker implements HealthTracker {
   private final long decayNanos;
   private final ConcurrentHashMap<String, ServerMetrics> metrics = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> reportListeners = new CopyOnWriteArrayList<>();
 
   /**
    * A tracker on {@code ticker}, for subclasses; others use the {@code create} methods.
@@ -127,6 +128,39 @@ public class LoadTracker implements HealthTracker {
       m.onComplete(now - startNanos, success, now);
     }
     return m;
+  }
+
+  /**
+   * Kept in the server's metrics, then every load-report listener is told. A report for a server
+   * that holds no metrics here (no call ever started on it, or its state was released since it
+   * left) is dropped, so late reports cannot grow state past the pool.
+   */
+  @Override
+  public void onLoadReport(Server server, LoadReport report) {
+    Checks.notNull(server, "server");
+    Checks.notNull(report, "report");
+    ServerMetrics m = metrics.get(server.id());
+    if (m == null) {
+      return;
+    }
+    m.onLoadReport(report, ticker.read());
+    for (Runnable r : reportListeners) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("load report listener {} failed", r, e);
+      }
+    }
+  }
+
+  @Override
+  public void addLoadReportListener(Runnable listener) {
+    reportListeners.add(Checks.notNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeLoadReportListener(Runnable listener) {
+    reportListeners.remove(listener);
   }
 
   @Override

@@ -62,6 +62,15 @@ public interface Strategy {
   default void removeChangeListener(Runnable listener) {}
 
   /**
+   * Told by a selector each time its tracker recorded a server's {@link LoadReport}, on the
+   * reporting thread: a strategy whose pickers weigh reported load calls its change listeners
+   * ({@link #addChangeListener}) when its weights are due to be computed again, so that the
+   * selector rebuilds on its write path. It must be cheap (it runs once per reported response)
+   * and must not block. Wrappers pass it on to what they wrap. The default does nothing.
+   */
+  default void onLoadReport() {}
+
+  /**
    * A selector over {@code pool} with this strategy, a new {@link LoadTracker} and thread-local
    * randomness.
    *

@@ -82,6 +82,8 @@ public final class DefaultSelector implements Selector {
     strategyChanges.incrementAndGet();
     requestRebuild();
   };
+  /** Passes the tracker's load reports on to the strategy, which decides whether to rebuild. */
+  private final Runnable reportListener = this::loadReported;
 
   // Striped: in an outage every caller is refused, and one shared counter would be contended.
   private final LongAdder[] refusals = adders(NoServerAvailableException.Reason.values().length);
@@ -118,7 +120,14 @@ public final class DefaultSelector implements Selector {
     rebuildNow();
     pool.addListener(poolListener);
     tracker.addChangeListener(healthListener);
+    tracker.addLoadReportListener(reportListener);
     rebuildNow(); // catch a change that raced the registration
+  }
+
+  private void loadReported() {
+    if (!closed) {
+      strategy.onLoadReport();
+    }
   }
 
   @Override
@@ -354,6 +363,7 @@ public final class DefaultSelector implements Selector {
     closed = true;
     pool.removeListener(poolListener);
     tracker.removeChangeListener(healthListener);
+    tracker.removeLoadReportListener(reportListener);
     strategy.removeChangeListener(strategyListener);
     rebuildNow();
   }

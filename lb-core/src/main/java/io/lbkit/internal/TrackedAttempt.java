@@ -2,6 +2,7 @@ package io.lbkit.internal;
 
 import io.lbkit.Attempt;
 import io.lbkit.HealthTracker;
+import io.lbkit.LoadReport;
 import io.lbkit.Server;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -113,6 +114,12 @@ public class TrackedAttempt implements Attempt {
     tracker.onCancel(server, startNanos, permit);
     cancelled();
     return true;
+  }
+
+  /** Recorded whether or not the attempt has ended: a header may be read after the end. */
+  @Override
+  public final void report(LoadReport report) {
+    tracker.onLoadReport(server, Checks.notNull(report, "report"));
   }
 
   @Override

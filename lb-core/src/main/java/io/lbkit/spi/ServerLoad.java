@@ -78,4 +78,31 @@ public interface ServerLoad {
   default long latencySumNanos() {
     return 0L;
   }
+
+  /**
+   * The server's latest load report ({@link io.lbkit.Attempt#report}), for strategies that weigh
+   * servers by it.
+   *
+   * @return the report, or null when it never reported (the default)
+   */
+  default io.lbkit.LoadReport loadReport() {
+    return null;
+  }
+
+  /**
+   * {@return the ticker reading when the latest {@link #loadReport()} arrived} Meaningless while
+   * there is none.
+   */
+  default long loadReportNanos() {
+    return 0L;
+  }
+
+  /**
+   * {@return the ticker reading when the first load report of these counters arrived} Weighing
+   * strategies hold a new reporter's weights back for a while after it (gRPC's blackout period).
+   * Meaningless while there is none.
+   */
+  default long firstLoadReportNanos() {
+    return 0L;
+  }
 }

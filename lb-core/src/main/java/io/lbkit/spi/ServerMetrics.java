@@ -64,6 +64,10 @@ public final class ServerMetrics implements ServerLoad {
   /** Latency samples so far, counted up to {@link #WARM_UP_SAMPLES} only. */
   private volatile int latencySamples;
 
+  /** The latest load report with its arrival, one immutable object so the two read together. */
+  private volatile Received received;
+  private volatile long firstReportNanos;
+
   /**
    * Fresh counters: nothing in flight, no outcome, no latency.
    *
@@ -219,10 +223,53 @@ public final class ServerMetrics implements ServerLoad {
     return decayNanos;
   }
 
+  /**
+   * Keeps {@code report} as the server's latest, received at {@code nowNanos}; the first one
+   * also marks {@link #firstLoadReportNanos()}.
+   *
+   * @param report what the server reported
+   * @param nowNanos the tracker's ticker reading at its arrival
+   * @throws NullPointerException if {@code report} is null
+   */
+  public void onLoadReport(io.lbkit.LoadReport report, long nowNanos) {
+    Checks.notNull(report, "report");
+    if (received == null) {
+      firstReportNanos = nowNanos; // before the report is visible: a reader never sees 0 for it
+    }
+    received = new Received(report, nowNanos);
+  }
+
+  @Override
+  public io.lbkit.LoadReport loadReport() {
+    Received r = received;
+    return r == null ? null : r.report;
+  }
+
+  @Override
+  public long loadReportNanos() {
+    Received r = received;
+    return r == null ? 0L : r.nanos;
+  }
+
+  @Override
+  public long firstLoadReportNanos() {
+    return firstReportNanos;
+  }
+
   /** {@return total latency / completed calls, in nanoseconds; 0 before any completion} */
   public double averageLatencyNanos() {
     long n = requests;
     return n == 0 ? 0.0 : (double) latencySumNanos / n;
+  }
+
+  private static final class Received {
+    final io.lbkit.LoadReport report;
+    final long nanos;
+
+    Received(io.lbkit.LoadReport report, long nanos) {
+      this.report = report;
+      this.nanos = nanos;
+    }
   }
 
   @Override

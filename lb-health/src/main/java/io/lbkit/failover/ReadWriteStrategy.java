@@ -50,6 +50,11 @@ final class ReadWriteStrategy implements Strategy {
   }
 
   @Override
+  public void onLoadReport() {
+    inner.onLoadReport();
+  }
+
+  @Override
   public String toString() {
     return "readWrite(" + inner + ")";
   }

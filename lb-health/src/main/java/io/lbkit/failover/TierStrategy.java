@@ -95,6 +95,11 @@ final class TierStrategy implements Strategy {
   }
 
   @Override
+  public void onLoadReport() {
+    inner.onLoadReport();
+  }
+
+  @Override
   public String toString() {
     return "tiers(" + inner + ")";
   }

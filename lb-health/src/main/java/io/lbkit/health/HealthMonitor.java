@@ -588,6 +588,22 @@ public final class HealthMonitor implements HealthTracker, AutoCloseable {
     load.removeChangeListener(listener);
   }
 
+  /** Kept with the load metrics, which the monitor composes; health ignores it. */
+  @Override
+  public void onLoadReport(Server server, io.lbkit.LoadReport report) {
+    load.onLoadReport(server, report);
+  }
+
+  @Override
+  public void addLoadReportListener(Runnable listener) {
+    load.addLoadReportListener(listener);
+  }
+
+  @Override
+  public void removeLoadReportListener(Runnable listener) {
+    load.removeLoadReportListener(listener);
+  }
+
   /**
    * The available servers, each with its slow-start ramp; in panic (as {@link Panic} decides)
    * every server with weight above 0 whose breaker is not open; when nothing is left, an empty

@@ -80,6 +80,7 @@ final class Exchange<T> {
       lastResult = null;
       throw e;
     }
+    owner.reportLoad(server, response);
     return accepted(response);
   }
 
@@ -97,6 +98,7 @@ final class Exchange<T> {
         }
         attempt.completeExceptionally(cause);
       } else {
+        owner.reportLoad(server, response);
         attempt.complete(accepted(response)); // if cancelled meanwhile, settle() releases it
       }
     });

@@ -1,10 +1,12 @@
 package io.lbkit.http;
 
+import io.lbkit.LoadReport;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.Ticker;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.internal.Checks;
+import io.lbkit.internal.LoadReportHeader;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -275,6 +277,15 @@ public final class LbHttpClient {
         return request.headers().firstValue(IDEMPOTENCY_KEY).isPresent() ? IDEMPOTENT_WRITE
             : WRITE;
     }
+  }
+
+  /**
+   * Passes the server's load report ({@code endpoint-load-metrics}, TEXT form) to the balancer's
+   * tracker, for load-reporting strategies; a malformed one is ignored (logged at DEBUG).
+   */
+  void reportLoad(Server server, HttpResponse<?> response) {
+    LoadReportHeader.report(balancer.tracker(), server,
+        response.headers().firstValue(LoadReport.HEADER).orElse(null));
   }
 
   /** {@return the balancer that chooses each attempt's server} */

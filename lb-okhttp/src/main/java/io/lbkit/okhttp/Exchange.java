@@ -1,9 +1,11 @@
 package io.lbkit.okhttp;
 
+import io.lbkit.LoadReport;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.Server;
 import io.lbkit.failover.FailedResultException;
 import io.lbkit.failover.RetryHint;
+import io.lbkit.internal.LoadReportHeader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -96,9 +98,12 @@ final class Exchange {
 
   /**
    * An attempt's answer as the balancer gets it: returned for a 1xx-4xx, thrown as an {@link
-   * ErrorResponseException} (its body read and the original closed) for a 5xx or 429.
+   * ErrorResponseException} (its body read and the original closed) for a 5xx or 429. Its
+   * {@code endpoint-load-metrics} header, if any, is reported for {@code server} first.
    */
-  Response accepted(Response response) throws ErrorResponseException {
+  Response accepted(Server server, Response response) throws ErrorResponseException {
+    LoadReportHeader.report(settings.balancer.tracker(), server,
+        response.header(LoadReport.HEADER));
     int code = response.code();
     if (code >= 500 || code == 429) {
       Response kept;

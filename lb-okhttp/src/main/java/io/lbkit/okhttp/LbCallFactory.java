@@ -162,7 +162,7 @@ public final class LbCallFactory implements Call.Factory {
     } finally {
       owner.running(null);
     }
-    return x.accepted(response);
+    return x.accepted(server, response);
   }
 
   private Call newAttempt(LbCall owner, Exchange x, Server server) {
@@ -215,7 +215,7 @@ public final class LbCallFactory implements Call.Factory {
       @Override
       public void onResponse(Call c, Response response) {
         try {
-          f.complete(x.accepted(response)); // if the attempt was cancelled, settle closes it
+          f.complete(x.accepted(server, response)); // if the attempt was cancelled, settle closes it
         } catch (IOException | RuntimeException e) {
           f.completeExceptionally(e); // never left pending: the call would wait forever
         }

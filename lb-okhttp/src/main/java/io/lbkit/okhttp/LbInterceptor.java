@@ -143,7 +143,7 @@ public final class LbInterceptor implements Interceptor {
       }
       throw e;
     }
-    return x.accepted(response);
+    return x.accepted(server, response);
   }
 
   /**

@@ -115,6 +115,11 @@ final class ApertureStrategy implements Strategy {
   }
 
   @Override
+  public void onLoadReport() {
+    delegate.onLoadReport();
+  }
+
+  @Override
   public String toString() {
     return "subset{size=" + size + ", " + fleet + ", " + delegate + '}';
   }

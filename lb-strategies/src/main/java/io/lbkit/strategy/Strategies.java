@@ -318,4 +318,33 @@ public final class Strategies {
   public static Strategy prequal(PrequalConfig config) {
     return new PrequalStrategy(Checks.notNull(config, "config"));
   }
+
+  /**
+   * Weighted round robin from server-reported load (gRPC's {@code weighted_round_robin}, gRFC A58;
+   * Envoy's client-side weighted round robin): each server's weight is its qps / (utilization +
+   * eps / qps), from the {@link io.lbkit.LoadReport}s its responses carry ({@link
+   * io.lbkit.Attempt#report}; lb-http and lb-okhttp read the {@code endpoint-load-metrics}
+   * header). A server without a usable report (none yet, older than 3 min, or in its first 10 s
+   * of reporting) gets the mean weight; weights are clamped to [0.1, 10] x the mean and computed
+   * again every second, on the write path, by the first report after the period. Configured
+   * weights are not used; without reports this is round robin. Picks are O(1) and allocate
+   * nothing. One instance per selector.
+   *
+   * @return a new strategy with {@link OrcaWrrConfig#defaults()}
+   */
+  public static Strategy orcaWeightedRoundRobin() {
+    return orcaWeightedRoundRobin(OrcaWrrConfig.defaults());
+  }
+
+  /**
+   * {@link #orcaWeightedRoundRobin()} with explicit blackout, expiry, update period and error
+   * penalty.
+   *
+   * @param config the settings
+   * @return a new strategy
+   * @throws NullPointerException if {@code config} is null
+   */
+  public static Strategy orcaWeightedRoundRobin(OrcaWrrConfig config) {
+    return new OrcaWeightedRoundRobinStrategy(Checks.notNull(config, "config"));
+  }
 }

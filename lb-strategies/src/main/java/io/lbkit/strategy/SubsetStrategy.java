@@ -121,6 +121,11 @@ final class SubsetStrategy implements Strategy {
   }
 
   @Override
+  public void onLoadReport() {
+    delegate.onLoadReport();
+  }
+
+  @Override
   public String toString() {
     return "subset{size=" + size + ", clientId=" + clientId + ", " + delegate + '}';
   }

@@ -134,6 +134,11 @@ final class ZoneAwareStrategy implements Strategy {
   }
 
   @Override
+  public void onLoadReport() {
+    delegate.onLoadReport();
+  }
+
+  @Override
   public String toString() {
     return "zoneAware{" + config.localZone() + ", " + delegate + '}';
   }

@@ -31,7 +31,8 @@ class EveryStrategyTest {
         Arguments.of("weightedLeastConnections(P2C)",
             Strategies.weightedLeastConnections(2.0, 0)),
         Arguments.of("powerOfTwoChoices", Strategies.powerOfTwoChoices()),
-        Arguments.of("peakEwma", Strategies.peakEwma()));
+        Arguments.of("peakEwma", Strategies.peakEwma()),
+        Arguments.of("orcaWeightedRoundRobin", Strategies.orcaWeightedRoundRobin()));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -60,6 +60,7 @@ class ExplainTest {
             Strategies.weightedLeastConnections(2.0, 0)),
         Arguments.of("powerOfTwoChoices", Strategies.powerOfTwoChoices()),
         Arguments.of("peakEwma", Strategies.peakEwma()),
+        Arguments.of("orcaWeightedRoundRobin", Strategies.orcaWeightedRoundRobin()),
         Arguments.of("hash", Strategies.hash()),
         Arguments.of("consistentHash", Strategies.consistentHash()),
         Arguments.of("consistentHash(boundedLoad)", Strategies.consistentHash(

@@ -6,6 +6,7 @@ import io.lbkit.failover.Failover;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.strategy.ConsistentHashConfig;
 import io.lbkit.strategy.PrequalConfig;
+import io.lbkit.strategy.OrcaWrrConfig;
 import io.lbkit.strategy.Strategies;
 import io.lbkit.strategy.ZoneAwareConfig;
 import io.lbkit.strategy.ZoneSpillover;
@@ -79,6 +80,9 @@ public final class Catalog {
         ConsistentHashConfig.builder().boundedLoad(1.25).build()));
     s.put("maglev", Strategies::maglev);
     s.put("rendezvous", Strategies::rendezvous);
+    s.put("orcaWeightedRoundRobin", Strategies::orcaWeightedRoundRobin); // weights from reports
+    s.put("orcaNoBlackout", () -> Strategies.orcaWeightedRoundRobin(
+        OrcaWrrConfig.builder().blackoutPeriod(Duration.ZERO).build())); // reports used at once
     // zone preference over P2C; one simulated client, so a subset of 4 leaves servers unused
     s.put("zoneAware", () -> Strategies.zoneAware(LOCAL_ZONE, Strategies.powerOfTwoChoices()));
     s.put("subset", () -> Strategies.subset(4, "0", Strategies.powerOfTwoChoices()));
@@ -193,6 +197,13 @@ public final class Catalog {
                 "zoneAware", "zoneAwareSpill"), "load/failFast", "health/failFast")),
             "local zone brown-out: zone preference with and without measured spillover, beside "
                 + "three zone-blind strategies");
+      case 12:
+        return new Plan(List.of(new Part(List.of("roundRobin", "weightedRoundRobin", "random",
+                "leastConnections", "powerOfTwoChoices", "peakEwma", "orcaWeightedRoundRobin",
+                "orcaNoBlackout"),
+                "load/failFast", "health/failFast")),
+            "unequal capacity: only load reports (ORCA) or load awareness can see it; health "
+                + "tracking sees the small servers' overload");
       default:
         return null;
     }

@@ -1,6 +1,7 @@
 package io.lbkit.bench.sim;
 
 import io.lbkit.Attempt;
+import io.lbkit.LoadReport;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.Request;
 import io.lbkit.Selector;
@@ -30,14 +31,14 @@ final class Client {
   ClientPolicy.Attempt attempt(Request request, long timeoutNanos,
       ClientPolicy.AttemptListener listener) {
     Attempt lb = begin(request);
-    TrackedAttempt a = new TrackedAttempt(lb, listener);
+    SimServer sim = lb == null ? null : byId.get(lb.server().id());
+    TrackedAttempt a = new TrackedAttempt(lb, sim, listener);
     if (lb == null) {
       recorder.outcome(Outcome.NO_SERVER);
       a.done = true;
       listener.onDone(null, Outcome.NO_SERVER);
       return a;
     }
-    SimServer sim = byId.get(lb.server().id());
     recorder.sent(sim.index(), events.now());
     sim.receive(a::end);
     if (timeoutNanos > 0) {
@@ -63,6 +64,9 @@ final class Client {
     sim.receive(o -> {
       if (!f.isDone()) {
         recorder.outcome(o);
+        if (o == Outcome.OK || o == Outcome.ERROR) {
+          reportLoad(sim, server); // what the facade's attempt would pass on to the tracker
+        }
         if (o.isSuccess()) {
           f.complete(null);
         } else {
@@ -81,14 +85,24 @@ final class Client {
     return f;
   }
 
+  /** The server's load report with a served answer, for the tracker as an attempt passes it. */
+  private void reportLoad(SimServer sim, Server server) {
+    LoadReport r = sim.loadReport();
+    if (r != null) {
+      selector.tracker().onLoadReport(server, r);
+    }
+  }
+
   /** An attempt tracked by lbkit's attempt; the first of answer, timeout or cancel wins. */
   private final class TrackedAttempt implements ClientPolicy.Attempt {
     private final Attempt lb; // null when no server could be chosen
+    private final SimServer sim;
     private final ClientPolicy.AttemptListener listener;
     private boolean done;
 
-    TrackedAttempt(Attempt lb, ClientPolicy.AttemptListener listener) {
+    TrackedAttempt(Attempt lb, SimServer sim, ClientPolicy.AttemptListener listener) {
       this.lb = lb;
+      this.sim = sim;
       this.listener = listener;
     }
 
@@ -103,12 +117,22 @@ final class Client {
       }
       done = true;
       recorder.outcome(outcome);
+      if (outcome == Outcome.OK || outcome == Outcome.ERROR) {
+        reportLoad(); // a served answer carries the server's load report, as ORCA's header does
+      }
       if (outcome.isSuccess()) {
         lb.success();
       } else {
         lb.failure(outcome.error);
       }
       listener.onDone(lb.server(), outcome);
+    }
+
+    private void reportLoad() {
+      LoadReport r = sim.loadReport();
+      if (r != null) {
+        lb.report(r);
+      }
     }
 
     @Override

@@ -312,4 +312,54 @@ class TargetsTest {
       assertThat(best).isLessThanOrEqualTo(baseline / 2);
     }
   }
+
+  /**
+   * The issue's unequal capacity: servers of 1x, 2x and 4x capacity with equal weights, at 75% of
+   * their total capacity. With load reports every server is equally busy once the blackout and
+   * the queue it left have passed; round robin overloads the small ones. Busy-ness from 40 s on:
+   * a server's share of attempts over its share of the capacity (the servers' service times are
+   * alike), so 1.0 is "as busy as the fleet".
+   */
+  @Test
+  void loadReportsMakeServersOfUnequalCapacityEquallyBusy() {
+    int[] capacity = Scenarios.UNEQUAL_CAPACITIES;
+    RunResult orca = run(Scenarios.unequalCapacity(), "orcaWeightedRoundRobin", "load",
+        "failFast");
+    RunResult roundRobin = run(Scenarios.unequalCapacity(), "roundRobin", "load", "failFast");
+    double[] busy = relativeBusy(orca, capacity, 40);
+    double[] rrBusy = relativeBusy(roundRobin, capacity, 40);
+    System.out.printf("unequal capacity, busy relative to the fleet from 40 s: orca %s (p99 %.1f"
+            + " ms, success %.4f), roundRobin %s (p99 %.1f ms, success %.4f)%n",
+        Arrays.toString(busy), orca.percentileMillis(0.99), orca.successRate(),
+        Arrays.toString(rrBusy), roundRobin.percentileMillis(0.99), roundRobin.successRate());
+
+    double mean = Arrays.stream(busy).average().orElseThrow();
+    for (double b : busy) {
+      assertThat(b).isBetween(0.9 * mean, 1.1 * mean);
+    }
+    // round robin: the small servers get 1/6 of the calls for 1/14 of the capacity
+    assertThat(rrBusy[0]).isGreaterThan(1.5);
+    assertThat(rrBusy[2]).isLessThan(0.7);
+    assertThat(roundRobin.successRate()).isLessThan(orca.successRate());
+
+    // the 10 s blackout is round robin meanwhile; reports used at once lose nothing here
+    RunResult noBlackout = run(Scenarios.unequalCapacity(), "orcaNoBlackout", "load",
+        "failFast");
+    double[] nbBusy = relativeBusy(noBlackout, capacity, 40);
+    System.out.printf("  without blackout: %s (p99 %.1f ms, success %.4f)%n",
+        Arrays.toString(nbBusy), noBlackout.percentileMillis(0.99), noBlackout.successRate());
+    for (double b : nbBusy) {
+      assertThat(b).isBetween(0.9, 1.1);
+    }
+    assertThat(noBlackout.successRate()).isEqualTo(1.0);
+  }
+
+  private static double[] relativeBusy(RunResult r, int[] capacity, double since) {
+    int total = Arrays.stream(capacity).sum();
+    double[] out = new double[capacity.length];
+    for (int i = 0; i < capacity.length; i++) {
+      out[i] = r.shareSince(i, since) / ((double) capacity[i] / total);
+    }
+    return out;
+  }
 }
