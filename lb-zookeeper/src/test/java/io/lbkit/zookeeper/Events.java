@@ -4,6 +4,8 @@ import io.lbkit.discovery.DiscoveryListener;
 import io.lbkit.discovery.DiscoveryStatus;
 import io.lbkit.discovery.MembershipChange;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -14,6 +16,7 @@ final class Events implements DiscoveryListener {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   private int changes;
+  private final Set<String> listed = new HashSet<>();
   private int failures;
   private int recoveries;
   private long lastChangeNanos;
@@ -21,6 +24,8 @@ final class Events implements DiscoveryListener {
   @Override
   public synchronized void onChange(MembershipChange change) {
     changes++;
+    change.added().forEach(s -> listed.add(s.id()));
+    change.removed().forEach(s -> listed.remove(s.id()));
     lastChangeNanos = System.nanoTime();
     notifyAll();
   }
@@ -35,6 +40,14 @@ final class Events implements DiscoveryListener {
   public synchronized void onSourceRecovered(DiscoveryStatus status) {
     recoveries++;
     notifyAll();
+  }
+
+  /**
+   * {@return the ids in the pool as the change events told them} The pool changes just before its
+   * listener hears of it, so a test that counts changes waits on this, not on the pool.
+   */
+  synchronized Set<String> listed() {
+    return Set.copyOf(listed);
   }
 
   synchronized int changes() {

@@ -134,7 +134,7 @@ class ZooKeeperSourceTest {
     register(client, "10.0.0.1", 8080);
     CuratorFramework server = zk.client();
     ZooKeeperRegistration r = register(server, "10.0.0.2", 8080);
-    events.await("both in the pool", () -> ids().size() == 2);
+    events.await("both in the pool", () -> events.listed().size() == 2);
     String node = ZooKeeperSource.DEFAULT_BASE_PATH + "/inventory/" + r.id();
     long oldSession = server.getZookeeperClient().getZooKeeper().getSessionId();
     int changesBefore = events.changes();
@@ -156,7 +156,7 @@ class ZooKeeperSourceTest {
     bind(ZooKeeperSource.of(client, "inventory").withRemovalGrace(Duration.ZERO));
     CuratorFramework server = zk.client();
     ZooKeeperRegistration r = register(server, "10.0.0.2", 8080);
-    events.await("10.0.0.2 in the pool", () -> ids().equals(Set.of("10.0.0.2:8080")));
+    events.await("10.0.0.2 in the pool", () -> events.listed().equals(Set.of("10.0.0.2:8080")));
     String node = ZooKeeperSource.DEFAULT_BASE_PATH + "/inventory/" + r.id();
     long oldSession = server.getZookeeperClient().getZooKeeper().getSessionId();
     int changesBefore = events.changes();
@@ -199,7 +199,7 @@ class ZooKeeperSourceTest {
         bind(ZooKeeperSource.of(client, "inventory").withRemovalGrace(Duration.ofSeconds(30)));
     register(client, "10.0.0.1", 8080);
     register(zk.client(), "10.0.0.2", 8080);
-    events.await("both in the pool", () -> ids().size() == 2);
+    events.await("both in the pool", () -> events.listed().size() == 2);
     List<Server> before = pool.servers();
     int changesBefore = events.changes();
 

@@ -45,14 +45,9 @@ public final class Catalog {
   static final List<String> HASH = List.of("hash", "consistentHash", "consistentHashBounded",
       "maglev", "rendezvous");
 
-  /** The load ramp's strategies (scenario 10), as the issue lists them. */
+  /** The load ramp's strategies (scenario 10), as the issue lists them, and Prequal tuned. */
   static final List<String> RAMP = List.of("random", "roundRobin", "powerOfTwoChoices",
-      "leastConnections", "peakEwma");
-  /**
-   * Strategies the load ramp runs too as soon as they are in {@link #STRATEGIES} under these
-   * names: server-reported load (ORCA weighted round robin) and probing (Prequal).
-   */
-  static final List<String> RAMP_LATER = List.of("orcaWeightedRoundRobin", "prequal");
+      "leastConnections", "peakEwma", "orcaWeightedRoundRobin", "prequal", "prequalFresh");
   /** The recovering server's strategies (scenario 9). */
   static final List<String> RECOVERY = List.of("roundRobin", "weightedRoundRobin",
       "powerOfTwoChoices", "peakEwma");
@@ -74,6 +69,10 @@ public final class Catalog {
     // probes each run's simulated servers (SimProbing) through their lb-server load reporters
     s.put("prequal", new SimProbing.Entry("prequal", (prober, scheduler) -> Strategies.prequal(
         PrequalConfig.builder(prober).scheduler(scheduler).build())));
+    // prequal whose pool is renewed twice as fast as it is used: each answer serves one pick
+    s.put("prequalFresh", new SimProbing.Entry("prequalFresh", (prober, scheduler) ->
+        Strategies.prequal(PrequalConfig.builder(prober).scheduler(scheduler)
+            .probesPerPick(2).maxUses(1).build())));
     s.put("hash", Strategies::hash);
     s.put("consistentHash", Strategies::consistentHash);
     s.put("consistentHashBounded", () -> Strategies.consistentHash(
@@ -189,7 +188,7 @@ public final class Catalog {
             "many clients, one recovering server: slow start (a health-tracker feature) on and "
                 + "off; retry(3) masks the outage itself, so what fails is the return");
       case 10:
-        return new Plan(List.of(new Part(concat(RAMP, present(RAMP_LATER)), "load/failFast")),
+        return new Plan(List.of(new Part(RAMP, "load/failFast")),
             "load ramp: spread under rising load and noisy neighbours; one attempt, so the "
                 + "errors are the balancing's");
       case 11:
@@ -207,17 +206,6 @@ public final class Catalog {
       default:
         return null;
     }
-  }
-
-  /** Those of {@code names} that are strategies in the catalog, in order. */
-  static List<String> present(List<String> names) {
-    List<String> out = new ArrayList<>();
-    for (String n : names) {
-      if (hasStrategy(n)) {
-        out.add(n);
-      }
-    }
-    return out;
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

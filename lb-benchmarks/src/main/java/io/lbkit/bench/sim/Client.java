@@ -1,7 +1,6 @@
 package io.lbkit.bench.sim;
 
 import io.lbkit.Attempt;
-import io.lbkit.LoadReport;
 import io.lbkit.NoServerAvailableException;
 import io.lbkit.Request;
 import io.lbkit.Selector;
@@ -87,10 +86,7 @@ final class Client {
 
   /** The server's load report with a served answer, for the tracker as an attempt passes it. */
   private void reportLoad(SimServer sim, Server server) {
-    LoadReport r = sim.loadReport();
-    if (r != null) {
-      selector.tracker().onLoadReport(server, r);
-    }
+    selector.tracker().onLoadReport(server, sim.loadReport());
   }
 
   /** An attempt tracked by lbkit's attempt; the first of answer, timeout or cancel wins. */
@@ -129,10 +125,7 @@ final class Client {
     }
 
     private void reportLoad() {
-      LoadReport r = sim.loadReport();
-      if (r != null) {
-        lb.report(r);
-      }
+      lb.report(sim.loadReport());
     }
 
     @Override

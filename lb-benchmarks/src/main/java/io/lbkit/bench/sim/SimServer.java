@@ -19,10 +19,8 @@ import java.util.function.Consumer;
  * the virtual clock: every call it accepts (served or queued) is one in flight until it ends, so
  * probes ({@link SimProbing}) read the same figures a server running lb-server would answer.
  *
- * <p>Load reports ({@link #loadReport}), as an ORCA server would send with each response: over
- * the last whole {@link #REPORT_WINDOW_NANOS} window of virtual time (the current one, until a
- * first has ended), utilization = busy slot-time / (capacity x window), qps = calls served per
- * second, eps = those answered with an error per second.
+ * <p>Its load reports ({@link #loadReport}), as an ORCA server sends with each response, come
+ * from the same reporter: utilization, calls and errors per second over its sliding window.
  */
 final class SimServer {
   /** A refused connection costs one round trip to the RST. */
@@ -41,15 +39,6 @@ final class SimServer {
   private Condition condition = Condition.UP;
   private long startedAt = WARM;
   private Recorder recorder; // null: calls at the server are not recorded
-
-  /** The window a load report covers. */
-  static final long REPORT_WINDOW_NANOS = 1_000_000_000L;
-  private long windowStart;
-  private long lastChange; // when the busy-time integral was last brought up to date
-  private long busySlotNanos; // in the current window, up to lastChange
-  private int windowServed;
-  private int windowErrors;
-  private LoadReport lastWindow; // null until a first window ended
 
   SimServer(int index, ServerSpec spec, EventQueue events, SplittableRandom random) {
     this.index = index;
@@ -124,7 +113,6 @@ final class SimServer {
   }
 
   private void serve(Job job) {
-    accrue();
     inService.add(job);
     double factor = condition.slowFactor() * spec.warmupMultiplier(events.now() - startedAt);
     long nanos = Math.max(1L, (long) (spec.service().sampleNanos(random) * factor));
@@ -132,14 +120,11 @@ final class SimServer {
   }
 
   private void finish(Job job) {
-    accrue();
     if (!inService.remove(job)) {
       return; // reset when the server died
     }
     boolean error = condition.errorRate() > 0 && random.nextDouble() < condition.errorRate();
     job.call.end(error);
-    windowServed++;
-    windowErrors += error ? 1 : 0;
     job.reply.accept(error ? Outcome.ERROR : Outcome.OK);
     Job next = queue.poll();
     if (next != null) {
@@ -148,44 +133,12 @@ final class SimServer {
     callsChanged();
   }
 
-  /**
-   * What this server reports about its load now (see the class comment); null before any time
-   * has passed.
-   */
+  /** {@return what this server reports about its load now, as lb-server's filter writes it} */
   LoadReport loadReport() {
-    accrue();
-    if (lastWindow != null) {
-      return lastWindow;
-    }
-    long elapsed = events.now() - windowStart;
-    return elapsed <= 0 ? null : report(elapsed);
-  }
-
-  private LoadReport report(long nanos) {
-    double seconds = nanos / 1e9;
-    return LoadReport.of(busySlotNanos / ((double) spec.capacity() * nanos),
-        windowServed / seconds, windowErrors / seconds);
-  }
-
-  /** Brings the busy-time integral up to now, closing every window that ended meanwhile. */
-  private void accrue() {
-    long now = events.now();
-    while (now - windowStart >= REPORT_WINDOW_NANOS) {
-      long end = windowStart + REPORT_WINDOW_NANOS;
-      busySlotNanos += inService.size() * (end - lastChange);
-      lastWindow = report(REPORT_WINDOW_NANOS);
-      windowStart = end;
-      lastChange = end;
-      busySlotNanos = 0;
-      windowServed = 0;
-      windowErrors = 0;
-    }
-    busySlotNanos += inService.size() * (now - lastChange);
-    lastChange = now;
+    return LoadReport.of(load.utilization(), load.requestsPerSecond(), load.errorsPerSecond());
   }
 
   private void resetAll() {
-    accrue();
     for (Job job : inService) {
       job.call.end(true);
       events.after(0, () -> job.reply.accept(Outcome.RESET));
