@@ -63,7 +63,6 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
   static final double MIN_RATIO = 0.1;
   static final int MIN_GENERATIONS = 64;
   static final int MAX_GENERATIONS = 1024;
-  static final int SCAN_LIMIT = WeightedRoundRobinStrategy.SCAN_LIMIT;
   /** "No fresh report" in the since array. */
   static final long NONE = Long.MIN_VALUE;
 
@@ -297,38 +296,17 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
     }
   }
 
-  static final class OrcaPicker implements Picker {
+  static final class OrcaPicker extends CyclePicker {
     final OrcaWeightedRoundRobinStrategy owner;
-    private final Candidates candidates;
-    private final Server[] servers;
-    private final int[] schedule;
-    final Stripes stripes;
     final Weights weights;
     final long builtNanos;
 
     OrcaPicker(OrcaWeightedRoundRobinStrategy owner, Candidates candidates, int[] schedule,
         Stripes stripes, Weights weights, long builtNanos) {
+      super(candidates, schedule, stripes);
       this.owner = owner;
-      this.candidates = candidates;
-      this.servers = candidates.servers().toArray(new Server[0]);
-      this.schedule = schedule;
-      this.stripes = stripes;
       this.weights = weights;
       this.builtNanos = builtNanos;
-    }
-
-    @Override
-    public Server pick(Request request) {
-      int[] sch = schedule;
-      int pos = stripes.next(sch.length);
-      Server s = servers[sch[pos]];
-      return request.hasExclusions() ? excluding(pos, request) : s;
-    }
-
-    private Server excluding(int pos, Request request) {
-      int[] sch = schedule;
-      Server s = Walk.alongTable(candidates, sch, pos, Math.min(sch.length, SCAN_LIMIT), request);
-      return s != null ? s : Walk.allowed(candidates, sch[pos], request);
     }
 
     /** Whether {@code c} holds exactly this picker's load objects, in the same order. */
@@ -361,10 +339,7 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
 
     @Override
     public void describe(Request request, Server chosen, PickReport report) {
-      int[] slots = new int[servers.length];
-      for (int c : schedule) {
-        slots[c]++;
-      }
+      int[] slots = slotsPerCandidate();
       for (int i = 0; i < servers.length; i++) {
         report.score(servers[i], "weight " + Explain.num(weights.weights[i]) + " ("
             + reason(i) + "): " + slots[i] + " of the cycle's " + schedule.length + " slots");
@@ -389,11 +364,6 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
               + Explain.num(r.utilization()) + ", eps " + Explain.num(r.eps()))
               + (candidates.ramp(i) < 1 ? " x ramp " + Explain.num(candidates.ramp(i)) : "");
       }
-    }
-
-    /** The cycle (for tests). */
-    int[] schedule() {
-      return schedule.clone();
     }
   }
 }

@@ -15,13 +15,10 @@ import io.lbkit.spi.Picker;
  * between threads. Weights are the candidates' effective weights, so a slow-start ramp lowers a
  * server's share; cursors carry over across rebuilds.
  *
- * <p>Exclusions: the entries after the cursor's position are tried in schedule order (weights
- * still honoured), then, past {@link #SCAN_LIMIT} entries, the first allowed candidate.
+ * <p>Exclusions: as every {@link CyclePicker}'s.
  */
 enum WeightedRoundRobinStrategy implements Strategy {
   INSTANCE;
-
-  static final int SCAN_LIMIT = 64;
 
   @Override
   public Picker newPicker(Candidates candidates, Picker previous) {
@@ -37,31 +34,9 @@ enum WeightedRoundRobinStrategy implements Strategy {
     return "weightedRoundRobin";
   }
 
-  static final class WeightedRoundRobinPicker implements Picker {
-    private final Candidates candidates;
-    private final Server[] servers;
-    private final int[] schedule;
-    private final Stripes stripes;
-
+  static final class WeightedRoundRobinPicker extends CyclePicker {
     WeightedRoundRobinPicker(Candidates candidates, int[] schedule, Stripes stripes) {
-      this.candidates = candidates;
-      this.servers = candidates.servers().toArray(new Server[0]);
-      this.schedule = schedule;
-      this.stripes = stripes;
-    }
-
-    @Override
-    public Server pick(Request request) {
-      int[] sch = schedule;
-      int pos = stripes.next(sch.length);
-      Server s = servers[sch[pos]];
-      return request.hasExclusions() ? excluding(pos, request) : s;
-    }
-
-    private Server excluding(int pos, Request request) {
-      int[] sch = schedule;
-      Server s = Walk.alongTable(candidates, sch, pos, Math.min(sch.length, SCAN_LIMIT), request);
-      return s != null ? s : Walk.allowed(candidates, sch[pos], request);
+      super(candidates, schedule, stripes);
     }
 
     @Override
@@ -71,20 +46,12 @@ enum WeightedRoundRobinStrategy implements Strategy {
 
     @Override
     public void describe(Request request, Server chosen, PickReport report) {
-      int[] slots = new int[servers.length];
-      for (int c : schedule) {
-        slots[c]++;
-      }
+      int[] slots = slotsPerCandidate();
       for (int i = 0; i < servers.length; i++) {
         report.score(servers[i], "weight " + candidates.weight(i) + " x ramp "
             + Explain.num(candidates.ramp(i)) + ": " + slots[i] + " of the cycle's "
             + schedule.length + " slots");
       }
-    }
-
-    /** The cycle (for tests). */
-    int[] schedule() {
-      return schedule.clone();
     }
   }
 }
