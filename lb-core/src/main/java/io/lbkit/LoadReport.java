@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a server said about its own load, with one response (ORCA, the Open Request Cost
@@ -25,6 +26,9 @@ import java.util.Map;
 public final class LoadReport {
   /** The response header that carries a load report: {@value}. */
   public static final String HEADER = "endpoint-load-metrics";
+  private static final String NAMED = "named_metrics.";
+  private static final Set<String> KNOWN_KEYS = Set.of("cpu_utilization",
+      "application_utilization", "rps_fractional", "eps", "mem_utilization");
 
   private final double cpuUtilization;
   private final double applicationUtilization;
@@ -102,8 +106,8 @@ public final class LoadReport {
    * @param header the header's value
    * @return the report
    * @throws NullPointerException if {@code header} is null
-   * @throws IllegalArgumentException if the value is not TEXT, a pair has no {@code =}, a number
-   *     does not parse, or a figure is negative, NaN or infinite
+   * @throws IllegalArgumentException if the value is not TEXT, a pair has no {@code =}, a known
+   *     key's number does not parse, or a figure is negative, NaN or infinite
    */
   public static LoadReport parseText(String header) {
     Checks.notNull(header, "header");
@@ -121,6 +125,10 @@ public final class LoadReport {
       int eq = p.indexOf('=');
       Checks.argument(eq > 0, HEADER + ": pair", Checks.quote(p), "key=value");
       String key = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+      boolean named = key.startsWith(NAMED) && key.length() > NAMED.length();
+      if (!named && !KNOWN_KEYS.contains(key)) {
+        continue; // a field this version does not read, whatever its value
+      }
       String text = p.substring(eq + 1).strip();
       double v;
       try {
@@ -145,10 +153,8 @@ public final class LoadReport {
         case "mem_utilization":
           check(v, "mem_utilization");
           break;
-        default:
-          if (key.startsWith("named_metrics.") && key.length() > "named_metrics.".length()) {
-            b.namedMetric(p.substring("named_metrics.".length(), eq).strip(), v);
-          }
+        default: // named, as checked above
+          b.namedMetric(p.substring(NAMED.length(), eq).strip(), v);
       }
     }
     return b.build();

@@ -39,6 +39,9 @@ class LoadReportTest {
   void skipsUnknownKeysAndAcceptsAnEmptyReport() {
     assertThat(LoadReport.parseText("TEXT rps_fractional=5, rq_cost.x=3, new_field=1").qps())
         .isEqualTo(5.0);
+    // a field this version does not know may carry any value, numeric or not
+    assertThat(LoadReport.parseText("TEXT rps_fractional=5, new_field=abc, other=").qps())
+        .isEqualTo(5.0);
     assertThat(LoadReport.parseText("TEXT")).isEqualTo(LoadReport.builder().build());
   }
 

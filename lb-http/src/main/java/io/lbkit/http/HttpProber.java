@@ -4,7 +4,6 @@ import io.lbkit.Server;
 import io.lbkit.internal.Checks;
 import io.lbkit.spi.ProbeResult;
 import io.lbkit.spi.Prober;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -70,7 +69,8 @@ public final class HttpProber implements Prober {
 
   @Override
   public CompletionStage<ProbeResult> probe(Server server) {
-    HttpRequest request = HttpRequest.newBuilder(uri(server)).timeout(timeout).GET().build();
+    HttpRequest request = HttpRequest.newBuilder(LbHttpClient.target(scheme, server, path))
+        .timeout(timeout).GET().build();
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .thenApply(response -> {
           if (response.statusCode() != 200) {
@@ -79,11 +79,6 @@ public final class HttpProber implements Prober {
           }
           return parse(response.body());
         });
-  }
-
-  private URI uri(Server server) {
-    String host = server.host().indexOf(':') >= 0 ? '[' + server.host() + ']' : server.host();
-    return URI.create(scheme + "://" + host + ':' + server.port() + path);
   }
 
   /**

@@ -377,6 +377,11 @@ public final class LbHttpClient {
   }
 
   private URI target(Server server, String tail) {
+    return target(scheme, server, tail);
+  }
+
+  /** {@code scheme://host:port} of {@code server} (an IPv6 literal bracketed), then {@code tail}. */
+  static URI target(String scheme, Server server, String tail) {
     String host = server.host();
     StringBuilder b = new StringBuilder(scheme.length() + host.length() + tail.length() + 10)
         .append(scheme).append("://");

@@ -50,9 +50,4 @@ abstract class CyclePicker implements Picker {
     }
     return slots;
   }
-
-  /** The cycle (for tests). */
-  final int[] schedule() {
-    return schedule.clone();
-  }
 }

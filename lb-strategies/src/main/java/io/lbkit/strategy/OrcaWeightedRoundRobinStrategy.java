@@ -153,7 +153,7 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
       } else if ((wi = weight(r, config.errorPenalty)) <= 0) {
         why[i] = Weights.NO_WEIGHT;
       }
-      if (why[i] != 0) {
+      if (why[i] != Weights.OK) {
         since[i] = NONE;
         continue;
       }
@@ -189,7 +189,7 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
       double wi = raw[i] > 0 ? raw[i] : mean;
       w[i] = Math.min(MAX_RATIO * mean, Math.max(MIN_RATIO * mean, wi)) * c.ramp(i);
     }
-    return new Weights(raw, w, since, why, mean);
+    return new Weights(w, since, why, mean);
   }
 
   private static long later(long a, long b) {
@@ -216,15 +216,13 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
     }
     int g = (int) Math.max(MIN_GENERATIONS, Math.min(MAX_GENERATIONS, 65_536L / n));
     long[] w = new long[n];
-    long gcd = 0;
     for (int i = 0; i < n; i++) {
       w[i] = Math.max(1L, Math.round(weights[i] / max * g));
-      gcd = gcd(gcd, w[i]);
     }
+    SmoothSchedule.reduceByGcd(w);
     long top = 0;
     long length = 0;
     for (int i = 0; i < n; i++) {
-      w[i] /= gcd;
       top = Math.max(top, w[i]);
       length += w[i];
     }
@@ -259,14 +257,6 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
     return cycle;
   }
 
-  private static long gcd(long a, long b) {
-    while (b != 0) {
-      long t = a % b;
-      a = b;
-      b = t;
-    }
-    return a;
-  }
 
   @Override
   public String toString() {
@@ -281,14 +271,12 @@ final class OrcaWeightedRoundRobinStrategy implements Strategy {
     static final byte NO_WEIGHT = 3;
     static final byte BLACKOUT = 4;
 
-    final double[] raw; // from the reports, 0 where none counts
     final double[] weights; // what the schedule honours
     final long[] since;
     final byte[] why;
     final double mean;
 
-    Weights(double[] raw, double[] weights, long[] since, byte[] why, double mean) {
-      this.raw = raw;
+    Weights(double[] weights, long[] since, byte[] why, double mean) {
       this.weights = weights;
       this.since = since;
       this.why = why;

@@ -15,7 +15,9 @@ import java.time.Duration;
  *   <li>{@code weightExpirationPeriod} 3 min: a report older than this is no longer used (the
  *       server gets the mean weight), and the next one starts a new blackout.
  *   <li>{@code weightUpdatePeriod} 1 s: how often weights are computed again, at least 100 ms
- *       (gRPC's floor).
+ *       (gRPC's floor). There is no timer: the first report after the period (or any rebuild)
+ *       computes them, so an expiry or a blackout's end while no server reports at all is seen
+ *       at the next report or rebuild.
  *   <li>{@code errorUtilizationPenalty} 1.0: weight = qps / (utilization + penalty x eps / qps),
  *       so errors count as load; 0 ignores errors.
  * </ul>

@@ -9,8 +9,9 @@ import io.lbkit.internal.Checks;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.PickReport;
 import io.lbkit.spi.Picker;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Prequal (Wydrowski et al., "Load is not what you should balance: Introducing Prequal", NSDI
@@ -24,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>One pool per selector: a selector's pickers hand it on through {@code previous}, so the
  * strategy itself may be shared by several selectors, each probing for itself. Probing needs no
  * rebuilds (picks read the pool's slots), so the change listeners selectors add are never
- * called; they serve as the strategy's only signal that its selectors closed: once every
- * selector that added one has removed it, the probe tasks stop at their next run (and the
+ * called (they are passed on to the fallback, which may need them); they also serve as the
+ * strategy's only signal that its selectors closed: once every selector that added one has
+ * removed it, the probe tasks stop at their next run (and the
  * default timer thread, idle, ends). A pool whose selector closed while others stay open stops
  * once it is collected.
  *
@@ -34,28 +36,42 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PrequalStrategy implements Strategy {
   private final PrequalConfig config;
-  private final AtomicInteger selectors = new AtomicInteger();
+  private final Set<Runnable> selectors = ConcurrentHashMap.newKeySet();
   private volatile boolean opened;
 
   PrequalStrategy(PrequalConfig config) {
     this.config = config;
   }
 
+  /** Selectors register here: passed on to the fallback, and counted as open selectors. */
   @Override
   public void addChangeListener(Runnable listener) {
     Checks.notNull(listener, "listener");
-    selectors.incrementAndGet();
+    config.fallback().addChangeListener(listener);
+    selectors.add(listener);
     opened = true;
   }
 
   @Override
   public void removeChangeListener(Runnable listener) {
-    selectors.updateAndGet(n -> Math.max(0, n - 1));
+    config.fallback().removeChangeListener(listener);
+    selectors.remove(listener);
+  }
+
+  @Override
+  public void onLoadReport() {
+    config.fallback().onLoadReport();
+  }
+
+  /** Probe picks do not read the ramp (a ramping server's probes show its own load). */
+  @Override
+  public boolean usesRamp() {
+    return config.fallback().usesRamp();
   }
 
   /** Whether every selector that registered has closed: probe tasks stop. */
   boolean closed() {
-    return opened && selectors.get() == 0;
+    return opened && selectors.isEmpty();
   }
 
   @Override

@@ -128,9 +128,7 @@ final class ProbePool {
    */
   Server choose(Request request) {
     picks.increment();
-    if (request.hasExclusions()) {
-      return chooseExcluding(request);
-    }
+    boolean excluding = request.hasExclusions(); // uncommon: one test, hoisted by the JIT
     int n = slots.length();
     int usable = 0;
     Entry fastest = null;
@@ -149,7 +147,7 @@ final class ProbePool {
         continue;
       }
       int uses = e.uses;
-      if (uses >= maxUses) {
+      if (uses >= maxUses || excluding && request.excludes(e.server)) {
         continue;
       }
       usable++;
@@ -162,49 +160,6 @@ final class ProbePool {
       boolean fewer = lowest == null || rif < lowestRif;
       lowest = fewer ? e : lowest;
       lowestRif = Math.min(lowestRif, rif);
-      t3 = Math.max(t3, Math.min(t2, rif));
-      t2 = Math.max(t2, Math.min(t1, rif));
-      t1 = Math.max(t1, Math.min(t0, rif));
-      t0 = Math.max(t0, rif);
-    }
-    if (usable < minProbes) {
-      return null;
-    }
-    int hot = hotRif(usable, t0, t1, t2, t3);
-    return use(fastestRif <= hot ? fastest : coldest(request, hot, lowest));
-  }
-
-  /** The same pick, skipping the servers {@code request} excludes: the uncommon case. */
-  private Server chooseExcluding(Request request) {
-    int n = slots.length();
-    int usable = 0;
-    Entry fastest = null;
-    int fastestRif = 0;
-    Entry lowest = null;
-    int lowestRif = Integer.MAX_VALUE;
-    int t0 = -1;
-    int t1 = -1;
-    int t2 = -1;
-    int t3 = -1;
-    for (int i = 0; i < n; i++) {
-      Entry e = slots.get(i);
-      if (e == null) {
-        continue;
-      }
-      int uses = e.uses;
-      if (uses >= maxUses || request.excludes(e.server)) {
-        continue;
-      }
-      usable++;
-      int rif = e.rif + uses;
-      if (fastest == null || e.latencyNanos < fastest.latencyNanos) {
-        fastest = e;
-        fastestRif = rif;
-      }
-      if (lowest == null || rif < lowestRif) {
-        lowest = e;
-        lowestRif = rif;
-      }
       t3 = Math.max(t3, Math.min(t2, rif));
       t2 = Math.max(t2, Math.min(t1, rif));
       t1 = Math.max(t1, Math.min(t0, rif));

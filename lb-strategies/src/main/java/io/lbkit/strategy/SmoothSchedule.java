@@ -138,7 +138,8 @@ final class SmoothSchedule {
     return schedule;
   }
 
-  private static void reduceByGcd(long[] w) {
+  /** Divides {@code w} (positive) by its gcd, in place; ORCA's stride cycle uses it too. */
+  static void reduceByGcd(long[] w) {
     long g = 0;
     for (long x : w) {
       g = gcd(g, x);

@@ -116,11 +116,6 @@ public final class ZoneAwareConfig {
     return spillover;
   }
 
-  /** Whether {@code available} of {@code members} local servers are enough to stay local. */
-  boolean enough(int available, int members) {
-    return available >= minLocalServers && overprovisioning.enough(available, members);
-  }
-
   /**
    * The local zone's share of the calls by Envoy's priority load over two groups, the local zone
    * then the other zones, each with health {@code min(1, factor x available / members)} (the rule

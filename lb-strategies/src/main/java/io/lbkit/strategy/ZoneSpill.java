@@ -103,8 +103,10 @@ final class ZoneSpill {
       others.see(otherCandidates);
       return spill;
     }
-    local.measure(localCandidates, config.minCalls());
     others.measure(otherCandidates, config.minCalls());
+    if (!local.measure(localCandidates, config.minCalls())) {
+      return spill; // too few local calls this period: no new evidence, so the spill holds
+    }
     boolean latencyKnown = local.measured && others.measured && others.latency > 0;
     double ratio = latencyKnown ? local.latency / others.latency : 1.0;
     double excessErrors = local.measured
@@ -138,7 +140,8 @@ final class ZoneSpill {
       }
     }
 
-    void measure(Candidates c, int minCalls) {
+    /** Measures the calls since the last measurement; false, accumulating, below minCalls. */
+    boolean measure(Candidates c, int minCalls) {
       Map<ServerLoad, long[]> now = new IdentityHashMap<>();
       long calls = 0;
       long failures = 0;
@@ -159,12 +162,13 @@ final class ZoneSpill {
         latency = (double) latencySum / calls;
         errorRate = (double) failures / calls;
         baseline = now;
-      } else {
-        for (Map.Entry<ServerLoad, long[]> e : now.entrySet()) {
-          baseline.putIfAbsent(e.getKey(), e.getValue()); // keep accumulating from the old ones
-        }
-        baseline.keySet().retainAll(now.keySet()); // servers gone: their counters with them
+        return true;
       }
+      for (Map.Entry<ServerLoad, long[]> e : now.entrySet()) {
+        baseline.putIfAbsent(e.getKey(), e.getValue()); // keep accumulating from the old ones
+      }
+      baseline.keySet().retainAll(now.keySet()); // servers gone: their counters with them
+      return false;
     }
   }
 }

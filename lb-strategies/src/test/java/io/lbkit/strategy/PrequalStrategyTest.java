@@ -75,6 +75,58 @@ class PrequalStrategyTest {
   }
 
   @Test
+  void itsFallbackHearsWhatItsSelectorsTellAStrategy() {
+    List<String> heard = new ArrayList<>();
+    Strategy fallback = new Strategy() {
+      @Override
+      public Picker newPicker(io.lbkit.spi.Candidates candidates, Picker previous) {
+        return Strategies.roundRobin().newPicker(candidates, previous);
+      }
+
+      @Override
+      public void addChangeListener(Runnable listener) {
+        heard.add("add");
+      }
+
+      @Override
+      public void removeChangeListener(Runnable listener) {
+        heard.add("remove");
+      }
+
+      @Override
+      public void onLoadReport() {
+        heard.add("report");
+      }
+
+      @Override
+      public boolean usesRamp() {
+        return false;
+      }
+    };
+    Strategy prequal = Strategies.prequal(
+        PrequalConfig.builder(prober).scheduler(scheduler).fallback(fallback).build());
+    Selector selector = Fixtures.selector(prequal, ServerPool.of(Fixtures.servers(2)), tracker, 7);
+    prequal.onLoadReport();
+    selector.close();
+
+    assertThat(heard).containsExactly("add", "report", "remove");
+    assertThat(prequal.usesRamp()).isFalse();
+  }
+
+  @Test
+  void removingAListenerItNeverAddedKeepsProbing() {
+    Strategy prequal = Strategies.prequal(PrequalConfig.builder(prober).scheduler(scheduler)
+        .probesPerPick(1).build());
+    Selector selector = Fixtures.selector(prequal, ServerPool.of(Fixtures.servers(3)), tracker, 7);
+    prequal.removeChangeListener(() -> {});
+    selector.choose();
+    scheduler.advance(INTERVAL);
+
+    assertThat(prober.asked).hasSize(1);
+    selector.close();
+  }
+
+  @Test
   void picksByPeakEwmaUntilProbesArriveThenByProbedLatency() {
     List<Server> servers = Fixtures.servers(2);
     Selector selector = selector(servers, PrequalConfig.builder(prober));

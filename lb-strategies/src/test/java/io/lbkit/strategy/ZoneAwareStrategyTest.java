@@ -70,10 +70,10 @@ class ZoneAwareStrategyTest {
   void staysLocalAtExactlyOneOverOnePointFourOfALargeZone() {
     // 45 of 63 is exactly 1 / 1.4; 45 x 1.4 < 63 in doubles, the shared rule counts it exactly.
     ZoneAwareConfig config = ZoneAwareConfig.of("eu-1");
-    assertThat(config.enough(45, 63)).isTrue();
-    assertThat(config.enough(44, 63)).isFalse();
-    assertThat(ZoneAwareConfig.builder("eu-1").overprovisioningFactor(2.0).build().enough(4, 8))
-        .isTrue();
+    assertThat(config.localShare(45, 63, 10, 10)).isEqualTo(1.0);
+    assertThat(config.localShare(44, 63, 10, 10)).isLessThan(1.0);
+    assertThat(ZoneAwareConfig.builder("eu-1").overprovisioningFactor(2.0).build()
+        .localShare(4, 8, 10, 10)).isEqualTo(1.0);
   }
 
   @Test

@@ -57,9 +57,13 @@ class ZoneSpilloverTest {
 
   /** One period: 10 calls per server, then the timer, then the rebuild it asks for. */
   private double period(double localMillis, double localErrors) {
+    return period(10, localMillis, localErrors);
+  }
+
+  private double period(int callsPerServer, double localMillis, double localErrors) {
     for (int i = 0; i < 10; i++) {
       boolean local = i < 5;
-      for (int k = 0; k < 10; k++) {
+      for (int k = 0; k < callsPerServer; k++) {
         metrics[i].onStart();
         metrics[i].onComplete((long) ((local ? localMillis : 20) * 1e6),
             !(local && k < localErrors * 10), ticker.read());
@@ -105,6 +109,18 @@ class ZoneSpilloverTest {
     assertThat(periods(3, 20, 0.1)).containsExactly(0.9, 0.8, 0.7);
     // 0 errors again: recovered
     assertThat(periods(2, 20, 0)).containsExactly(0.8, 0.9);
+  }
+
+  @Test
+  void aPeriodWithTooFewLocalCallsHoldsTheSpill() {
+    strategy.addChangeListener(listener);
+    picker = strategy.newPicker(candidates, null);
+    assertThat(periods(2, 60, 0)).containsExactly(0.9, 0.8);
+    // no calls at all: nothing new is known, so the last degraded reading moves nothing
+    assertThat(period(0, 60, 0)).isEqualTo(0.8);
+    assertThat(period(0, 60, 0)).isEqualTo(0.8);
+    // calls again, healthy: back a tenth
+    assertThat(period(10, 20, 0)).isEqualTo(0.9);
   }
 
   @Test

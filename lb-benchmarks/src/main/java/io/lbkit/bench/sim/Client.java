@@ -63,8 +63,8 @@ final class Client {
     sim.receive(o -> {
       if (!f.isDone()) {
         recorder.outcome(o);
-        if (o == Outcome.OK || o == Outcome.ERROR) {
-          reportLoad(sim, server); // what the facade's attempt would pass on to the tracker
+        if (o.isServed()) { // untracked: what a tracked attempt would pass on to the tracker
+          selector.tracker().onLoadReport(server, sim.loadReport());
         }
         if (o.isSuccess()) {
           f.complete(null);
@@ -82,11 +82,6 @@ final class Client {
       });
     }
     return f;
-  }
-
-  /** The server's load report with a served answer, for the tracker as an attempt passes it. */
-  private void reportLoad(SimServer sim, Server server) {
-    selector.tracker().onLoadReport(server, sim.loadReport());
   }
 
   /** An attempt tracked by lbkit's attempt; the first of answer, timeout or cancel wins. */
@@ -113,8 +108,8 @@ final class Client {
       }
       done = true;
       recorder.outcome(outcome);
-      if (outcome == Outcome.OK || outcome == Outcome.ERROR) {
-        reportLoad(); // a served answer carries the server's load report, as ORCA's header does
+      if (outcome.isServed()) { // a served answer carries the server's load report (ORCA)
+        lb.report(sim.loadReport());
       }
       if (outcome.isSuccess()) {
         lb.success();
@@ -122,10 +117,6 @@ final class Client {
         lb.failure(outcome.error);
       }
       listener.onDone(lb.server(), outcome);
-    }
-
-    private void reportLoad() {
-      lb.report(sim.loadReport());
     }
 
     @Override

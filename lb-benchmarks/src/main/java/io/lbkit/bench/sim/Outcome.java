@@ -24,6 +24,11 @@ public enum Outcome {
     return this == OK;
   }
 
+  /** {@return whether the server served the call: its answer carries its load report} */
+  public boolean isServed() {
+    return this == OK || this == ERROR;
+  }
+
   static final class SimulatedFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -396,20 +396,20 @@ public final class Scenarios {
             "Unequal capacity unknown to the client")
         .description("Six 20 ms servers of capacity 4, 8 and 16 (1x, 2x, 4x, twice), all with "
             + "weight 1; 2100 req/s open loop, 75% of the 2800 req/s they can serve together. "
-            + "Every response carries the server's load report (utilization of its slots, qps "
-            + "and eps over the last second). Reading the table: round robin and weighted round "
-            + "robin give each server a sixth (350 req/s), so the small ones, which can serve "
-            + "200, queue up to their limit (5 s of work) and time out or reject. "
+            + "Every response carries the server's load report (utilization of its slots, qps and "
+            + "eps over its reporter's sliding 5 s window). Reading the table: round robin and "
+            + "weighted round robin give each server a sixth (350 req/s), so the small ones, "
+            + "which can serve 200, queue up to their limit (5 s of work) and time out or reject. "
             + "orcaWeightedRoundRobin weighs each server by qps / utilization, which is its "
-            + "capacity, and from about 30 s on every server is equally busy (TargetsTest: "
-            + "within 1% from 40 s); but with gRPC's 10 s blackout the client is round robin "
-            + "for its first 10 s, the small servers' queues fill meanwhile and take until "
-            + "about 30 s to drain, which is where its failures come from (with health "
+            + "capacity, and from about 30 s on every server is equally busy (within 1% from 40 s "
+            + "in this run; TargetsTest asserts 10%); but with gRPC's 10 s blackout the client is "
+            + "round robin for its first 10 s, the small servers' queues fill meanwhile and take "
+            + "until about 30 s to drain, which is where its failures come from (with health "
             + "tracking, the overload turns into ejections that move it onto the big servers). "
             + "orcaNoBlackout uses reports at once and loses nothing. Load-aware strategies "
             + "balance from in-flight counts and latency without any report and keep the p99 "
-            + "lower still: they also steer around queues, while equal utilization still "
-            + "queues more on 4 slots than on 16.")
+            + "lower still: they also steer around queues, while equal utilization still queues "
+            + "more on 4 slots than on 16.")
         .workload(Workload.openLoop(2100)).durationSeconds(60);
     for (int i = 0; i < UNEQUAL_CAPACITIES.length; i++) {
       b.server(ServerSpec.of("s" + (i + 1), ServiceTime.lognormal(20))

@@ -29,7 +29,6 @@ final class SimProbing implements Prober, Scheduler {
   private final EventQueue events;
   private final Map<String, SimServer> byId;
   private final long endNanos;
-  private long probes;
 
   SimProbing(EventQueue events, Map<String, SimServer> byId, long endNanos) {
     this.events = events;
@@ -40,7 +39,6 @@ final class SimProbing implements Prober, Scheduler {
 
   @Override
   public CompletionStage<ProbeResult> probe(Server server) {
-    probes++;
     CompletableFuture<ProbeResult> answer = new CompletableFuture<>();
     SimServer sim = byId.get(server.id());
     events.after(PROBE_RTT_NANOS / 2, () -> {
@@ -55,11 +53,6 @@ final class SimProbing implements Prober, Scheduler {
       events.after(PROBE_RTT_NANOS / 2, () -> answer.complete(r));
     });
     return answer;
-  }
-
-  /** {@return probes sent so far} */
-  long probes() {
-    return probes;
   }
 
   @Override
