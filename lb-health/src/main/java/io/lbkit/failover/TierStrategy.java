@@ -23,7 +23,10 @@ import java.util.TreeMap;
  * the one rule zone preference applies too):
  *     health(p) = min(1, 1.4 × available(p) / total(p))
  * total(p) counts the pool's servers of priority p with weight > 0 (drained servers are out on
- * purpose); available(p) counts those the tracker offers as candidates. In priority order, each
+ * purpose); available(p) counts those the tracker offers as candidates, each ramping one by its
+ * slow-start factor when the inner strategy reads the ramp (a server at 30% of its share is 0.3
+ * of a server, as zone preference counts it), so a tier of cold servers does not take the whole
+ * of the traffic at once. In priority order, each
  * tier takes what its health allows of the traffic the tiers before it left:
  *     load(p) = min(health(p), 1 - load(0) - ... - load(p - 1))
  * and when the healths add up to less than 1, each tier gets its health over their sum, so the
@@ -43,16 +46,19 @@ final class TierStrategy implements Strategy {
 
   @Override
   public Picker newPicker(Candidates candidates, Picker previous) {
-    TreeMap<Integer, int[]> tiers = new TreeMap<>(); // priority -> {total, available}
+    TreeMap<Integer, double[]> tiers = new TreeMap<>(); // priority -> {total, available}
     PoolSnapshot pool = candidates.pool();
     for (int i = 0; i < pool.size(); i++) {
       Server s = pool.get(i);
       if (s.weight() > 0) {
-        tiers.computeIfAbsent(s.priority(), p -> new int[2])[0]++;
+        tiers.computeIfAbsent(s.priority(), p -> new double[2])[0]++;
       }
     }
+    // ramp steps reach newPicker only when the inner strategy reads the ramp
+    boolean byRamp = inner.usesRamp();
     for (int i = 0; i < candidates.size(); i++) {
-      tiers.computeIfAbsent(candidates.server(i).priority(), p -> new int[2])[1]++;
+      tiers.computeIfAbsent(candidates.server(i).priority(), p -> new double[2])[1] +=
+          byRamp ? candidates.ramp(i) : 1.0;
     }
     tiers.values().removeIf(c -> c[1] == 0); // nothing to pick there, nothing to fall through to
     double[] loads = loads(tiers);
@@ -69,12 +75,12 @@ final class TierStrategy implements Strategy {
   }
 
   /** Each tier's share of the traffic, in priority order; they add up to 1. */
-  static double[] loads(TreeMap<Integer, int[]> tiers) {
+  static double[] loads(TreeMap<Integer, double[]> tiers) {
     double[] health = new double[tiers.size()];
     int t = 0;
-    for (Map.Entry<Integer, int[]> e : tiers.entrySet()) {
-      int[] c = e.getValue();
-      health[t++] = Overprovisioning.DEFAULT.health(c[1], c[0]);
+    for (Map.Entry<Integer, double[]> e : tiers.entrySet()) {
+      double[] c = e.getValue();
+      health[t++] = Overprovisioning.DEFAULT.health(c[1], (int) c[0]);
     }
     return Overprovisioning.priorityLoad(health);
   }

@@ -10,6 +10,10 @@ import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Server;
 import io.lbkit.ServerPool;
+import io.lbkit.spi.Candidates;
+import io.lbkit.spi.Picker;
+import io.lbkit.spi.ServerLoad;
+import io.lbkit.spi.ServerMetrics;
 import io.lbkit.strategy.Strategies;
 import io.lbkit.testing.ManualScheduler;
 import java.io.IOException;
@@ -120,12 +124,40 @@ class TiersTest {
     assertThat(TierStrategy.loads(tiers(new int[] {5, 1}))).containsExactly(1.0);
   }
 
-  private static TreeMap<Integer, int[]> tiers(int[]... totalAndAvailable) {
-    TreeMap<Integer, int[]> t = new TreeMap<>();
+  private static TreeMap<Integer, double[]> tiers(int[]... totalAndAvailable) {
+    TreeMap<Integer, double[]> t = new TreeMap<>();
     for (int p = 0; p < totalAndAvailable.length; p++) {
-      t.put(p, totalAndAvailable[p]);
+      t.put(p, new double[] {totalAndAvailable[p][0], totalAndAvailable[p][1]});
     }
     return t;
+  }
+
+  @Test
+  void rampingPrimariesCountByTheirRampFactor() {
+    // 4 primaries, all candidates, 2 of them warming up at 25%: 2.5 of 4 servers, health
+    // min(1, 1.4 x 2.5 / 4) = 0.875, so 12.5% goes to the backups until the primaries are warm
+    Server[] servers = new Server[6];
+    ServerLoad[] loads = new ServerLoad[6];
+    for (int i = 0; i < 6; i++) {
+      servers[i] = i < 4 ? primaries.get(i) : backups.get(i - 4);
+      loads[i] = new ServerMetrics(servers[i].id(), 0L, 10_000_000_000L);
+    }
+    double[] ramp = {1.0, 0.25, 1.0, 0.25, 1.0, 1.0};
+    Candidates cold = Candidates.of(ServerPool.of(servers).snapshot(), servers, loads, ramp,
+        NoServerAvailableException.Reason.EMPTY_POOL, RandomSource.seeded(3), () -> 0L);
+    assertThat(primaryShare(new TierStrategy(Strategies.random()), cold, 20_000))
+        .isCloseTo(0.875, within(0.01)); // sigma 0.0023
+    // a strategy that ignores the ramp is not told of its steps, so the tiers count servers whole
+    assertThat(primaryShare(new TierStrategy(Strategies.maglev(251)), cold, 1_000)).isEqualTo(1.0);
+  }
+
+  private static double primaryShare(TierStrategy tiers, Candidates candidates, int picks) {
+    Picker picker = tiers.newPicker(candidates, null);
+    int primary = 0;
+    for (int i = 0; i < picks; i++) {
+      primary += picker.pick(Request.withKey("k" + i)).priority() == 0 ? 1 : 0;
+    }
+    return (double) primary / picks;
   }
 
   @Test
