@@ -91,6 +91,12 @@ public final class DefaultSelector implements Selector {
 
   private volatile Picker picker;
   private Candidates candidates; // guarded by rebuildLock
+  /**
+   * The last picker the strategy built, guarded by rebuildLock: the {@code previous} of its next
+   * build, even across a spell with no candidates, so the strategy's state (cursors, probe pools,
+   * weights from load reports) carries over an outage instead of starting anew.
+   */
+  private Picker lastBuilt;
   private long publications; // guarded by rebuildLock
   private long strategyChangesBuilt; // guarded by rebuildLock: strategyChanges at the last build
   private volatile boolean closed;
@@ -315,6 +321,7 @@ public final class DefaultSelector implements Selector {
   private void rebuild() {
     if (closed) {
       picker = new Unavailable(CLOSED);
+      lastBuilt = null;
       return;
     }
     PoolSnapshot snapshot = pool.snapshot();
@@ -326,13 +333,13 @@ public final class DefaultSelector implements Selector {
       return;
     }
     strategyChangesBuilt = changes;
-    Picker current = picker;
     Picker built;
     if (next.isEmpty()) {
       built = new Unavailable(NoServerAvailableException.shared(next.reasonIfEmpty()));
     } else {
       try {
-        built = strategy.newPicker(next, current instanceof Unavailable ? null : current);
+        built = strategy.newPicker(next, lastBuilt);
+        lastBuilt = built;
       } catch (RuntimeException e) {
         // A broken strategy must not leave removed servers choosable: fail closed instead.
         log.error("strategy {} failed to build a picker for pool version {}", strategy,
