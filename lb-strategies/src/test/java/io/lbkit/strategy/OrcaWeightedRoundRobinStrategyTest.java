@@ -134,13 +134,26 @@ class OrcaWeightedRoundRobinStrategyTest {
 
   @Test
   void aPoolChangeKeepsEachServersRunOfReports() {
-    Selector sel = selector(Strategies.orcaWeightedRoundRobin()); // 10 s blackout
+    OrcaWrrConfig config = OrcaWrrConfig.builder().blackoutPeriod(Duration.ofSeconds(10))
+        .weightExpirationPeriod(Duration.ofSeconds(30)).build();
+    Selector sel = selector(Strategies.orcaWeightedRoundRobin(config));
     report(sel, 0, 0.5, 100, 0); // 200
     report(sel, 1, 0.25, 100, 0); // 400
-    ticker.advance(Duration.ofSeconds(10));
-    report(sel, 2, 1.0, 100, 0); // in blackout
+    report(sel, 2, 1.0, 100, 0); // 100, its first report ever at t = 0
+    ticker.advance(Duration.ofSeconds(45)); // t = 45: server 2 falls silent, 0 and 1 go on
+    report(sel, 0, 0.5, 100, 0);
+    report(sel, 1, 0.25, 100, 0);
+    ticker.advance(Duration.ofSeconds(6)); // t = 51: server 2's report is stale, its run ends
+    report(sel, 0, 0.5, 100, 0);
+    report(sel, 2, 1.0, 100, 0); // a new run from t = 51: in blackout until t = 61
+    ticker.advance(Duration.ofSeconds(5)); // t = 56: weights computed, server 2 in its blackout
+    report(sel, 0, 0.5, 100, 0);
+    assertThat(count(sel, 900)).containsExactly(200, 400, 300);
+
+    // rebuilt over other candidates: each run is carried by server, not by index, so server 2
+    // stays in the blackout of its new run (its first report ever, at t = 0, would end it)
     Server added = Server.of("10.0.0.9", 8080);
-    pool.add(added); // rebuilt over other candidates: runs carried by server, not by index
+    pool.add(added);
     int[] c = new int[4];
     for (int i = 0; i < 1200; i++) {
       Server s = sel.choose();
