@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lbkit.failover.Failover;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.health.HealthConfig;
+import io.lbkit.http.HttpProber;
 import io.lbkit.server.LoadReporter;
+import io.lbkit.spi.Prober;
+import io.lbkit.strategy.PrequalConfig;
+import io.lbkit.strategy.Strategies;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -13,7 +17,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +48,34 @@ class LoadReportsEndToEndTest {
       assertThat(probe.statusCode()).isEqualTo(200);
       assertThat(probe.body()).matches("rif=0, latency_ms=[0-9.]+");
       assertThat(s.load().inFlight()).isZero(); // every call ended, probes not counted
+    }
+  }
+
+  @Test
+  void prequalProbesTheInventoryServersThroughHttpProber() throws Exception {
+    Set<String> answered = ConcurrentHashMap.newKeySet();
+    AtomicInteger failed = new AtomicInteger();
+    CountDownLatch everyServerAnswered = new CountDownLatch(1);
+    try (Rig rig = Rig.start(3, 1_000, 3, Duration.ofSeconds(2), (pool, http) -> {
+      HttpProber probes = HttpProber.create(http);
+      Prober counting = server -> probes.probe(server).whenComplete((r, e) -> {
+        if (e != null || r.latencyNanos() < 0 || r.requestsInFlight() < 0) {
+          failed.incrementAndGet();
+        } else if (answered.add(server.id()) && answered.size() == 3) {
+          everyServerAnswered.countDown();
+        }
+      });
+      return LoadBalancer.builder(pool).strategy(Strategies.prequal(PrequalConfig.of(counting)))
+          .health(HealthConfig.builder().noCircuitBreaker().noLatency().build())
+          .failover(Failover.failFast()).build();
+    })) {
+      // each pick makes the probe task send a probe; keep picking until all three answered
+      for (int i = 0; i < 2_000 && everyServerAnswered.getCount() > 0; i++) {
+        assertThat(rig.client.get("/stock?sku=" + i).statusCode()).isEqualTo(200);
+      }
+      assertThat(everyServerAnswered.await(10, TimeUnit.SECONDS)).as("answered: %s", answered)
+          .isTrue();
+      assertThat(failed).hasValue(0);
     }
   }
 
