@@ -135,11 +135,12 @@ class SimulationTest {
     RunResult r = run(s, "roundRobin", "failFast");
 
     assertThat(r.steps()).isEqualTo(2);
-    assertThat(r.stepRequests(0) + r.stepRequests(1)).isEqualTo(r.requests());
-    assertThat((double) r.stepRequests(1) / r.stepRequests(0)).isCloseTo(2.0,
-        org.assertj.core.data.Offset.offset(0.1));
-    assertThat(r.stepFailures(0) + r.stepFailures(1)).isEqualTo(r.failures());
+    // Poisson arrivals: 2 500 expected in the first 5 s (sigma 50), 5 000 in the next 5 s (71)
+    assertThat(r.stepRequests(0)).isBetween(2_300L, 2_700L);
+    assertThat(r.stepRequests(1)).isBetween(4_715L, 5_285L);
     // round robin sends a fifth of each step's requests to the dead s3
+    assertThat((double) r.stepFailures(0) / r.stepRequests(0)).isCloseTo(0.2,
+        org.assertj.core.data.Offset.offset(0.001));
     assertThat((double) r.stepFailures(1) / r.stepRequests(1)).isCloseTo(0.2,
         org.assertj.core.data.Offset.offset(0.001));
     assertThat(r.stepPercentileMillis(0, 0.5)).isPositive();
