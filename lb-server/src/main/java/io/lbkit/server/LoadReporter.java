@@ -166,14 +166,18 @@ public final class LoadReporter {
   public synchronized double requestsPerSecond() {
     long now = clock.getAsLong();
     advance(now);
-    return perNano(donePrevious, doneNow, now) * 1e9;
+    return perSecond(donePrevious, doneNow, now);
   }
 
   /** {@return failed calls per second over the window} */
   public synchronized double errorsPerSecond() {
     long now = clock.getAsLong();
     advance(now);
-    return perNano(errorsPrevious, errorsNow, now) * 1e9;
+    return perSecond(errorsPrevious, errorsNow, now);
+  }
+
+  private double perSecond(long previous, long current, long now) {
+    return perNano(previous, current, now) * 1e9;
   }
 
   /**
@@ -184,14 +188,23 @@ public final class LoadReporter {
    */
   public double utilization() {
     if (utilizationSource != null) {
-      double u = utilizationSource.getAsDouble();
-      return Double.isFinite(u) && u > 0 ? u : 0.0;
+      return sourceUtilization();
     }
     synchronized (this) {
       long now = clock.getAsLong();
       advance(now);
-      return perNano(busyPrevious, busyNow, now) / capacity;
+      return busyShare(now);
     }
+  }
+
+  private double sourceUtilization() {
+    double u = utilizationSource.getAsDouble();
+    return Double.isFinite(u) && u > 0 ? u : 0.0;
+  }
+
+  /** The busy share of the slots over the window; with the windows advanced to {@code now}. */
+  private double busyShare(long now) {
+    return perNano(busyPrevious, busyNow, now) / capacity;
   }
 
   /**
@@ -226,14 +239,18 @@ public final class LoadReporter {
    * @return the header value
    */
   public String headerValue() {
-    double u = utilization();
+    double u;
     double rps;
     double eps;
-    synchronized (this) {
+    synchronized (this) { // one clock read and one lock for the three figures
       long now = clock.getAsLong();
       advance(now);
-      rps = perNano(donePrevious, doneNow, now) * 1e9;
-      eps = perNano(errorsPrevious, errorsNow, now) * 1e9;
+      u = utilizationSource == null ? busyShare(now) : 0.0;
+      rps = perSecond(donePrevious, doneNow, now);
+      eps = perSecond(errorsPrevious, errorsNow, now);
+    }
+    if (utilizationSource != null) {
+      u = sourceUtilization(); // the user's reading, outside the monitor
     }
     return "TEXT cpu_utilization=" + number(u) + ", rps_fractional=" + number(rps) + ", eps="
         + number(eps);
