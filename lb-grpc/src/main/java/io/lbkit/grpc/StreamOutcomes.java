@@ -19,7 +19,8 @@ import java.util.Set;
  * per stream, which takes the server's breaker permission, starts its in-flight count and ends it
  * exactly once in {@code streamClosed}: OK is a success, CANCELLED a cancel (nothing counted),
  * one of the failure codes a failure, any other code a success (the server answered: the error
- * is the application's).
+ * is the application's). A load report in the answer's headers or trailers (ORCA's per-call
+ * forms, {@link OrcaMetadata}) is reported for the server, for strategies that weigh by it.
  */
 final class StreamOutcomes extends ClientStreamTracer.Factory {
   private final HealthTracker tracker;
@@ -74,6 +75,16 @@ final class StreamOutcomes extends ClientStreamTracer.Factory {
       // so it is carried (in flight, then cancelled) without counting for or against the server.
       this.permit = owner.tracker.tryAcquirePermission(owner.server);
       this.startNanos = owner.tracker.onStart(owner.server);
+    }
+
+    @Override
+    public void inboundHeaders(Metadata headers) {
+      OrcaMetadata.report(owner.tracker, owner.server, headers);
+    }
+
+    @Override
+    public void inboundTrailers(Metadata trailers) {
+      OrcaMetadata.report(owner.tracker, owner.server, trailers);
     }
 
     @Override

@@ -7,7 +7,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.NameResolverRegistry;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -35,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code lbkit.test.Echo/Call}, UTF-8 strings both ways: the answer is the server's name. A
  * request {@code "fail"} is answered UNAVAILABLE, {@code "hang"} is never answered (until the
  * client cancels). A server's {@link Backend#delayMillis} delays its answers, on a timer (no
- * thread blocks). Also registers providers under names unique to the test, and unregisters them.
+ * thread blocks); its {@link Backend#trailers} are added to every answer. Also registers
+ * providers under names unique to the test, and unregisters them.
  */
 final class EchoServers implements AutoCloseable {
   static final MethodDescriptor.Marshaller<String> UTF8 = new MethodDescriptor.Marshaller<>() {
@@ -82,6 +88,8 @@ final class EchoServers implements AutoCloseable {
     final String name;
     final Server server;
     volatile long delayMillis;
+    /** Merged into each answer's trailers (a load report, say); none when null. */
+    volatile Metadata trailers;
 
     Backend(String name) throws IOException {
       this.name = name;
@@ -108,8 +116,24 @@ final class EchoServers implements AutoCloseable {
             }
           }))
           .build();
+      ServerInterceptor addTrailers = new ServerInterceptor() {
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call,
+            Metadata headers, ServerCallHandler<Q, A> next) {
+          return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata sent) {
+              Metadata extra = trailers;
+              if (extra != null) {
+                sent.merge(extra);
+              }
+              super.close(status, sent);
+            }
+          }, headers);
+        }
+      };
       this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-          .addService(service)
+          .addService(ServerInterceptors.intercept(service, addTrailers))
           .build()
           .start();
     }

@@ -2,6 +2,7 @@ package io.lbkit.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -12,6 +13,7 @@ import io.lbkit.ServerStats;
 import io.lbkit.failover.LoadBalancer;
 import io.lbkit.health.HealthConfig;
 import io.lbkit.health.SlowStart;
+import io.lbkit.strategy.OrcaWrrConfig;
 import io.lbkit.strategy.Strategies;
 import io.lbkit.testing.ManualScheduler;
 import io.lbkit.testing.ManualTicker;
@@ -279,5 +281,75 @@ class LbkitGrpcTest {
         100 * ramp, 100 * steady);
     assertThat(ramp).isLessThan(0.15);
     assertThat(steady).isBetween(0.30, 0.37);
+  }
+
+  @Test
+  void orcaWeightsFollowTheLoadReportsInTheServersTrailers() throws Exception {
+    EchoServers.Backend a = servers.start("a");
+    EchoServers.Backend b = servers.start("b");
+    EchoServers.Backend c = servers.start("c");
+    // weight = qps / utilization: a 200 (TEXT), b 400 (the binary trailer), c 100 (BIN form)
+    a.trailers = trailer(OrcaMetadata.TEXT, "TEXT cpu_utilization=0.5, rps_fractional=100");
+    b.trailers = trailer(OrcaMetadata.BINARY,
+        new OrcaMetadataTest.Proto().fixed64(1, 0.25).fixed64(6, 100).bytes());
+    c.trailers = trailer(OrcaMetadata.TEXT, "BIN " + java.util.Base64.getEncoder()
+        .encodeToString(new OrcaMetadataTest.Proto().fixed64(1, 1.0).fixed64(6, 100).bytes()));
+    ManualTicker ticker = new ManualTicker();
+    ManagedChannel ch = servers.channel(
+        new ManualSource(a.lbkitServer(), b.lbkitServer(), c.lbkitServer()),
+        LbkitLoadBalancerProvider.builder()
+            .strategy(Strategies.orcaWeightedRoundRobin(
+                OrcaWrrConfig.builder().blackoutPeriod(Duration.ZERO).build()))
+            .ticker(ticker)
+            .scheduler(new ManualScheduler(ticker)));
+    callUntil(ch, "a", 1);
+    callUntil(ch, "b", 1);
+    callUntil(ch, "c", 1);
+    int[] before = hits(a, b, c);
+    for (int i = 0; i < 300; i++) {
+      EchoServers.call(ch, "ok"); // no update period has passed: round robin
+    }
+    double[] rr = shares(before, hits(a, b, c));
+
+    ticker.advance(Duration.ofSeconds(1)); // the next report makes the weights due
+    for (int i = 0; i < 20; i++) {
+      EchoServers.call(ch, "ok"); // and the channel's synchronization context rebuilds
+    }
+    int[] from = hits(a, b, c);
+    for (int i = 0; i < 700; i++) {
+      EchoServers.call(ch, "ok");
+    }
+    double[] weighted = shares(from, hits(a, b, c));
+    System.out.printf("ORCA in gRPC: shares %.3f %.3f %.3f before the weights were due, "
+        + "%.3f %.3f %.3f after (2/7, 4/7, 1/7 = 0.286, 0.571, 0.143)%n",
+        rr[0], rr[1], rr[2], weighted[0], weighted[1], weighted[2]);
+    assertThat(rr).containsExactly(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}, within(0.01));
+    assertThat(weighted).containsExactly(new double[] {2 / 7.0, 4 / 7.0, 1 / 7.0}, within(0.02));
+  }
+
+  private static <T> io.grpc.Metadata trailer(io.grpc.Metadata.Key<T> key, T value) {
+    io.grpc.Metadata m = new io.grpc.Metadata();
+    m.put(key, value);
+    return m;
+  }
+
+  private int[] hits(EchoServers.Backend... backends) {
+    int[] h = new int[backends.length];
+    for (int i = 0; i < h.length; i++) {
+      h[i] = servers.hits(backends[i].name);
+    }
+    return h;
+  }
+
+  private static double[] shares(int[] from, int[] to) {
+    double total = 0;
+    for (int i = 0; i < from.length; i++) {
+      total += to[i] - from[i];
+    }
+    double[] s = new double[from.length];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (to[i] - from[i]) / total;
+    }
+    return s;
   }
 }
