@@ -19,6 +19,7 @@ import io.lbkit.Strategy;
 import io.lbkit.Ticker;
 import io.lbkit.spi.Candidates;
 import io.lbkit.spi.ServerMetrics;
+import io.lbkit.testing.ManualScheduler;
 import io.lbkit.testing.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +72,10 @@ class ExplainTest {
             Strategies.zoneAware("eu-1", Strategies.roundRobin())),
         Arguments.of("zoneAware(powerOfTwoChoices)",
             Strategies.zoneAware("eu-1", Strategies.powerOfTwoChoices())),
+        Arguments.of("zoneAware(spillover, powerOfTwoChoices)", Strategies.zoneAware(
+            ZoneAwareConfig.builder("eu-1").spillover(ZoneSpillover.of(
+                new ManualScheduler(new ManualTicker()))).build(),
+            Strategies.powerOfTwoChoices())),
         Arguments.of("subset(random)", Strategies.subset(4, "client-7", Strategies.random())),
         Arguments.of("subset(fleet, weightedRandom)",
             Strategies.subset(3, Fleet.fixed(1, 3), Strategies.weightedRandom())),
