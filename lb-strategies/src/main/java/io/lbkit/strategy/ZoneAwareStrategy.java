@@ -69,23 +69,28 @@ final class ZoneAwareStrategy implements Strategy {
     }
     Candidates local = candidates.filter(i -> zone.equals(candidates.server(i).zone()));
     Picker all = delegate.newPicker(candidates, prev == null ? null : prev.all);
+    // this selector's own spill, carried from its previous picker
+    ZoneSpill.State spillState = spill == null ? null
+        : prev != null && prev.spillState != null ? prev.spillState : spill.newState();
     if (local.isEmpty() || local.size() < config.minLocalServers()) {
-      return new ZonePicker(null, null, all, 0.0, null, null, candidates.random(), config);
+      return new ZonePicker(null, null, all, 0.0, null, null, candidates.random(), config,
+          spillState);
     }
     if (local.size() == candidates.size()) {
-      return new ZonePicker(all, null, all, 1.0, null, null, candidates.random(), config);
+      return new ZonePicker(all, null, all, 1.0, null, null, candidates.random(), config,
+          spillState);
     }
     // ramp steps reach newPicker only when the delegate reads the ramp: otherwise count whole
     Candidates remote = candidates.filter(i -> !zone.equals(candidates.server(i).zone()));
     double share = config.localShare(available(local), members, available(remote), others);
     if (spill != null) {
-      share = Math.min(share * (1.0 - spill.evaluate(local, remote)),
+      share = Math.min(share * (1.0 - spill.evaluate(spillState, local, remote)),
           1.0 - config.spillover().probeShare());
     }
     Picker localPicker = delegate.newPicker(local, prev == null ? null : prev.local);
     Picker remotePicker = delegate.newPicker(remote, prev == null ? null : prev.remote);
     return new ZonePicker(localPicker, remotePicker, all, share, loads(local), loads(remote),
-        candidates.random(), config);
+        candidates.random(), config, spillState);
   }
 
   /** How many candidates: each ramping one counts by its ramp factor if the delegate reads it. */
@@ -155,9 +160,12 @@ final class ZoneAwareStrategy implements Strategy {
     private final ServerLoad[] remoteLoads;
     private final RandomSource random;
     private final ZoneAwareConfig config;
+    /** The selector's measured spill, for the next picker; null without spillover. */
+    final ZoneSpill.State spillState;
 
     ZonePicker(Picker local, Picker remote, Picker all, double share, ServerLoad[] localLoads,
-        ServerLoad[] remoteLoads, RandomSource random, ZoneAwareConfig config) {
+        ServerLoad[] remoteLoads, RandomSource random, ZoneAwareConfig config,
+        ZoneSpill.State spillState) {
       this.local = local;
       this.remote = remote;
       this.all = all;
@@ -166,6 +174,7 @@ final class ZoneAwareStrategy implements Strategy {
       this.remoteLoads = remoteLoads;
       this.random = random;
       this.config = config;
+      this.spillState = spillState;
     }
 
     boolean isLocal() {
@@ -206,12 +215,12 @@ final class ZoneAwareStrategy implements Strategy {
       }
       if (remote == null) {
         return new ZonePicker(local == null ? null : a, null, a, share, null, null, random,
-            config); // one picker serves both: so must its copy
+            config, spillState); // one picker serves both: so must its copy
       }
       Picker l = local.copy(random);
       Picker r = remote.copy(random);
       return l == null || r == null ? null
-          : new ZonePicker(l, r, a, share, localLoads, remoteLoads, random, config);
+          : new ZonePicker(l, r, a, share, localLoads, remoteLoads, random, config, spillState);
     }
 
     @Override

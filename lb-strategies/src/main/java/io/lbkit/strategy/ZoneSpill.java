@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The spill state of one zone-aware strategy with {@link ZoneSpillover}: the timer that asks the
- * selectors to rebuild every period, and the spill fraction each rebuild reads. The fraction moves
- * only in {@link #evaluate}, once per period (rebuilds for other reasons in between reuse it), on
- * the write path.
+ * Measured spillover for one zone-aware strategy with {@link ZoneSpillover}: the timer that asks
+ * the selectors to rebuild every period, and, per selector, the spill fraction its rebuilds read
+ * ({@link State}, carried from picker to picker). A selector's fraction moves only in {@link
+ * #evaluate}, at its first rebuild after each period (rebuilds for other reasons in between reuse
+ * it), on its write path, from its own calls: selectors that share the strategy (one instance for
+ * two services, say) never measure each other's servers.
  *
  * <pre>
  * Measuring a side (the local zone, the other zones): the change of its candidates' counters
@@ -26,20 +27,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * service times (measured in the simulator: a healthy local zone spilled 10-20% that way).
  * </pre>
  *
- * <p>Threading: {@link #add}, {@link #remove} and the timer may run on any thread; {@link
- * #evaluate} runs on a selector's write path. Both are synchronised on this object.
+ * <p>Threading: {@link #add}, {@link #remove} and the timer may run on any thread, synchronised on
+ * this object; {@link #evaluate} runs on the write path of the selector whose state it is given.
  */
 final class ZoneSpill {
   private final ZoneSpillover config;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private final AtomicBoolean due = new AtomicBoolean();
-  private final Side local = new Side();
-  private final Side others = new Side();
+  private volatile long periods; // timer runs so far; each one makes every state's evaluation due
   private Future<?> timer; // guarded by this
-  private double spill; // guarded by this
 
   ZoneSpill(ZoneSpillover config) {
     this.config = config;
+  }
+
+  /** {@return the spill state of a selector's first picker: no spill, nothing measured yet} */
+  State newState() {
+    return new State(periods);
   }
 
   void add(Runnable listener) {
@@ -77,8 +80,8 @@ final class ZoneSpill {
         return;
       }
       schedule();
+      periods++;
     }
-    due.set(true);
     for (Runnable l : listeners) {
       try {
         l.run();
@@ -88,24 +91,23 @@ final class ZoneSpill {
     }
   }
 
-  /** {@return the current spill, in [0, maxSpill]} */
-  synchronized double spill() {
-    return spill;
-  }
-
   /**
-   * Moves the spill by the rule of {@link ZoneSpillover} when an evaluation is due, and returns
-   * it; otherwise returns it unchanged.
+   * Moves {@code state}'s spill by the rule of {@link ZoneSpillover} when a period has passed since
+   * its last evaluation, and returns it; otherwise returns it unchanged.
    */
-  synchronized double evaluate(Candidates localCandidates, Candidates otherCandidates) {
-    if (!due.getAndSet(false)) {
-      local.see(localCandidates); // a server counts from the first picker built with it
-      others.see(otherCandidates);
-      return spill;
+  double evaluate(State state, Candidates localCandidates, Candidates otherCandidates) {
+    long p = periods;
+    if (state.evaluatedAt == p) {
+      state.local.see(localCandidates); // a server counts from the first picker built with it
+      state.others.see(otherCandidates);
+      return state.spill;
     }
+    state.evaluatedAt = p;
+    Side local = state.local;
+    Side others = state.others;
     others.measure(otherCandidates, config.minCalls());
     if (!local.measure(localCandidates, config.minCalls())) {
-      return spill; // too few local calls this period: no new evidence, so the spill holds
+      return state.spill; // too few local calls this period: no new evidence, so the spill holds
     }
     boolean latencyKnown = local.measured && others.measured && others.latency > 0;
     double ratio = latencyKnown ? local.latency / others.latency : 1.0;
@@ -115,11 +117,26 @@ final class ZoneSpill {
     boolean recovered = ratio <= config.recoveryRatio()
         && excessErrors <= config.errorMargin() / 2;
     if (degraded) {
-      spill = Math.min(config.maxSpill(), spill + config.step());
+      state.spill = Math.min(config.maxSpill(), state.spill + config.step());
     } else if (recovered) {
-      spill = Math.max(0.0, spill - config.step());
+      state.spill = Math.max(0.0, state.spill - config.step());
     }
-    return spill;
+    return state.spill;
+  }
+
+  /**
+   * One selector's spill: the fraction, both sides' measurements, and the period it was last
+   * evaluated in. Handed from picker to picker on that selector's write path, so unshared.
+   */
+  static final class State {
+    private final Side local = new Side();
+    private final Side others = new Side();
+    private long evaluatedAt;
+    private double spill;
+
+    private State(long evaluatedAt) {
+      this.evaluatedAt = evaluatedAt; // a new selector measures a whole period before it moves
+    }
   }
 
   /** One side's counters at its last measurement, and that measurement. */

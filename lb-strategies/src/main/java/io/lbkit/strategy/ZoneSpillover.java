@@ -35,7 +35,8 @@ import java.time.Duration;
  * selector uses it, and asks the selectors to rebuild ({@link
  * io.lbkit.Strategy#addChangeListener}):
  * the spill is computed on the write path, so the pick stays a draw against a precomputed share.
- * One strategy instance keeps one spill state: give each selector its own instance.
+ * Each selector keeps its own spill, measured from its own calls (carried from picker to picker),
+ * so one strategy instance may serve several selectors, several services even.
  */
 public final class ZoneSpillover {
   /** Evaluations every second, by default. */

@@ -39,10 +39,14 @@ class ZoneSpilloverTest {
 
   /** 5 servers in eu-1 (0..4), 5 in eu-2 (5..9). */
   private Candidates candidates() {
+    return candidates(metrics, "10.4.0.");
+  }
+
+  private Candidates candidates(ServerMetrics[] metrics, String network) {
     Server[] servers = new Server[10];
     ServerLoad[] loads = new ServerLoad[10];
     for (int i = 0; i < 10; i++) {
-      servers[i] = Server.builder("10.4.0." + (i + 1), 8080).zone(i < 5 ? "eu-1" : "eu-2")
+      servers[i] = Server.builder(network + (i + 1), 8080).zone(i < 5 ? "eu-1" : "eu-2")
           .build();
       metrics[i] = new ServerMetrics(servers[i].id(), 0L, 10_000_000_000L);
       loads[i] = metrics[i];
@@ -61,6 +65,17 @@ class ZoneSpilloverTest {
   }
 
   private double period(int callsPerServer, double localMillis, double localErrors) {
+    calls(metrics, callsPerServer, localMillis, localErrors);
+    int before = rebuildsAsked.get();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(rebuildsAsked.get()).isEqualTo(before + 1);
+    picker = strategy.newPicker(candidates, picker);
+    return share();
+  }
+
+  /** {@code callsPerServer} calls ended on each server, the local ones as told. */
+  private void calls(ServerMetrics[] metrics, int callsPerServer, double localMillis,
+      double localErrors) {
     for (int i = 0; i < 10; i++) {
       boolean local = i < 5;
       for (int k = 0; k < callsPerServer; k++) {
@@ -69,11 +84,6 @@ class ZoneSpilloverTest {
             !(local && k < localErrors * 10), ticker.read());
       }
     }
-    int before = rebuildsAsked.get();
-    scheduler.advance(Duration.ofSeconds(1));
-    assertThat(rebuildsAsked.get()).isEqualTo(before + 1);
-    picker = strategy.newPicker(candidates, picker);
-    return share();
   }
 
   private List<Double> periods(int n, double localMillis, double localErrors) {
@@ -132,6 +142,26 @@ class ZoneSpilloverTest {
       picker = strategy.newPicker(candidates, picker); // a health change, say
     }
     assertThat(share()).isCloseTo(0.9, offset(1e-9));
+  }
+
+  @Test
+  void selectorsSharingTheStrategyEachSpillByTheirOwnCalls() {
+    // one instance for two services: this one's local zone is 3x slower, the other's is healthy
+    ServerMetrics[] otherMetrics = new ServerMetrics[10];
+    Candidates otherService = candidates(otherMetrics, "10.6.0.");
+    strategy.addChangeListener(listener);
+    strategy.addChangeListener(() -> {});
+    picker = strategy.newPicker(candidates, null);
+    Picker other = strategy.newPicker(otherService, null);
+    for (int i = 0; i < 3; i++) {
+      calls(metrics, 10, 60, 0);
+      calls(otherMetrics, 10, 20, 0);
+      scheduler.advance(Duration.ofSeconds(1));
+      picker = strategy.newPicker(candidates, picker);
+      other = strategy.newPicker(otherService, other);
+    }
+    assertThat(share()).isCloseTo(0.7, offset(1e-9));
+    assertThat(((ZoneAwareStrategy.ZonePicker) other).share).isEqualTo(0.99);
   }
 
   @Test
