@@ -245,9 +245,18 @@ final class Exchange {
 
   // ---- closing answers the caller does not get
 
-  /** Closes the answers recorded so far (only a user classifier rejects a 1xx-4xx answer). */
-  private synchronized void closeOpen() {
-    closeAllBut(null);
+  /**
+   * Closes the answers recorded so far (only a user classifier rejects a 1xx-4xx answer). Called
+   * under sequential modes only, where each attempt's answer was recorded before the next attempt
+   * starts (on this thread, or on the one whose completion started it), so "none" needs no lock.
+   */
+  private void closeOpen() {
+    if (open == null && moreOpen == null) {
+      return;
+    }
+    synchronized (this) {
+      closeAllBut(null);
+    }
   }
 
   private synchronized void record(Response response) {
