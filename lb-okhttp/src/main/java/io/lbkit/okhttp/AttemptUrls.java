@@ -39,11 +39,6 @@ final class AttemptUrls {
 
   private AttemptUrls() {}
 
-  /** Whether attempts are built by the constructor (false: by {@code HttpUrl.Builder}). */
-  static boolean direct() {
-    return CONSTRUCTOR != null;
-  }
-
   /** One server's part of its attempts' URLs, made once by the builder (canonical host). */
   static final class Origin {
     final HttpUrl url;
@@ -107,9 +102,7 @@ final class AttemptUrls {
     MethodHandle c = CONSTRUCTOR;
     if (c != null) {
       try {
-        return (HttpUrl) c.invokeExact(origin.url.scheme(), "", "", origin.url.host(),
-            origin.url.port(), tail.segments, tail.query, tail.url.fragment(),
-            origin.prefix.concat(tail.text), (DefaultConstructorMarker) null);
+        return constructed(c, origin, tail);
       } catch (RuntimeException e) {
         log.debug("HttpUrl's constructor refused {}, built by the builder", tail.url, e);
       } catch (Error e) {
@@ -119,6 +112,18 @@ final class AttemptUrls {
       }
     }
     return built(origin, tail);
+  }
+
+  /** The URL through {@code c}, HttpUrl's constructor, without falling back; for tests too. */
+  static HttpUrl constructed(MethodHandle c, Origin origin, Tail tail) throws Throwable {
+    return (HttpUrl) c.invokeExact(origin.url.scheme(), "", "", origin.url.host(),
+        origin.url.port(), tail.segments, tail.query, tail.url.fragment(),
+        origin.prefix.concat(tail.text), (DefaultConstructorMarker) null);
+  }
+
+  /** HttpUrl's constructor if this OkHttp has it and it passed the class-load check; or null. */
+  static MethodHandle constructor() {
+    return CONSTRUCTOR;
   }
 
   /** The same URL through {@code HttpUrl.Builder}: what {@link #of} must give. */
@@ -166,10 +171,7 @@ final class AttemptUrls {
                 : HttpUrl.get("http://x" + base).pathSegments();
             for (String u : urls) {
               Tail tail = new Tail(HttpUrl.get(u), base, baseSegments);
-              HttpUrl fast = (HttpUrl) c.invokeExact(origin.url.scheme(), "", "",
-                  origin.url.host(), origin.url.port(), tail.segments, tail.query,
-                  tail.url.fragment(), origin.prefix.concat(tail.text),
-                  (DefaultConstructorMarker) null);
+              HttpUrl fast = constructed(c, origin, tail);
               HttpUrl slow = built(origin, tail);
               if (!same(fast, slow)) {
                 log.debug("attempt URLs built by HttpUrl.Builder: its constructor gave {} for {}",
