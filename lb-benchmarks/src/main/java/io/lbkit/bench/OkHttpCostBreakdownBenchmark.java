@@ -38,7 +38,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * (the floor of any rewrite: one {@code Request} copy, no {@code HttpUrl} work); {@code
  * rewrite}, one that builds each attempt's URL as a server origin's builder with the request's
  * encoded path and query; {@code execute}, one that only runs the proceed under {@code
- * lb.execute}; then lb-okhttp's {@code interceptor} and {@code factory}.
+ * lb.execute}; {@code both}, the rewrite under {@code lb.execute} (what lb-okhttp did before its
+ * attempt URLs skipped the builder, without its bookkeeping); then lb-okhttp's {@code
+ * interceptor} and {@code factory}. Under load, run it with {@code -bm sample} and compare
+ * medians: OkHttp's call timeout wakes its watchdog thread on some calls (about 4 µs each on the
+ * 2-core VM, whatever the variant), and how often depends on timing, which moves the means.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
