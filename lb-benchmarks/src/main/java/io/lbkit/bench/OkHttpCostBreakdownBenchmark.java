@@ -41,8 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * lb.execute}; {@code both}, the rewrite under {@code lb.execute} (what lb-okhttp did before its
  * attempt URLs skipped the builder, without its bookkeeping); then lb-okhttp's {@code
  * interceptor} and {@code factory}. Under load, run it with {@code -bm sample} and compare
- * medians: OkHttp's call timeout wakes its watchdog thread on some calls (about 4 µs each on the
- * 2-core VM, whatever the variant), and how often depends on timing, which moves the means.
+ * medians: each call's timeout signals okio's watchdog thread ({@code AsyncTimeout.enter}, an
+ * unpark when the watchdog sleeps; a quarter of plain's running samples in {@code -prof stack}),
+ * every variant has a slow mode near 4 µs at p90 there, and how often the watchdog is asleep
+ * depends on the timing of the loop, which moves the means more than lbkit's work does.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
