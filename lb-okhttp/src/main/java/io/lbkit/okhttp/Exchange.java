@@ -34,6 +34,7 @@ final class Exchange {
   private final Settings settings;
   private final Request request;
   private final HttpUrl url;
+  private final AttemptUrls.Tail tail; // what every attempt's URL shares
   private final boolean hasDeadline;
   private final long deadline;
   private final boolean sequential;
@@ -43,8 +44,10 @@ final class Exchange {
   private volatile Object lastResult;
   private volatile Throwable lastError;
 
-  // Answers whose bodies hold a connection, guarded by this.
-  private List<Response> open;
+  // Answers whose bodies hold a connection, guarded by this: the first, and any more in a list
+  // (most calls have one answer, which then costs no list).
+  private Response open;
+  private List<Response> moreOpen;
   private boolean settled;
   private Object settledOn;
 
@@ -58,6 +61,7 @@ final class Exchange {
     this.sequential = sequential;
     this.request = request;
     this.url = request.url();
+    this.tail = settings.tail(url);
     this.hasDeadline = timeoutNanos > 0;
     this.deadline = hasDeadline ? settings.ticker.read() + timeoutNanos : 0L;
   }
@@ -79,7 +83,7 @@ final class Exchange {
     if (sequential) {
       closeOpen();
     }
-    return request.newBuilder().url(settings.target(url, server)).build();
+    return request.newBuilder().url(settings.target(tail, server)).build();
   }
 
   /** What is left for one attempt, at most the attempt timeout; Long.MAX_VALUE for no limit. */
@@ -241,13 +245,17 @@ final class Exchange {
 
   // ---- closing answers the caller does not get
 
-  /** Closes the answers recorded so far (only a user classifier rejects a 1xx-4xx answer). */
-  private synchronized void closeOpen() {
-    if (open != null) {
-      for (Response r : open) {
-        r.close();
-      }
-      open = null;
+  /**
+   * Closes the answers recorded so far (only a user classifier rejects a 1xx-4xx answer). Called
+   * under sequential modes only, where each attempt's answer was recorded before the next attempt
+   * starts (on this thread, or on the one whose completion started it), so "none" needs no lock.
+   */
+  private void closeOpen() {
+    if (open == null && moreOpen == null) {
+      return;
+    }
+    synchronized (this) {
+      closeAllBut(null);
     }
   }
 
@@ -259,22 +267,37 @@ final class Exchange {
       return;
     }
     if (open == null) {
-      open = new ArrayList<>(2);
+      open = response;
+      return;
     }
-    open.add(response);
+    if (moreOpen == null) {
+      moreOpen = new ArrayList<>(2);
+    }
+    moreOpen.add(response);
   }
 
   /** The call has its answer {@code fin} (null: none): every other open answer is closed. */
   private synchronized void settle(Object fin) {
     settled = true;
     settledOn = fin;
+    closeAllBut(fin);
+  }
+
+  /** Closes every open answer but {@code kept}; the caller holds this. */
+  private void closeAllBut(Object kept) {
     if (open != null) {
-      for (Response r : open) {
-        if (r != fin) {
+      if (open != kept) {
+        open.close();
+      }
+      open = null;
+    }
+    if (moreOpen != null) {
+      for (Response r : moreOpen) {
+        if (r != kept) {
           r.close();
         }
       }
-      open = null;
+      moreOpen = null;
     }
   }
 

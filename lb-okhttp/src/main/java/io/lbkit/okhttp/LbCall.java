@@ -32,8 +32,9 @@ final class LbCall implements Call {
   private final Request request;
   private final Timeout timeout = new Timeout();
   private final AtomicBoolean executed = new AtomicBoolean();
-  private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
-  private final Map<Class<?>, Object> tags = new ConcurrentHashMap<>();
+  // Made at the first listener or tag: most calls have neither, and every call pays for these.
+  private volatile List<EventListener> listeners;
+  private volatile Map<Class<?>, Object> tags;
   private volatile CompletableFuture<Response> running;
   private volatile Call attempt; // the blocking attempt in flight, under a sequential mode
   private volatile boolean canceled;
@@ -166,9 +167,21 @@ final class LbCall implements Call {
 
   @Override
   public void addEventListener(EventListener listener) {
-    listeners.add(Checks.notNull(listener, "listener"));
+    Checks.notNull(listener, "listener");
+    List<EventListener> l = listeners;
+    if (l == null) {
+      synchronized (this) {
+        l = listeners;
+        if (l == null) {
+          l = new CopyOnWriteArrayList<>();
+          listeners = l;
+        }
+      }
+    }
+    l.add(listener);
   }
 
+  /** The listeners added so far, for each attempt's call; null for none. */
   List<EventListener> listeners() {
     return listeners;
   }
@@ -180,7 +193,8 @@ final class LbCall implements Call {
 
   @Override
   public <T> T tag(Class<? extends T> type) {
-    Object t = tags.get(type);
+    Map<Class<?>, Object> m = tags;
+    Object t = m == null ? null : m.get(type);
     return t != null ? cast(t) : request.tag(type);
   }
 
@@ -191,7 +205,17 @@ final class LbCall implements Call {
 
   @Override
   public <T> T tag(Class<T> type, Function0<? extends T> computeIfAbsent) {
-    return type.cast(tags.computeIfAbsent(type, k -> computeIfAbsent.invoke()));
+    Map<Class<?>, Object> m = tags;
+    if (m == null) {
+      synchronized (this) {
+        m = tags;
+        if (m == null) {
+          m = new ConcurrentHashMap<>();
+          tags = m;
+        }
+      }
+    }
+    return type.cast(m.computeIfAbsent(type, k -> computeIfAbsent.invoke()));
   }
 
   @SuppressWarnings("unchecked")

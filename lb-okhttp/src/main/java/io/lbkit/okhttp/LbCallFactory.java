@@ -6,6 +6,7 @@ import io.lbkit.internal.Checks;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -171,8 +172,11 @@ public final class LbCallFactory implements Call.Factory {
     if (limit != Long.MAX_VALUE) {
       call.timeout().timeout(limit, TimeUnit.NANOSECONDS);
     }
-    for (EventListener l : owner.listeners()) {
-      call.addEventListener(l);
+    List<EventListener> listeners = owner.listeners();
+    if (listeners != null) {
+      for (EventListener l : listeners) {
+        call.addEventListener(l);
+      }
     }
     return call;
   }

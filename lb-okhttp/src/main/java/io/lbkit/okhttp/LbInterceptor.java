@@ -8,6 +8,8 @@ import io.lbkit.internal.Checks;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import kotlin.jvm.JvmClassMappingKt;
+import kotlin.reflect.KClass;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Response;
@@ -80,6 +82,9 @@ public final class LbInterceptor implements Interceptor {
   private static final Request IDEMPOTENT_WRITE =
       Request.builder().idempotent(true).write(true).build();
   private static final Request WRITE = Request.builder().idempotent(false).write(true).build();
+  // The tag's key, made once: Request.tag(Class) makes a KClass for its key on every call.
+  private static final KClass<Request> REQUEST_TAG =
+      JvmClassMappingKt.getKotlinClass(Request.class);
 
   private final Settings settings;
   private final LoadBalancer balancer;
@@ -158,7 +163,7 @@ public final class LbInterceptor implements Interceptor {
    * @throws NullPointerException if {@code request} is null
    */
   public static Request requestFor(okhttp3.Request request) {
-    Request tagged = request.tag(Request.class);
+    Request tagged = request.tag(REQUEST_TAG);
     if (tagged != null) {
       return tagged;
     }

@@ -6,6 +6,7 @@ import io.lbkit.failover.LoadBalancer;
 import io.lbkit.internal.Checks;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
@@ -20,6 +21,7 @@ final class Settings {
   String service;
   String scheme = "http";
   String basePath = "";
+  List<String> baseSegments = List.of(); // the base path's, decoded
   long attemptTimeoutNanos = Long.MAX_VALUE; // none
   long maxRetryAfterNanos = LbInterceptor.DEFAULT_MAX_RETRY_AFTER.toNanos();
   int maxErrorBodyBytes = LbInterceptor.DEFAULT_MAX_ERROR_BODY_BYTES;
@@ -35,6 +37,7 @@ final class Settings {
     s.service = service;
     s.scheme = scheme;
     s.basePath = basePath;
+    s.baseSegments = baseSegments;
     s.attemptTimeoutNanos = attemptTimeoutNanos;
     s.maxRetryAfterNanos = maxRetryAfterNanos;
     s.maxErrorBodyBytes = maxErrorBodyBytes;
@@ -62,14 +65,16 @@ final class Settings {
     Checks.notNull(basePath, "basePath");
     String p = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
     boolean valid = p.isEmpty() || p.startsWith("/");
+    HttpUrl u = null;
     if (valid && !p.isEmpty()) {
-      HttpUrl u = HttpUrl.parse("http://x" + p);
+      u = HttpUrl.parse("http://x" + p);
       valid = u != null && u.encodedPath().equals(p) && u.encodedQuery() == null
           && u.encodedFragment() == null;
     }
     Checks.argument(valid, "basePath", basePath,
         "empty or a raw path starting with /, without query or fragment");
     this.basePath = p;
+    this.baseSegments = u == null ? List.of() : List.copyOf(u.pathSegments());
   }
 
   void attemptTimeout(Duration timeout) {
@@ -115,33 +120,43 @@ final class Settings {
 
   /** Refuses a URL of the service with a port or user info: it would mean two addresses. */
   void check(HttpUrl url, String name, Object value) {
-    Checks.argument(names(url) && url.port() == HttpUrl.defaultPort(url.scheme())
-        && url.encodedUsername().isEmpty() && url.encodedPassword().isEmpty(), name, value,
-        "the service " + service + " as the host, with no port or user info, as in http://"
-            + service + "/path");
+    if (!names(url) || url.port() != HttpUrl.defaultPort(url.scheme())
+        || !url.username().isEmpty() || !url.password().isEmpty()) {
+      // the message built only here: every call comes through this check
+      Checks.argument(false, name, value, "the service " + service
+          + " as the host, with no port or user info, as in http://" + service + "/path");
+    }
   }
 
-  /** The URL of one attempt on {@code server}: its scheme and address, then the request's tail. */
+  /** The part of every attempt URL that comes from {@code url}, a URL {@link #check} accepted. */
+  AttemptUrls.Tail tail(HttpUrl url) {
+    return new AttemptUrls.Tail(url, basePath, baseSegments);
+  }
+
+  /** The URL of one attempt on {@code server}: its scheme and address, then the call's tail. */
+  HttpUrl target(AttemptUrls.Tail tail, Server server) {
+    return AttemptUrls.of(origin(server), tail);
+  }
+
+  /** {@link #target(AttemptUrls.Tail, Server)} of {@code url}'s tail. */
   HttpUrl target(HttpUrl url, Server server) {
-    return origin(server).newBuilder()
-        .encodedPath(basePath.isEmpty() ? url.encodedPath() : basePath + url.encodedPath())
-        .encodedQuery(url.encodedQuery()).encodedFragment(url.encodedFragment()).build();
+    return target(tail(url), server);
   }
 
   /*
    * Why a cache: HttpUrl.Builder.host() canonicalizes the host through OkHttp's IDNA mapping
    * (Punycode, Unicode normalization) on every call, several microseconds of each attempt in
-   * OkHttpOverheadBenchmark. A builder made from an HttpUrl keeps its already-canonical host, so
-   * each server's origin (scheme://host:port/) is parsed once. Bounded, since servers come and
-   * go: past MAX_ORIGINS entries the map starts again, costing one parse per server.
+   * OkHttpOverheadBenchmark. Each server's origin (scheme://host:port) is built once with its
+   * canonical host. Bounded, since servers come and go: past MAX_ORIGINS entries the map starts
+   * again, costing one build per server.
    */
   private static final int MAX_ORIGINS = 1024;
-  private final ConcurrentHashMap<Server, HttpUrl> origins = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Server, AttemptUrls.Origin> origins = new ConcurrentHashMap<>();
 
-  private HttpUrl origin(Server server) {
-    HttpUrl o = origins.get(server);
+  private AttemptUrls.Origin origin(Server server) {
+    AttemptUrls.Origin o = origins.get(server);
     if (o == null) {
-      o = new HttpUrl.Builder().scheme(scheme).host(server.host()).port(server.port()).build();
+      o = new AttemptUrls.Origin(scheme, server);
       if (origins.size() >= MAX_ORIGINS) {
         origins.clear();
       }

@@ -54,6 +54,26 @@ class AddressingTest {
   }
 
   @Test
+  void anEscapedPathAndQueryReachTheServerAsWrittenThroughBothAdapters() throws Exception {
+    String tail = "/items/a%2Fb/%20c/caf%C3%A9?q=%26%3D&flag&p=1+2&e=";
+    LbInterceptor i = LbInterceptor.builder(lb).service("inventory").basePath("/v%201").build();
+    OkHttpClient http = Fixtures.client().addInterceptor(i).build();
+    Request get = new Request.Builder().url(i.url("lb://inventory" + tail + "#frag")).build();
+    try (Response r = http.newCall(get).execute()) {
+      assertThat(r.body().string()).isEqualTo("one");
+      assertThat(r.request().url().toString())
+          .isEqualTo("http://127.0.0.1:" + one.port() + "/v%201" + tail + "#frag");
+    }
+    LbCallFactory f = LbCallFactory.builder(Fixtures.client().build(), lb).service("inventory")
+        .basePath("/v%201").build();
+    try (Response r = f.newCall(get).execute()) {
+      assertThat(r.body().string()).isEqualTo("one");
+    }
+    assertThat(one.paths).as("the fragment stays on the client")
+        .containsExactly("/v%201" + tail, "/v%201" + tail);
+  }
+
+  @Test
   void theTargetKeepsTheEncodedTailAndBracketsAnIpv6Host() {
     Settings s = new Settings(lb);
     s.service("inventory");
