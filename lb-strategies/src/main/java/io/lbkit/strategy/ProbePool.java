@@ -18,7 +18,6 @@ import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,21 +73,32 @@ final class ProbePool {
   private final Scheduler scheduler;
   private final Ticker ticker;
   private final BooleanSupplier closed;
-  private final AtomicReferenceArray<Entry> slots;
   private final int maxUses;
   private final int minProbes;
   private final double hotQuantile;
-  private final LongAdder picks = new LongAdder();
+  /** need[k]: how many of k usable probes must match or exceed a probe's RIF for it to be cold. */
+  private final int[] need;
+  /** A compensated RIF below any real one: how a probe that cannot be picked counts. */
+  private static final int UNUSABLE = Integer.MIN_VALUE;
+  /** Picks the fallback made; picks from the pool are counted by the uses they claim. */
+  private final LongAdder fallbackPicks = new LongAdder();
   private final AtomicInteger probesInFlight = new AtomicInteger();
+  /** What picks read: the usable probes at the last write, fastest first. */
+  private volatile Entry[] ranked = new Entry[0];
+  /** The writer's RIF quantile of {@link #ranked}, for hot tails longer than four. */
   private volatile int hotRif = Integer.MAX_VALUE;
 
   // writers only, under the monitor
+  private final Entry[] slots;
+  private final Entry[] byLatency;
+  private final int[] scratch;
   private Candidates candidates;
   private Set<Server> members = Set.of();
-  private final int[] scratch;
   private boolean started;
   // the probe task only
   private long lastPicks;
+  /** Uses of the entries that left the slots (under the monitor). */
+  private long retiredUses;
   private double credit;
   private int[] order = new int[0];
 
@@ -98,24 +108,29 @@ final class ProbePool {
     this.prober = config.prober();
     this.scheduler = scheduler;
     this.ticker = ticker;
-    this.slots = new AtomicReferenceArray<>(config.poolSize());
+    this.slots = new Entry[config.poolSize()];
+    this.byLatency = new Entry[config.poolSize()];
     this.scratch = new int[config.poolSize()];
-    this.maxUses = config.maxUses();
+    // so that RIF plus uses cannot overflow: a probe used 2^24 times is not worth counting on
+    this.maxUses = Math.min(config.maxUses(), Entry.MAX_USES);
     this.minProbes = config.minProbes();
     this.hotQuantile = config.hotQuantile();
+    this.need = new int[config.poolSize() + 1];
+    for (int k = 1; k <= config.poolSize(); k++) {
+      need[k] = k - (int) ((k - 1) * hotQuantile);
+    }
   }
 
   /** On the write path: the candidates to probe; probes of servers no longer among them go. */
   synchronized void update(Candidates next) {
     candidates = next;
     members = new HashSet<>(next.servers());
-    for (int i = 0; i < slots.length(); i++) {
-      Entry e = slots.get(i);
-      if (e != null && !members.contains(e.server)) {
-        slots.compareAndSet(i, e, null);
+    for (int i = 0; i < slots.length; i++) {
+      if (slots[i] != null && !members.contains(slots[i].server)) {
+        put(i, null);
       }
     }
-    recomputeThreshold();
+    publish();
     if (!started) {
       started = true;
       schedule(new ProbeTask(this));
@@ -127,109 +142,127 @@ final class ProbePool {
    * probes the request does not exclude; null when fewer than minProbes are usable.
    */
   Server choose(Request request) {
-    picks.increment();
-    boolean excluding = request.hasExclusions(); // uncommon: one test, hoisted by the JIT
-    int n = slots.length();
-    int usable = 0;
-    Entry fastest = null;
-    long fastestLatency = Long.MAX_VALUE;
-    int fastestRif = 0;
-    Entry lowest = null;
-    int lowestRif = Integer.MAX_VALUE;
-    // the four highest compensated RIFs, t0 >= t1 >= t2 >= t3: the quantile's neighbours
-    int t0 = -1;
-    int t1 = -1;
-    int t2 = -1;
-    int t3 = -1;
-    for (int i = 0; i < n; i++) {
-      Entry e = slots.get(i);
-      if (e == null) {
-        continue;
+    while (true) {
+      Entry chosen = pick(ranked, request);
+      if (chosen == null) {
+        fallbackPicks.increment(); // picks from the pool are counted by their uses
+        return null;
       }
-      int uses = e.uses;
-      if (uses >= maxUses || excluding && request.excludes(e.server)) {
-        continue;
+      if (claim(chosen)) {
+        return chosen.server;
       }
-      usable++;
-      int rif = e.rif + uses;
-      // selects and min/max rather than branches: RIFs and latencies change from pick to pick
-      boolean faster = fastest == null || e.latencyNanos < fastestLatency;
-      fastest = faster ? e : fastest;
-      fastestRif = faster ? rif : fastestRif;
-      fastestLatency = Math.min(fastestLatency, e.latencyNanos);
-      boolean fewer = lowest == null || rif < lowestRif;
-      lowest = fewer ? e : lowest;
-      lowestRif = Math.min(lowestRif, rif);
-      t3 = Math.max(t3, Math.min(t2, rif));
-      t2 = Math.max(t2, Math.min(t1, rif));
-      t1 = Math.max(t1, Math.min(t0, rif));
-      t0 = Math.max(t0, rif);
+      // used up by racing picks since this one read it: pick again, without it
     }
-    if (usable < minProbes) {
-      return null;
-    }
-    int hot = hotRif(usable, t0, t1, t2, t3);
-    return use(fastestRif <= hot ? fastest : coldest(request, hot, lowest));
-  }
-
-  /** Counts one use of {@code chosen}: its RIF grows by one, and its last use clears it. */
-  private Server use(Entry chosen) {
-    // a plain increment, not an atomic add: two picks racing on one probe may count one use,
-    // which skews one RIF by one; an atomic read-modify-write would cost every pick more
-    int used = chosen.uses + 1;
-    Entry.USES.setRelease(chosen, used);
-    if (used >= maxUses) {
-      clear(chosen);
-    }
-    return chosen.server;
   }
 
   /**
-   * The largest cold RIF of {@code k} usable probes whose top four RIFs are given: the
-   * interpolated quantile from those when its neighbours are among them (k - floor((k - 1) q)
-   * <= 4: any pool of up to 16 at the default 0.84), else the writer's figure.
+   * The hot-cold rule over {@code ranked} (fastest first): the first probe that at least
+   * need(k) usable probes, itself included, match or exceed in compensated RIF. One pass counts
+   * that for the fastest and for the next three at once; more passes only when more than four
+   * probes can be hot (need(k) > 4: pools larger than 16 at the default quantile).
    */
-  private int hotRif(int k, int t0, int t1, int t2, int t3) {
-    double h = (k - 1) * hotQuantile;
-    int lo = (int) h;
-    int fromTop = k - 1 - lo; // the rank of scratch[lo] counted from the highest, 0-based
-    if (fromTop > 3) {
-      return hotRif;
+  private Entry pick(Entry[] ranked, Request request) {
+    boolean excluding = request.hasExclusions(); // uncommon: one test, hoisted by the JIT
+    int n = ranked.length;
+    // the four fastest usable probes and their compensated RIFs, as read now
+    int i0 = next(ranked, -1, excluding, request);
+    if (i0 == n) {
+      return null;
     }
-    int vLo = fromTop == 0 ? t0 : fromTop == 1 ? t1 : fromTop == 2 ? t2 : t3;
-    int vHi = fromTop == 0 ? t0 : fromTop == 1 ? t0 : fromTop == 2 ? t1 : t2;
-    return (int) Math.floor(vLo + (h - lo) * (vHi - vLo));
+    int i1 = next(ranked, i0, excluding, request);
+    int i2 = next(ranked, i1, excluding, request);
+    int i3 = next(ranked, i2, excluding, request);
+    int c0 = rifAt(ranked, i0);
+    int c1 = rifAt(ranked, i1);
+    int c2 = rifAt(ranked, i2);
+    int c3 = rifAt(ranked, i3);
+    int k = 0;
+    int g0 = 0;
+    int g1 = 0;
+    int g2 = 0;
+    int g3 = 0;
+    for (Entry e : ranked) {
+      int uses = (int) Entry.USES.getOpaque(e);
+      boolean ok = uses < maxUses && !(excluding && request.excludes(e.server));
+      // selects rather than branches: RIFs change from pick to pick
+      int rif = ok ? e.rif + uses : UNUSABLE;
+      k += ok ? 1 : 0;
+      g0 += rif >= c0 ? 1 : 0;
+      g1 += rif >= c1 ? 1 : 0;
+      g2 += rif >= c2 ? 1 : 0;
+      g3 += rif >= c3 ? 1 : 0;
+    }
+    if (k < minProbes) {
+      return null;
+    }
+    int atLeast = need[k];
+    if (g0 >= atLeast) {
+      return ranked[i0];
+    }
+    if (g1 >= atLeast) {
+      return ranked[i1];
+    }
+    if (g2 >= atLeast) {
+      return ranked[i2];
+    }
+    if (g3 >= atLeast) {
+      return ranked[i3];
+    }
+    return farther(ranked, i3, atLeast, excluding, request, i0);
   }
 
-  /** Second pass, when the fastest probe is hot: the fastest cold one, else {@code lowest}. */
-  private Entry coldest(Request request, int hot, Entry lowest) {
-    int n = slots.length();
-    boolean excluding = request.hasExclusions();
-    Entry cold = null;
-    long coldLatency = Long.MAX_VALUE;
-    for (int i = 0; i < n; i++) {
-      Entry e = slots.get(i);
-      if (e == null) {
-        continue;
+  /** Beyond the fourth fastest, one pass per probe: only when more than four can be hot. */
+  private Entry farther(Entry[] ranked, int from, int atLeast, boolean excluding, Request request,
+      int fastest) {
+    int n = ranked.length;
+    for (int i = next(ranked, from, excluding, request); i < n;
+        i = next(ranked, i, excluding, request)) {
+      int c = rifAt(ranked, i);
+      int g = 0;
+      for (Entry e : ranked) {
+        int uses = (int) Entry.USES.getOpaque(e);
+        boolean ok = uses < maxUses && !(excluding && request.excludes(e.server));
+        g += ok && e.rif + uses >= c ? 1 : 0;
       }
-      int uses = e.uses;
-      if (uses >= maxUses || excluding && request.excludes(e.server)) {
-        continue;
+      if (g >= atLeast) {
+        return ranked[i];
       }
-      boolean better = e.rif + uses <= hot && (cold == null || e.latencyNanos < coldLatency);
-      cold = better ? e : cold;
-      coldLatency = better ? e.latencyNanos : coldLatency;
     }
-    return cold != null ? cold : lowest;
+    // none cold: racing picks moved the RIFs between reads; the fastest usable one
+    return ranked[fastest];
   }
 
-  private void clear(Entry e) {
-    for (int i = 0; i < slots.length(); i++) {
-      if (slots.get(i) == e) {
-        slots.compareAndSet(i, e, null);
-        return;
-      }
+  /** The index of the first usable probe after {@code i} the request allows, or the length. */
+  private int next(Entry[] ranked, int i, boolean excluding, Request request) {
+    int n = ranked.length;
+    int j = Math.min(i + 1, n);
+    while (j < n && ((int) Entry.USES.getOpaque(ranked[j]) >= maxUses
+        || excluding && request.excludes(ranked[j].server))) {
+      j++;
     }
+    return j;
+  }
+
+  /** The compensated RIF of {@code ranked[i]}, or above any when there is no such probe. */
+  private static int rifAt(Entry[] ranked, int i) {
+    return i < ranked.length ? ranked[i].rif + (int) Entry.USES.getOpaque(ranked[i])
+        : Integer.MAX_VALUE;
+  }
+
+  /**
+   * Counts one use of {@code e} (its RIF grows by one) unless racing picks used it up first.
+   * A compare-and-set, so a probe serves exactly maxUses picks however many threads pick.
+   */
+  private boolean claim(Entry e) {
+    int uses = (int) Entry.USES.getOpaque(e);
+    while (uses < maxUses) {
+      int seen = (int) Entry.USES.compareAndExchange(e, uses, uses + 1);
+      if (seen == uses) {
+        return true;
+      }
+      uses = seen;
+    }
+    return false;
   }
 
   /** An answer arrived (any thread). */
@@ -239,18 +272,27 @@ final class ProbePool {
     }
     Entry fresh = new Entry(server, r.requestsInFlight(), r.latencyNanos(), ticker.read());
     int free = -1;
-    for (int i = 0; i < slots.length(); i++) {
-      Entry e = slots.get(i);
-      if (e == null || e.uses >= maxUses) {
+    for (int i = 0; i < slots.length; i++) {
+      Entry e = slots[i];
+      if (e == null || e.used() >= maxUses) {
         free = free < 0 ? i : free;
       } else if (e.server.equals(server)) {
-        slots.set(i, fresh);
-        recomputeThreshold();
+        put(i, fresh);
+        publish();
         return;
       }
     }
-    slots.set(free >= 0 ? free : worst(), fresh);
-    recomputeThreshold();
+    put(free >= 0 ? free : worst(), fresh);
+    publish();
+  }
+
+  /** slots[i] := e, counting the uses of the entry it replaces as picks (under the monitor). */
+  private void put(int i, Entry e) {
+    if (slots[i] != null) {
+      // a pick still holding the old ranking may use it once more: that use goes uncounted
+      retiredUses += slots[i].used();
+    }
+    slots[i] = e;
   }
 
   /** The slot of the hottest probe if one is hot, else of the slowest; the pool is full. */
@@ -260,12 +302,13 @@ final class ProbePool {
     int worstRif = -1;
     long worstLatency = -1;
     boolean anyHot = false;
-    for (int i = 0; i < slots.length(); i++) {
-      Entry e = slots.get(i);
-      if (e == null) {
-        return i; // cleared by a pick meanwhile
+    for (int i = 0; i < slots.length; i++) {
+      Entry e = slots[i];
+      int uses = e.used();
+      if (uses >= maxUses) {
+        return i; // used up by a pick meanwhile
       }
-      int rif = e.rif + e.uses;
+      int rif = e.rif + uses;
       if (rif > hot) {
         if (!anyHot || rif > worstRif) {
           worst = i;
@@ -280,41 +323,60 @@ final class ProbePool {
     return worst;
   }
 
-  /** hotRif := floor of the pool's interpolated RIF quantile (under the monitor). */
-  private void recomputeThreshold() {
+  /**
+   * Publishes what picks read (under the monitor): the usable probes fastest first, ties in slot
+   * order, and hotRif := floor of their interpolated RIF quantile.
+   */
+  private void publish() {
     int k = 0;
-    for (int i = 0; i < slots.length(); i++) {
-      Entry e = slots.get(i);
-      if (e != null && e.uses < maxUses) {
-        scratch[k++] = e.rif + e.uses;
+    for (Entry e : slots) {
+      if (e != null && e.used() < maxUses) {
+        // insertion into latency order; equal latencies keep slot order
+        int j = k++;
+        while (j > 0 && byLatency[j - 1].latencyNanos > e.latencyNanos) {
+          byLatency[j] = byLatency[j - 1];
+          j--;
+        }
+        byLatency[j] = e;
       }
+    }
+    Entry[] next = Arrays.copyOf(byLatency, k);
+    Arrays.fill(byLatency, null); // hold no entry the pool dropped
+    for (int i = 0; i < k; i++) {
+      scratch[i] = next[i].rif + next[i].used();
     }
     if (k == 0) {
       hotRif = Integer.MAX_VALUE;
-      return;
+    } else {
+      Arrays.sort(scratch, 0, k);
+      double h = (k - 1) * hotQuantile;
+      int lo = (int) h;
+      int hi = Math.min(lo + 1, k - 1);
+      hotRif = (int) Math.floor(scratch[lo] + (h - lo) * (scratch[hi] - scratch[lo]));
     }
-    Arrays.sort(scratch, 0, k);
-    double h = (k - 1) * hotQuantile;
-    int lo = (int) h;
-    int hi = Math.min(lo + 1, k - 1);
-    hotRif = (int) Math.floor(scratch[lo] + (h - lo) * (scratch[hi] - scratch[lo]));
+    ranked = next;
   }
 
   /** One run of the probe task: expire, then probe for the picks since the last run. */
   void tick() {
     Candidates c;
+    long picks;
     synchronized (this) {
       long now = ticker.read();
-      for (int i = 0; i < slots.length(); i++) {
-        Entry e = slots.get(i);
-        if (e != null && (now - e.receivedNanos >= config.maxAgeNanos() || e.uses >= maxUses)) {
-          slots.compareAndSet(i, e, null);
+      for (int i = 0; i < slots.length; i++) {
+        Entry e = slots[i];
+        if (e != null && (now - e.receivedNanos >= config.maxAgeNanos() || e.used() >= maxUses)) {
+          put(i, null);
         }
       }
-      recomputeThreshold();
+      publish();
       c = candidates;
+      picks = retiredUses;
+      for (Entry e : slots) {
+        picks += e == null ? 0 : e.used();
+      }
     }
-    long total = picks.sum();
+    long total = fallbackPicks.sum() + picks;
     credit = Math.min(credit + (total - lastPicks) * config.probesPerPick(), c.size());
     lastPicks = total;
     int n = Math.min((int) credit, config.maxProbesInFlight() - probesInFlight.get());
@@ -376,26 +438,29 @@ final class ProbePool {
 
   /** How many probes are usable now (tests, explanations). */
   int usable() {
+    return usable(Request.NONE);
+  }
+
+  /** How many probes {@code request} could be picked from now (explanations). */
+  int usable(Request request) {
     int n = 0;
-    for (int i = 0; i < slots.length(); i++) {
-      Entry e = slots.get(i);
-      if (e != null && e.uses < maxUses) {
+    for (Entry e : ranked) {
+      if (e.used() < maxUses && !request.excludes(e.server)) {
         n++;
       }
     }
     return n;
   }
 
-  /** The largest compensated RIF that is cold now (tests, explanations). */
+  /** The writer's figure: the largest compensated RIF cold at the last write (tests, explanations). */
   int hotRif() {
     return hotRif;
   }
 
   /** The usable probe of {@code server}, or null (tests, explanations). */
   Entry entryOf(Server server) {
-    for (int i = 0; i < slots.length(); i++) {
-      Entry e = slots.get(i);
-      if (e != null && e.server.equals(server) && e.uses < maxUses) {
+    for (Entry e : ranked) {
+      if (e.server.equals(server) && e.used() < maxUses) {
         return e;
       }
     }
@@ -425,7 +490,7 @@ final class ProbePool {
     }
   }
 
-  /** One answer in the pool: immutable but for its use count. */
+  /** One answer in the pool: immutable but for its use count, which only picks raise. */
   static final class Entry {
     static final VarHandle USES;
 
@@ -439,12 +504,15 @@ final class ProbePool {
 
     /** Answers above this RIF count as this, so that RIF plus uses cannot overflow. */
     static final int MAX_RIF = 1 << 24;
+    /** A probe serves at most this many picks, whatever maxUses says, for the same reason. */
+    static final int MAX_USES = 1 << 24;
 
     final Server server;
     final int rif;
     final long latencyNanos;
     final long receivedNanos;
-    volatile int uses;
+    /** Picks it served: read opaque and raised by compare-and-set ({@link #USES}). */
+    int uses;
 
     Entry(Server server, int rif, long latencyNanos, long receivedNanos) {
       this.server = server;
@@ -453,9 +521,14 @@ final class ProbePool {
       this.receivedNanos = receivedNanos;
     }
 
+    /** {@return the uses now, as another thread's pick left them} */
+    int used() {
+      return (int) USES.getOpaque(this);
+    }
+
     @Override
     public String toString() {
-      return server.id() + " rif " + rif + "+" + uses + ", latency "
+      return server.id() + " rif " + rif + "+" + used() + ", latency "
           + Explain.millis(latencyNanos);
     }
   }
