@@ -6,6 +6,7 @@ import io.lbkit.Scheduler;
 import io.lbkit.Server;
 import io.lbkit.Ticker;
 import io.lbkit.spi.Candidates;
+import io.lbkit.spi.PickReport;
 import io.lbkit.spi.ProbeResult;
 import io.lbkit.spi.Prober;
 import java.lang.invoke.MethodHandles;
@@ -23,45 +24,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One selector's Prequal probe pool: the slots picks read, and the probe task that fills them.
+ * One selector's Prequal probe pool: the probes picks read, and the probe task that fills them.
  * Carried across picker rebuilds (as a tracker's per-server counters are), so a pool change keeps
  * the probes of the servers that stay.
  *
  * <pre>
- * Slots: an AtomicReferenceArray of immutable entries (server, RIF, latency, arrival time) whose
- *   only mutable field is an atomic use count. A pick reads every slot once, twice when the
- *   fastest probe is hot (at most 64 slots, 16 by default: a constant, not the pool size), never
- *   locks, never allocates, and reads no clock:
- *   the probe task removes expired entries, so an entry is used at most maxAge + one interval
- *   after it arrived.
+ * Slots and ranking: the slots (at most 64, 16 by default) are the writers' own array of
+ *   immutable entries (server, RIF, latency, arrival time) whose only mutable field is a use
+ *   count. Every write (an answer, a probe task run, a rebuild) publishes a {@link Ranking}: the
+ *   usable entries sorted by latency (equal latencies in slot order, so ties go to the first
+ *   slot, which fills in arrival order and is no fixed server) and a flat mirror of their
+ *   compensated RIFs. A pick reads that one volatile reference, never locks, never allocates,
+ *   reads no clock (the probe task removes expired entries, so an entry is used at most maxAge
+ *   + one interval after it arrived) and makes one pass over the mirror.
  * Hot-cold rule (the paper's HCL): a probe's RIF is the server's answer plus its uses, since each
  *   pick sends it one more call (RIF compensation). Q is the pool's hotQuantile RIF quantile,
- *   interpolated between the two nearest ranks (position (k - 1) q among the k sorted RIFs), of
- *   the RIFs as they are at this pick: the scan keeps the four highest in locals, which hold
- *   both neighbours whenever k - floor((k - 1) q) <= 4 (every pool of up to 16 at q = 0.84);
- *   larger hot tails use the figure the writer recomputes on every change and probe task run.
+ *   interpolated between the two nearest ranks, lo = floor((k - 1) q) and lo + 1, of the k
+ *   usable RIFs as they are at this pick; a probe is cold when its RIF is at most Q. For a probe
+ *   of the pool that is the same as "at most the RIF of rank lo" (no pool RIF lies strictly
+ *   between two neighbouring ranks, and Q is below the upper one), that is: at least need(k) =
+ *   k - lo usable probes, itself included, have a RIF at least as high. So a pick counts
+ *   instead of sorting: one pass over the mirror counts, for each of the four fastest usable
+ *   probes, the probes that match or exceed it, and the fastest with enough wins. At most
+ *   need(k) - 1 probes are hot, so one of the four is cold whenever need(k) <= 4 (every pool of
+ *   up to 16 at q = 0.84); otherwise the pick walks on, one pass per probe. With no probe cold
+ *   (only possible when racing picks move RIFs between its reads) the fastest wins.
  *   Computed per pick because each use moves a RIF: a threshold fixed between writes would turn
  *   the fast servers hot as their uses add up and leave a slow, little-used one the only cold
- *   probe (seen in the simulator: 3% of calls to a 10x slower server). A probe is cold when its
- *   RIF is at most Q (floor(Q), RIFs being whole). Interpolated, so that a
+ *   probe (seen in the simulator: 3% of calls to a 10x slower server). Interpolated, so that a
  *   small pool still has a hot tail ({0, 1, 2, 10}: Q = 6.2, the 10 is hot), where the nearest
  *   rank would be the maximum up to 6 probes; "at most", so that ties are not split (an idle
  *   pool, every RIF 0, is all cold and latency decides; {1, 3, 3, 3, 3} is all cold, where
- *   "below Q" would leave the 1 the only cold probe, whatever its latency). Among cold probes the
- *   lowest latency wins (one pass finds the fastest; only when it is hot does a second pass look
- *   for the fastest cold one), else the lowest RIF; ties to the first slot (slots fill in
- *   arrival order, so that is no fixed server). The scan uses selects and min/max rather than
- *   branches on the figures: they change from pick to pick, so branches on them would be
- *   mispredicted slot after slot.
- * Removal: a probe leaves after maxUses picks (the pick that uses it up clears its slot with a
- *   compare-and-set, so a fresher entry is never cleared), at maxAge, when its server stops being
- *   a candidate, or when an answer arrives for a full pool and it is the worst: the hottest if
- *   any is hot, else the slowest. A new answer for a server replaces its old entry.
- * Probe task: every probeInterval on the scheduler, probesPerPick x the picks counted since the
- *   last run (a LongAdder: picks do not contend on one word), fractions carried, sent to distinct
- *   random candidates, never more than maxProbesInFlight at once. It stops when the strategy's
- *   selectors have all closed, when the scheduler refuses a task, and, as it holds the pool
- *   weakly, once no picker refers to the pool (its selector dropped and collected).
+ *   "below Q" would leave the 1 the only cold probe, whatever its latency). The writer keeps
+ *   the interpolated Q of the RIFs at its last write (hotRif) for the one decision it makes,
+ *   which answer a full pool drops, and for explanations.
+ * Uses: a pick claims one with a compare-and-set on the entry's count (so a probe serves exactly
+ *   maxUses picks however many threads pick, and a pick whose claim fails picks again), then
+ *   stores the entry's new RIF in the ranking's mirror (a plain store: racing picks may leave
+ *   the mirror one use behind until the probe's next pick; a failed claim marks it used up).
+ * Removal: a used-up probe is skipped by picks and its slot is free for the next answer; a probe
+ *   also leaves at maxAge, when its server stops being a candidate, or when an answer arrives
+ *   for a full pool and it is the worst: the hottest if any is hot, else the slowest. A new
+ *   answer for a server replaces its old entry.
+ * Probe task: every probeInterval on the scheduler, probesPerPick x the picks made since the
+ *   last run, fractions carried, sent to distinct random candidates, never more than
+ *   maxProbesInFlight at once. Picks from the pool are counted by the uses they claimed (no
+ *   shared counter on the pick path; a use claimed on an entry a writer has just replaced goes
+ *   uncounted), fallback picks by a LongAdder. It stops when the strategy's selectors have all
+ *   closed, when the scheduler refuses a task, and, as it holds the pool weakly, once no picker
+ *   refers to the pool (its selector dropped and collected).
  * Writers (answers, the task, rebuilds) take this object's monitor; picks never do.
  * </pre>
  */
@@ -84,7 +95,7 @@ final class ProbePool {
   private final LongAdder fallbackPicks = new LongAdder();
   private final AtomicInteger probesInFlight = new AtomicInteger();
   /** What picks read: the usable probes at the last write, fastest first. */
-  private volatile Entry[] ranked = new Entry[0];
+  private volatile Ranking ranked = new Ranking(new Entry[0], new int[0]);
   /** The writer's RIF quantile of {@link #ranked}, for hot tails longer than four. */
   private volatile int hotRif = Integer.MAX_VALUE;
 
@@ -143,125 +154,146 @@ final class ProbePool {
    */
   Server choose(Request request) {
     while (true) {
-      Entry chosen = pick(ranked, request);
-      if (chosen == null) {
+      Ranking r = ranked;
+      int i = request.hasExclusions() ? pickExcluding(r, request) : pick(r);
+      if (i < 0) {
         fallbackPicks.increment(); // picks from the pool are counted by their uses
         return null;
       }
-      if (claim(chosen)) {
-        return chosen.server;
+      if (claim(r, i)) {
+        return r.entries[i].server;
       }
       // used up by racing picks since this one read it: pick again, without it
     }
   }
 
   /**
-   * The hot-cold rule over {@code ranked} (fastest first): the first probe that at least
-   * need(k) usable probes, itself included, match or exceed in compensated RIF. One pass counts
-   * that for the fastest and for the next three at once; more passes only when more than four
-   * probes can be hot (need(k) > 4: pools larger than 16 at the default quantile).
+   * The hot-cold rule over a ranking: the fastest probe that at least need(k) of the k usable
+   * probes, itself included, match or exceed in compensated RIF (see the class comment). One
+   * pass over the flat mirror counts that for the four fastest usable probes at once; more
+   * passes only when more than four can be hot (need(k) > 4: pools over 16 at the default
+   * quantile). Returns the probe's index in the ranking, or -1 below minProbes.
    */
-  private Entry pick(Entry[] ranked, Request request) {
-    boolean excluding = request.hasExclusions(); // uncommon: one test, hoisted by the JIT
-    int n = ranked.length;
-    // the four fastest usable probes and their compensated RIFs, as read now
-    int i0 = next(ranked, -1, excluding, request);
-    if (i0 == n) {
-      return null;
-    }
-    int i1 = next(ranked, i0, excluding, request);
-    int i2 = next(ranked, i1, excluding, request);
-    int i3 = next(ranked, i2, excluding, request);
-    int c0 = rifAt(ranked, i0);
-    int c1 = rifAt(ranked, i1);
-    int c2 = rifAt(ranked, i2);
-    int c3 = rifAt(ranked, i3);
+  private int pick(Ranking r) {
+    int[] load = r.load;
+    int n = load.length;
+    int i0 = next(load, -1);
+    int i1 = next(load, i0);
+    int i2 = next(load, i1);
+    int i3 = next(load, i2);
+    int c0 = i0 < n ? load[i0] : Integer.MAX_VALUE; // no such probe: above any
+    int c1 = i1 < n ? load[i1] : Integer.MAX_VALUE;
+    int c2 = i2 < n ? load[i2] : Integer.MAX_VALUE;
+    int c3 = i3 < n ? load[i3] : Integer.MAX_VALUE;
     int k = 0;
     int g0 = 0;
     int g1 = 0;
     int g2 = 0;
     int g3 = 0;
-    for (Entry e : ranked) {
-      int uses = (int) Entry.USES.getOpaque(e);
-      boolean ok = uses < maxUses && !(excluding && request.excludes(e.server));
+    for (int i = 0; i < n; i++) {
       // selects rather than branches: RIFs change from pick to pick
-      int rif = ok ? e.rif + uses : UNUSABLE;
-      k += ok ? 1 : 0;
-      g0 += rif >= c0 ? 1 : 0;
-      g1 += rif >= c1 ? 1 : 0;
-      g2 += rif >= c2 ? 1 : 0;
-      g3 += rif >= c3 ? 1 : 0;
+      int v = load[i]; // UNUSABLE (below any c) once used up
+      k += v >= 0 ? 1 : 0;
+      g0 += v >= c0 ? 1 : 0;
+      g1 += v >= c1 ? 1 : 0;
+      g2 += v >= c2 ? 1 : 0;
+      g3 += v >= c3 ? 1 : 0;
     }
     if (k < minProbes) {
-      return null;
+      return -1;
     }
     int atLeast = need[k];
     if (g0 >= atLeast) {
-      return ranked[i0];
+      return i0;
     }
     if (g1 >= atLeast) {
-      return ranked[i1];
+      return i1;
     }
     if (g2 >= atLeast) {
-      return ranked[i2];
+      return i2;
     }
     if (g3 >= atLeast) {
-      return ranked[i3];
+      return i3;
     }
-    return farther(ranked, i3, atLeast, excluding, request, i0);
-  }
-
-  /** Beyond the fourth fastest, one pass per probe: only when more than four can be hot. */
-  private Entry farther(Entry[] ranked, int from, int atLeast, boolean excluding, Request request,
-      int fastest) {
-    int n = ranked.length;
-    for (int i = next(ranked, from, excluding, request); i < n;
-        i = next(ranked, i, excluding, request)) {
-      int c = rifAt(ranked, i);
+    for (int j = next(load, i3); j < n; j = next(load, j)) { // more than four can be hot
+      int c = load[j];
       int g = 0;
-      for (Entry e : ranked) {
-        int uses = (int) Entry.USES.getOpaque(e);
-        boolean ok = uses < maxUses && !(excluding && request.excludes(e.server));
-        g += ok && e.rif + uses >= c ? 1 : 0;
+      for (int i = 0; i < n; i++) {
+        g += load[i] >= c ? 1 : 0;
       }
       if (g >= atLeast) {
-        return ranked[i];
+        return j;
       }
     }
-    // none cold: racing picks moved the RIFs between reads; the fastest usable one
-    return ranked[fastest];
+    // none cold: racing picks moved the RIFs between reads; the fastest (if it still is usable)
+    return i0 < n ? i0 : -1;
   }
 
-  /** The index of the first usable probe after {@code i} the request allows, or the length. */
-  private int next(Entry[] ranked, int i, boolean excluding, Request request) {
-    int n = ranked.length;
+  /** The index of the first usable probe after {@code i} in the mirror, or its length. */
+  private static int next(int[] load, int i) {
+    int n = load.length;
     int j = Math.min(i + 1, n);
-    while (j < n && ((int) Entry.USES.getOpaque(ranked[j]) >= maxUses
-        || excluding && request.excludes(ranked[j].server))) {
+    while (j < n && load[j] < 0) {
       j++;
     }
     return j;
   }
 
-  /** The compensated RIF of {@code ranked[i]}, or above any when there is no such probe. */
-  private static int rifAt(Entry[] ranked, int i) {
-    return i < ranked.length ? ranked[i].rif + (int) Entry.USES.getOpaque(ranked[i])
-        : Integer.MAX_VALUE;
+  /**
+   * {@link #pick} for a request with exclusions (a retry): the same rule over the probes it
+   * allows, read from the entries themselves; one pass per probe walked. Off the common path.
+   */
+  private int pickExcluding(Ranking r, Request request) {
+    Entry[] entries = r.entries;
+    int n = entries.length;
+    int k = 0;
+    for (Entry e : entries) {
+      k += e.used() < maxUses && !request.excludes(e.server) ? 1 : 0;
+    }
+    if (k < minProbes) {
+      return -1;
+    }
+    int atLeast = need[k];
+    int fastest = -1;
+    for (int j = 0; j < n; j++) {
+      Entry x = entries[j];
+      int u = x.used();
+      if (u >= maxUses || request.excludes(x.server)) {
+        continue;
+      }
+      fastest = fastest < 0 ? j : fastest;
+      int c = x.rif + u;
+      int g = 0;
+      for (Entry e : entries) {
+        int uses = e.used();
+        g += uses < maxUses && e.rif + uses >= c && !request.excludes(e.server) ? 1 : 0;
+      }
+      if (g >= atLeast) {
+        return j;
+      }
+    }
+    return fastest; // none cold: racing picks moved the RIFs between reads
   }
 
   /**
-   * Counts one use of {@code e} (its RIF grows by one) unless racing picks used it up first.
-   * A compare-and-set, so a probe serves exactly maxUses picks however many threads pick.
+   * Counts one use of {@code r.entries[i]} (its RIF grows by one) unless racing picks used it
+   * up first: a compare-and-set on the entry's count, so a probe serves exactly maxUses picks
+   * however many threads pick; then the ranking's mirror follows (a plain store: racing picks
+   * may leave it one use behind until the entry's next pick, and a failed claim marks it used
+   * up, so that a stale mirror cannot make picks retry the same probe).
    */
-  private boolean claim(Entry e) {
-    int uses = (int) Entry.USES.getOpaque(e);
+  private boolean claim(Ranking r, int i) {
+    Entry e = r.entries[i];
+    int uses = e.used();
     while (uses < maxUses) {
       int seen = (int) Entry.USES.compareAndExchange(e, uses, uses + 1);
       if (seen == uses) {
+        r.load[i] = uses + 1 < maxUses ? e.rif + uses + 1 : UNUSABLE;
         return true;
       }
       uses = seen;
     }
+    r.load[i] = UNUSABLE;
     return false;
   }
 
@@ -342,8 +374,10 @@ final class ProbePool {
     }
     Entry[] next = Arrays.copyOf(byLatency, k);
     Arrays.fill(byLatency, null); // hold no entry the pool dropped
+    int[] load = new int[k];
     for (int i = 0; i < k; i++) {
-      scratch[i] = next[i].rif + next[i].used();
+      load[i] = next[i].rif + next[i].used();
+      scratch[i] = load[i];
     }
     if (k == 0) {
       hotRif = Integer.MAX_VALUE;
@@ -354,7 +388,7 @@ final class ProbePool {
       int hi = Math.min(lo + 1, k - 1);
       hotRif = (int) Math.floor(scratch[lo] + (h - lo) * (scratch[hi] - scratch[lo]));
     }
-    ranked = next;
+    ranked = new Ranking(next, load);
   }
 
   /** One run of the probe task: expire, then probe for the picks since the last run. */
@@ -444,12 +478,43 @@ final class ProbePool {
   /** How many probes {@code request} could be picked from now (explanations). */
   int usable(Request request) {
     int n = 0;
-    for (Entry e : ranked) {
+    for (Entry e : ranked.entries) {
       if (e.used() < maxUses && !request.excludes(e.server)) {
         n++;
       }
     }
     return n;
+  }
+
+  /**
+   * Writes down how the pool sees {@code request}'s probes: each usable one's compensated RIF,
+   * latency and side of the rule. Returns false, writing nothing, when too few probes are usable
+   * and the fallback would pick. Off the pick path.
+   */
+  boolean describe(Request request, PickReport report) {
+    Entry[] entries = ranked.entries;
+    int k = usable(request);
+    if (k < minProbes) {
+      return false;
+    }
+    int atLeast = need[k];
+    for (Entry e : entries) {
+      int uses = e.used();
+      if (uses >= maxUses || request.excludes(e.server)) {
+        continue;
+      }
+      int rif = e.rif + uses;
+      int matched = 0;
+      for (Entry o : entries) {
+        int u = o.used();
+        matched += u < maxUses && o.rif + u >= rif && !request.excludes(o.server) ? 1 : 0;
+      }
+      report.score(e.server, "probe RIF " + e.rif + " + " + uses + " uses, latency "
+          + Explain.millis(e.latencyNanos) + (matched >= atLeast ? ", cold" : ", hot"));
+    }
+    report.note("prequal: " + k + " usable probes; cold when at least " + atLeast
+        + " of them match or exceed its RIF; the fastest cold probe wins");
+    return true;
   }
 
   /** The writer's figure: the largest compensated RIF cold at the last write (tests, explanations). */
@@ -459,7 +524,7 @@ final class ProbePool {
 
   /** The usable probe of {@code server}, or null (tests, explanations). */
   Entry entryOf(Server server) {
-    for (Entry e : ranked) {
+    for (Entry e : ranked.entries) {
       if (e.server.equals(server) && e.used() < maxUses) {
         return e;
       }
@@ -487,6 +552,21 @@ final class ProbePool {
         log.warn("prequal probe task failed; it runs again next interval", e);
       }
       p.schedule(this);
+    }
+  }
+
+  /**
+   * What picks read, published whole by the writers: the usable probes fastest first (equal
+   * latencies in slot order) and a mirror of their compensated RIFs that picks keep up to date
+   * ({@link #UNUSABLE} once used up), so that a pick's counting pass reads one flat array.
+   */
+  static final class Ranking {
+    final Entry[] entries;
+    final int[] load;
+
+    Ranking(Entry[] entries, int[] load) {
+      this.entries = entries;
+      this.load = load;
     }
   }
 
