@@ -122,7 +122,7 @@ final class ProbePool {
     this.slots = new Entry[config.poolSize()];
     this.byLatency = new Entry[config.poolSize()];
     this.scratch = new int[config.poolSize()];
-    // so that RIF plus uses cannot overflow: a probe used 2^24 times is not worth counting on
+    // so that RIF plus uses cannot overflow (over two billion uses: no pool lives that long)
     this.maxUses = Math.min(config.maxUses(), Entry.MAX_USES);
     this.minProbes = config.minProbes();
     this.hotQuantile = config.hotQuantile();
@@ -585,7 +585,7 @@ final class ProbePool {
     /** Answers above this RIF count as this, so that RIF plus uses cannot overflow. */
     static final int MAX_RIF = 1 << 24;
     /** A probe serves at most this many picks, whatever maxUses says, for the same reason. */
-    static final int MAX_USES = 1 << 24;
+    static final int MAX_USES = Integer.MAX_VALUE - MAX_RIF - 1;
 
     final Server server;
     final int rif;
