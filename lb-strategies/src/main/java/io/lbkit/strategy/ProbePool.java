@@ -89,6 +89,8 @@ final class ProbePool {
   private final double hotQuantile;
   /** need[k]: how many of k usable probes must match or exceed a probe's RIF for it to be cold. */
   private final int[] need;
+  /** The fastest probes a pick reads from the mirror when no other has moved ({@link Ranking}). */
+  static final int HEAD = 4;
   /** A compensated RIF below any real one: how a probe that cannot be picked counts. */
   private static final int UNUSABLE = Integer.MIN_VALUE;
   /** Picks the fallback made; picks from the pool are counted by the uses they claim. */
@@ -177,6 +179,12 @@ final class ProbePool {
   private int pick(Ranking r) {
     int[] load = r.load;
     int n = load.length;
+    if (n >= HEAD && n >= minProbes && !r.tailMoved) {
+      int fast = pickFromHead(r, load);
+      if (fast >= 0) {
+        return fast;
+      }
+    }
     int i0 = next(load, -1);
     int i1 = next(load, i0);
     int i2 = next(load, i1);
@@ -227,6 +235,54 @@ final class ProbePool {
     }
     // none cold: racing picks moved the RIFs between reads; the fastest (if it still is usable)
     return i0 < n ? i0 : -1;
+  }
+
+  /**
+   * {@link #pick} while no pick has claimed a probe after the four fastest since the ranking was
+   * published, and all four are usable: then only those four have moved, every probe is usable
+   * (k is the ranking's length), and the others' RIFs are the published ones, kept sorted in
+   * {@link Ranking#tail}, so the count for each of the four is four comparisons plus the tail's
+   * probes at or above it, read from the top and never more than need(k). No pass over the
+   * pool. Returns -1 when the four do not qualify or are all hot (more than four can be hot).
+   */
+  private int pickFromHead(Ranking r, int[] load) {
+    int c0 = load[0];
+    int c1 = load[1];
+    int c2 = load[2];
+    int c3 = load[3];
+    if ((c0 | c1 | c2 | c3) < 0) {
+      return -1; // one of the four used up: the general pass
+    }
+    int atLeast = need[load.length];
+    int[] tail = r.tail;
+    if (atLeast(c0, c0, c1, c2, c3) + atLeast(tail, c0, atLeast) >= atLeast) {
+      return 0;
+    }
+    if (atLeast(c1, c0, c1, c2, c3) + atLeast(tail, c1, atLeast) >= atLeast) {
+      return 1;
+    }
+    if (atLeast(c2, c0, c1, c2, c3) + atLeast(tail, c2, atLeast) >= atLeast) {
+      return 2;
+    }
+    if (atLeast(c3, c0, c1, c2, c3) + atLeast(tail, c3, atLeast) >= atLeast) {
+      return 3;
+    }
+    return -1;
+  }
+
+  /** How many of {@code a..d} are at least {@code c}. */
+  private static int atLeast(int c, int a, int b, int x, int d) {
+    return (a >= c ? 1 : 0) + (b >= c ? 1 : 0) + (x >= c ? 1 : 0) + (d >= c ? 1 : 0);
+  }
+
+  /** How many of {@code desc} (highest first) are at least {@code c}, counting up to {@code cap}. */
+  private static int atLeast(int[] desc, int c, int cap) {
+    int g = 0;
+    int n = Math.min(desc.length, cap);
+    while (g < n && desc[g] >= c) {
+      g++;
+    }
+    return g;
   }
 
   /** The index of the first usable probe after {@code i} in the mirror, or its length. */
@@ -283,6 +339,9 @@ final class ProbePool {
    * up, so that a stale mirror cannot make picks retry the same probe).
    */
   private boolean claim(Ranking r, int i) {
+    if (i >= HEAD && !r.tailMoved) {
+      r.tailMoved = true; // a plain store, and only ever true: picks stop reading the tail
+    }
     Entry e = r.entries[i];
     int uses = e.used();
     while (uses < maxUses) {
@@ -563,10 +622,23 @@ final class ProbePool {
   static final class Ranking {
     final Entry[] entries;
     final int[] load;
+    /** The compensated RIFs, as published, of the probes after the {@link #HEAD} fastest,
+     * highest first. */
+    final int[] tail;
+    /** Set by the first pick that claims a probe after the {@link #HEAD} fastest. */
+    boolean tailMoved;
 
     Ranking(Entry[] entries, int[] load) {
       this.entries = entries;
       this.load = load;
+      int[] t = load.length > HEAD ? Arrays.copyOfRange(load, HEAD, load.length) : new int[0];
+      Arrays.sort(t);
+      for (int i = 0, j = t.length - 1; i < j; i++, j--) {
+        int x = t[i];
+        t[i] = t[j];
+        t[j] = x;
+      }
+      this.tail = t;
     }
   }
 

@@ -233,6 +233,70 @@ class PrequalStrategyTest {
     assertThat(selector.choose()).isEqualTo(servers.get(16));
   }
 
+  /**
+   * The pick against the rule written out plainly (sort the usable compensated RIFs, interpolate
+   * the quantile, take the fastest at or below it, ties to the earlier answer), over random pools
+   * of 2 to 24 probes, random reuse budgets and some requests with exclusions: the counting
+   * pick, its shortcut over the four fastest and the path for exclusions all agree with it.
+   */
+  @Test
+  void picksFollowTheHotColdRuleWrittenOutPlainly() {
+    java.util.Random random = new java.util.Random(17);
+    for (int round = 0; round < 300; round++) {
+      int size = 2 + random.nextInt(23);
+      int maxUses = 1 + random.nextInt(6);
+      List<Server> servers = Fixtures.servers(size);
+      Selector selector = selector(servers,
+          PrequalConfig.builder(prober).poolSize(32).maxUses(maxUses));
+      int[] rif = new int[size];
+      long[] latency = new long[size];
+      for (int i = 0; i < size; i++) {
+        rif[i] = random.nextInt(8);
+        latency[i] = 1 + random.nextInt(size); // ties happen
+      }
+      answer(selector, servers, rif, latency);
+      ProbePool pool = pool(selector);
+      int[] uses = new int[size];
+      for (int k = 0; k < 3 * size; k++) {
+        Request request = random.nextInt(5) == 0
+            ? Request.NONE.excluding(servers.get(random.nextInt(size))) : Request.NONE;
+        Server expected = plainRule(servers, rif, latency, uses, maxUses, request);
+        Server got = pool.choose(request);
+
+        assertThat(got).as("round %d pick %d", round, k).isEqualTo(expected);
+        if (got != null) {
+          uses[servers.indexOf(got)]++;
+        }
+      }
+      selector.close();
+    }
+  }
+
+  private static Server plainRule(List<Server> servers, int[] rif, long[] latency, int[] uses,
+      int maxUses, Request request) {
+    List<Integer> usable = new ArrayList<>();
+    for (int i = 0; i < servers.size(); i++) {
+      if (uses[i] < maxUses && !request.excludes(servers.get(i))) {
+        usable.add(i);
+      }
+    }
+    if (usable.size() < PrequalConfig.DEFAULT_MIN_PROBES) {
+      return null;
+    }
+    int[] sorted = usable.stream().mapToInt(i -> rif[i] + uses[i]).sorted().toArray();
+    double h = (sorted.length - 1) * PrequalConfig.DEFAULT_HOT_QUANTILE;
+    int lo = (int) h;
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    int q = (int) Math.floor(sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]));
+    int best = -1;
+    for (int i : usable) { // answer order: the earlier of equal latencies wins
+      if (rif[i] + uses[i] <= q && (best < 0 || latency[i] < latency[best])) {
+        best = i;
+      }
+    }
+    return servers.get(best);
+  }
+
   @Test
   void racingPicksUseAProbeExactlyMaxUsesTimes() throws Exception {
     List<Server> servers = Fixtures.servers(16);
