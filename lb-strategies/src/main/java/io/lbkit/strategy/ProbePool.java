@@ -49,6 +49,13 @@ import org.slf4j.LoggerFactory;
  *   need(k) - 1 probes are hot, so one of the four is cold whenever need(k) <= 4 (every pool of
  *   up to 16 at q = 0.84); otherwise the pick walks on, one pass per probe. With no probe cold
  *   (only possible when racing picks move RIFs between its reads) the fastest wins.
+ * Shortcut: a pick only ever chooses among the four fastest usable probes (one of them is cold),
+ *   so while no pick has chosen beyond them (a retry with exclusions, a pool over 16), every
+ *   other probe still has the RIF it was published with. The ranking keeps those sorted
+ *   (Ranking.tail), and a pick counts from the four, the tail's top down to their RIFs (never
+ *   more than need(k) of it) and a correction for probes that joined the four as others were
+ *   used up: O(1) in the pool size. The first pick that chooses beyond them sets a flag, and
+ *   picks on that ranking make the pass until the next write publishes a fresh one.
  *   Computed per pick because each use moves a RIF: a threshold fixed between writes would turn
  *   the fast servers hot as their uses add up and leave a slow, little-used one the only cold
  *   probe (seen in the simulator: 3% of calls to a 10x slower server). Interpolated, so that a
@@ -179,7 +186,7 @@ final class ProbePool {
   private int pick(Ranking r) {
     int[] load = r.load;
     int n = load.length;
-    if (n >= HEAD && n >= minProbes && !r.tailMoved) {
+    if (!r.tailMoved) {
       int fast = pickFromHead(r, load);
       if (fast >= 0) {
         return fast;
@@ -211,19 +218,18 @@ final class ProbePool {
       return -1;
     }
     int atLeast = need[k];
-    if (g0 >= atLeast) {
-      return i0;
+    int chosen = g0 >= atLeast ? i0 : g1 >= atLeast ? i1 : g2 >= atLeast ? i2
+        : g3 >= atLeast ? i3 : farther(load, i3, atLeast);
+    if (chosen >= HEAD) {
+      r.tailMoved = true; // a plain store, only ever of true: picks stop trusting the tail
     }
-    if (g1 >= atLeast) {
-      return i1;
-    }
-    if (g2 >= atLeast) {
-      return i2;
-    }
-    if (g3 >= atLeast) {
-      return i3;
-    }
-    for (int j = next(load, i3); j < n; j = next(load, j)) { // more than four can be hot
+    return chosen;
+  }
+
+  /** Beyond the fourth fastest usable probe, one pass per probe: more than four can be hot. */
+  private static int farther(int[] load, int i3, int atLeast) {
+    int n = load.length;
+    for (int j = next(load, i3); j < n; j = next(load, j)) {
       int c = load[j];
       int g = 0;
       for (int i = 0; i < n; i++) {
@@ -234,40 +240,64 @@ final class ProbePool {
       }
     }
     // none cold: racing picks moved the RIFs between reads; the fastest (if it still is usable)
+    int i0 = next(load, -1);
     return i0 < n ? i0 : -1;
   }
 
   /**
-   * {@link #pick} while no pick has claimed a probe after the four fastest since the ranking was
-   * published, and all four are usable: then only those four have moved, every probe is usable
-   * (k is the ranking's length), and the others' RIFs are the published ones, kept sorted in
-   * {@link Ranking#tail}, so the count for each of the four is four comparisons plus the tail's
-   * probes at or above it, read from the top and never more than need(k). No pass over the
-   * pool. Returns -1 when the four do not qualify or are all hot (more than four can be hot).
+   * {@link #pick} while only the four fastest usable probes have been picked since the ranking
+   * was published (and the used-up ones before them): every other probe is usable and has its
+   * published RIF, kept sorted on the write path in {@link Ranking#tail}, so each of the four
+   * needs four comparisons, the tail's top down to its RIF (never more than need(k) of it) and a
+   * correction for the used-up probes' published figures. No pass over the pool. Returns -1
+   * when fewer than four are usable or all four are hot (more than four can be hot): the
+   * general pass decides.
    */
   private int pickFromHead(Ranking r, int[] load) {
-    int c0 = load[0];
-    int c1 = load[1];
-    int c2 = load[2];
-    int c3 = load[3];
-    if ((c0 | c1 | c2 | c3) < 0) {
-      return -1; // one of the four used up: the general pass
+    int n = load.length;
+    int i0 = next(load, -1);
+    int i1 = next(load, i0);
+    int i2 = next(load, i1);
+    int i3 = next(load, i2);
+    if (i3 >= n) {
+      return -1;
     }
-    int atLeast = need[load.length];
-    int[] tail = r.tail;
-    if (atLeast(c0, c0, c1, c2, c3) + atLeast(tail, c0, atLeast) >= atLeast) {
-      return 0;
+    int moved = i3 + 1 - HEAD; // used-up probes among the first i3 + 1
+    int k = n - moved;
+    if (k < minProbes) {
+      return -1;
     }
-    if (atLeast(c1, c0, c1, c2, c3) + atLeast(tail, c1, atLeast) >= atLeast) {
-      return 1;
+    int c0 = load[i0];
+    int c1 = load[i1];
+    int c2 = load[i2];
+    int c3 = load[i3];
+    int atLeast = need[k];
+    if (atLeast(c0, c0, c1, c2, c3) + fromTail(r, c0, atLeast, moved) >= atLeast) {
+      return i0;
     }
-    if (atLeast(c2, c0, c1, c2, c3) + atLeast(tail, c2, atLeast) >= atLeast) {
-      return 2;
+    if (atLeast(c1, c0, c1, c2, c3) + fromTail(r, c1, atLeast, moved) >= atLeast) {
+      return i1;
     }
-    if (atLeast(c3, c0, c1, c2, c3) + atLeast(tail, c3, atLeast) >= atLeast) {
-      return 3;
+    if (atLeast(c2, c0, c1, c2, c3) + fromTail(r, c2, atLeast, moved) >= atLeast) {
+      return i2;
+    }
+    if (atLeast(c3, c0, c1, c2, c3) + fromTail(r, c3, atLeast, moved) >= atLeast) {
+      return i3;
     }
     return -1;
+  }
+
+  /**
+   * How many probes after the head are at least {@code c}, as far as {@code cap} matters: the
+   * published tail's count, less the probes that have joined the head since ({@code moved}
+   * positions from {@link #HEAD} on, their published figures).
+   */
+  private static int fromTail(Ranking r, int c, int cap, int moved) {
+    int g = atLeast(r.tail, c, cap + moved);
+    for (int p = HEAD; p < HEAD + moved; p++) {
+      g -= r.published[p] >= c ? 1 : 0;
+    }
+    return g;
   }
 
   /** How many of {@code a..d} are at least {@code c}. */
@@ -325,10 +355,17 @@ final class ProbePool {
         g += uses < maxUses && e.rif + uses >= c && !request.excludes(e.server) ? 1 : 0;
       }
       if (g >= atLeast) {
+        if (j >= HEAD) {
+          r.tailMoved = true;
+        }
         return j;
       }
     }
-    return fastest; // none cold: racing picks moved the RIFs between reads
+    // none cold: racing picks moved the RIFs between reads; the fastest, if any was usable
+    if (fastest >= HEAD) {
+      r.tailMoved = true;
+    }
+    return fastest;
   }
 
   /**
@@ -339,9 +376,6 @@ final class ProbePool {
    * up, so that a stale mirror cannot make picks retry the same probe).
    */
   private boolean claim(Ranking r, int i) {
-    if (i >= HEAD && !r.tailMoved) {
-      r.tailMoved = true; // a plain store, and only ever true: picks stop reading the tail
-    }
     Entry e = r.entries[i];
     int uses = e.used();
     while (uses < maxUses) {
@@ -625,12 +659,15 @@ final class ProbePool {
     /** The compensated RIFs, as published, of the probes after the {@link #HEAD} fastest,
      * highest first. */
     final int[] tail;
-    /** Set by the first pick that claims a probe after the {@link #HEAD} fastest. */
+    /** The compensated RIFs as published, by position. */
+    final int[] published;
+    /** Set by the first pick that chooses beyond the {@link #HEAD} fastest usable probes. */
     boolean tailMoved;
 
     Ranking(Entry[] entries, int[] load) {
       this.entries = entries;
       this.load = load;
+      this.published = load.clone();
       int[] t = load.length > HEAD ? Arrays.copyOfRange(load, HEAD, load.length) : new int[0];
       Arrays.sort(t);
       for (int i = 0, j = t.length - 1; i < j; i++, j--) {
