@@ -33,8 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The pool is filled once in the setup by a prober that answers at once, on a manual
  * scheduler that never runs again, with a reuse budget no run exhausts: what is measured is the
- * pick from the pool (scan, per-pick quantile, use count), not the peak EWMA fallback and not
- * the probing, which runs off the pick path.
+ * pick from the pool (the hot-cold rule over the four fastest answers and the published rest,
+ * the use claimed), not the peak EWMA fallback and not the probing, which runs off the pick
+ * path. Nothing here picks beyond the four fastest, so every pick takes the pool's shortcut; the
+ * full pass (after a retry chose beyond them, until the next answer) is not measured.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
