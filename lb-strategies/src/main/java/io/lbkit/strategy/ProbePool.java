@@ -327,32 +327,30 @@ final class ProbePool {
 
   /**
    * {@link #pick} for a request with exclusions (a retry): the same rule over the probes it
-   * allows, read from the entries themselves; one pass per probe walked. Off the common path.
+   * allows, read from the entries themselves, the request asked once per probe (a bit set: at
+   * most 64 probes); one pass per probe walked. Off the common path.
    */
   private int pickExcluding(Ranking r, Request request) {
     Entry[] entries = r.entries;
     int n = entries.length;
-    int k = 0;
-    for (Entry e : entries) {
-      k += e.used() < maxUses && !request.excludes(e.server) ? 1 : 0;
+    long allowed = 0;
+    for (int j = 0; j < n; j++) {
+      if (entries[j].used() < maxUses && !request.excludes(entries[j].server)) {
+        allowed |= 1L << j;
+      }
     }
+    int k = Long.bitCount(allowed);
     if (k < minProbes) {
       return -1;
     }
     int atLeast = need[k];
-    int fastest = -1;
-    for (int j = 0; j < n; j++) {
-      Entry x = entries[j];
-      int u = x.used();
-      if (u >= maxUses || request.excludes(x.server)) {
-        continue;
-      }
-      fastest = fastest < 0 ? j : fastest;
-      int c = x.rif + u;
+    for (long walk = allowed; walk != 0; walk &= walk - 1) {
+      int j = Long.numberOfTrailingZeros(walk);
+      int c = entries[j].rif + entries[j].used();
       int g = 0;
-      for (Entry e : entries) {
-        int uses = e.used();
-        g += uses < maxUses && e.rif + uses >= c && !request.excludes(e.server) ? 1 : 0;
+      for (long rest = allowed; rest != 0; rest &= rest - 1) {
+        Entry e = entries[Long.numberOfTrailingZeros(rest)];
+        g += e.rif + e.used() >= c ? 1 : 0;
       }
       if (g >= atLeast) {
         if (j >= HEAD) {
@@ -361,7 +359,8 @@ final class ProbePool {
         return j;
       }
     }
-    // none cold: racing picks moved the RIFs between reads; the fastest, if any was usable
+    // none cold: racing picks moved the RIFs between reads; the fastest allowed
+    int fastest = Long.numberOfTrailingZeros(allowed);
     if (fastest >= HEAD) {
       r.tailMoved = true;
     }
