@@ -132,12 +132,15 @@ final class PrequalStrategy implements Strategy {
       return fallback.refusal(request);
     }
 
+    /** The pool's probes when it would pick; else the fallback, which would. */
     @Override
     public void describe(Request request, Server chosen, PickReport report) {
-      report.note("prequal: " + pool.usable() + " usable probes, cold at RIF <= "
-          + (pool.hotRif() == Integer.MAX_VALUE ? "any" : pool.hotRif())
-          + "; below " + strategy.config.minProbes() + " the fallback ("
-          + strategy.config.fallback() + ") picks");
+      if (pool.describe(request, report)) {
+        return;
+      }
+      report.note("prequal: " + pool.usable(request) + " usable probes, below "
+          + strategy.config.minProbes() + ": the fallback (" + strategy.config.fallback()
+          + ") picks");
       fallback.describe(request, chosen, report);
     }
   }

@@ -214,7 +214,7 @@ class PrequalStrategyTest {
   }
 
   @Test
-  void largerHotTailsUseTheQuantileTheWriterComputed() {
+  void largerHotTailsAreJudgedPerPickToo() {
     List<Server> servers = Fixtures.servers(20);
     Selector selector = selector(servers, PrequalConfig.builder(prober).poolSize(32));
     int[] rif = new int[20];
@@ -228,6 +228,137 @@ class PrequalStrategyTest {
     assertThat(pool(selector).hotRif()).isEqualTo(15);
 
     assertThat(selector.choose()).isEqualTo(servers.get(15));
+    // s15 now counts 16, which makes 16 the fifth highest RIF: the RIF 16 probe is cold now,
+    // and faster (a threshold kept from the last answer, 15, would have sent this pick to s14)
+    assertThat(selector.choose()).isEqualTo(servers.get(16));
+  }
+
+  /**
+   * The pick against the rule written out plainly (sort the usable compensated RIFs, interpolate
+   * the quantile, take the fastest at or below it, ties to the earlier answer), over random pools
+   * of 2 to 24 probes, random reuse budgets and some requests with exclusions: the counting
+   * pick, its shortcut over the four fastest and the path for exclusions all agree with it.
+   */
+  @Test
+  void picksFollowTheHotColdRuleWrittenOutPlainly() {
+    java.util.Random random = new java.util.Random(17);
+    for (int round = 0; round < 300; round++) {
+      int size = 2 + random.nextInt(23);
+      int maxUses = 1 + random.nextInt(6);
+      List<Server> servers = Fixtures.servers(size);
+      Selector selector = selector(servers,
+          PrequalConfig.builder(prober).poolSize(32).maxUses(maxUses));
+      int[] rif = new int[size];
+      long[] latency = new long[size];
+      for (int i = 0; i < size; i++) {
+        rif[i] = random.nextInt(8);
+        latency[i] = 1 + random.nextInt(size); // ties happen
+      }
+      answer(selector, servers, rif, latency);
+      ProbePool pool = pool(selector);
+      int[] uses = new int[size];
+      for (int k = 0; k < 3 * size; k++) {
+        Request request = random.nextInt(5) == 0
+            ? Request.NONE.excluding(servers.get(random.nextInt(size))) : Request.NONE;
+        Server expected = plainRule(servers, rif, latency, uses, maxUses, request);
+        Server got = pool.choose(request);
+
+        assertThat(got).as("round %d pick %d", round, k).isEqualTo(expected);
+        if (got != null) {
+          uses[servers.indexOf(got)]++;
+        }
+      }
+      selector.close();
+    }
+  }
+
+  private static Server plainRule(List<Server> servers, int[] rif, long[] latency, int[] uses,
+      int maxUses, Request request) {
+    List<Integer> usable = new ArrayList<>();
+    for (int i = 0; i < servers.size(); i++) {
+      if (uses[i] < maxUses && !request.excludes(servers.get(i))) {
+        usable.add(i);
+      }
+    }
+    if (usable.size() < PrequalConfig.DEFAULT_MIN_PROBES) {
+      return null;
+    }
+    int[] sorted = usable.stream().mapToInt(i -> rif[i] + uses[i]).sorted().toArray();
+    double h = (sorted.length - 1) * PrequalConfig.DEFAULT_HOT_QUANTILE;
+    int lo = (int) h;
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    int q = (int) Math.floor(sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]));
+    int best = -1;
+    for (int i : usable) { // answer order: the earlier of equal latencies wins
+      if (rif[i] + uses[i] <= q && (best < 0 || latency[i] < latency[best])) {
+        best = i;
+      }
+    }
+    return servers.get(best);
+  }
+
+  @Test
+  void racingPicksUseAProbeExactlyMaxUsesTimes() throws Exception {
+    List<Server> servers = Fixtures.servers(16);
+    Selector selector = selector(servers,
+        PrequalConfig.builder(prober).maxUses(3).minProbes(1));
+    long[] latency = new long[16];
+    for (int i = 0; i < 16; i++) {
+      latency[i] = 1 + i;
+    }
+    answer(selector, servers, new int[16], latency);
+    ProbePool pool = pool(selector);
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+    java.util.concurrent.atomic.AtomicInteger fromPool =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> error =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Runnable picks = () -> {
+      try {
+        start.await();
+        for (int k = 0; k < 1_000; k++) { // 4 x 1000 picks for 16 x 3 uses: most fall back
+          if (pool.choose(Request.NONE) != null) {
+            fromPool.incrementAndGet();
+          }
+        }
+      } catch (Throwable t) {
+        error.compareAndSet(null, t);
+      }
+    };
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] = new Thread(picks);
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join(60_000);
+      assertThat(t.isAlive()).isFalse();
+    }
+
+    assertThat(error.get()).isNull();
+    assertThat(fromPool.get()).isEqualTo(16 * 3);
+    assertThat(pool.usable()).isZero();
+  }
+
+  @Test
+  void anExplanationDescribesTheFallbackOnlyWhenTheFallbackPicks() {
+    List<Server> servers = Fixtures.servers(3);
+    Selector selector = selector(servers, PrequalConfig.builder(prober));
+    assertThat(String.join("\n", selector.explain(Request.NONE).notes()))
+        .contains("0 usable probes, below 2: the fallback (peakEwma");
+
+    answer(selector, servers, new int[] {0, 0, 9}, new long[] {4, 2, 1});
+    io.lbkit.Explanation e = selector.explain(Request.NONE);
+
+    assertThat(String.join("\n", e.notes()))
+        .contains("prequal: 3 usable probes; cold when at least 2 of them match or exceed")
+        .doesNotContain("fallback");
+    assertThat(e.entry(servers.get(2)).score()).contains("RIF 9 + 0 uses").endsWith("hot");
+    assertThat(e.entry(servers.get(1)).score()).endsWith("cold");
+    // the only other probe excluded: one usable, below minProbes, so the fallback would pick
+    assertThat(String.join("\n", selector.explain(
+            Request.NONE.excluding(servers.get(0)).excluding(servers.get(1))).notes()))
+        .contains("1 usable probes, below 2: the fallback");
   }
 
   @Test
