@@ -1,6 +1,7 @@
 package io.lbkit.strategy;
 
 import io.lbkit.NoServerAvailableException;
+import io.lbkit.RandomSource;
 import io.lbkit.Request;
 import io.lbkit.Scheduler;
 import io.lbkit.Server;
@@ -130,6 +131,19 @@ final class PrequalStrategy implements Strategy {
     @Override
     public NoServerAvailableException refusal(Request request) {
       return fallback.refusal(request);
+    }
+
+    /** Picks from the pool without using a probe, else as the fallback's copy would. */
+    @Override
+    public Picker copy(RandomSource random) {
+      Picker f = fallback.copy(random);
+      if (f == null) {
+        return null;
+      }
+      return request -> {
+        Server s = pool.peek(request);
+        return s != null ? s : f.pick(request);
+      };
     }
 
     /** The pool's probes when it would pick; else the fallback, which would. */

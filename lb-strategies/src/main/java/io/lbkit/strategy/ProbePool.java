@@ -177,6 +177,17 @@ final class ProbePool {
   }
 
   /**
+   * What {@link #choose} would pick now, claiming no use: for explanations ({@code Picker.copy}),
+   * off the pick path. It may switch the ranking to the general pass, as a pick beyond the four
+   * fastest does; that pass picks the same probes, only slower.
+   */
+  Server peek(Request request) {
+    Ranking r = ranked;
+    int i = request.hasExclusions() ? pickExcluding(r, request) : pick(r);
+    return i < 0 ? null : r.entries[i].server;
+  }
+
+  /**
    * The hot-cold rule over a ranking: the fastest probe that at least need(k) of the k usable
    * probes, itself included, match or exceed in compensated RIF (see the class comment). One
    * pass over the flat mirror counts that for the four fastest usable probes at once; more

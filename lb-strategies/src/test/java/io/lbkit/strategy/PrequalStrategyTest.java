@@ -2,6 +2,7 @@ package io.lbkit.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lbkit.Explanation;
 import io.lbkit.LoadTracker;
 import io.lbkit.Request;
 import io.lbkit.Selector;
@@ -72,6 +73,32 @@ class PrequalStrategyTest {
     for (int i = 0; i < rif.length; i++) {
       pool(selector).accept(servers.get(i), new ProbeResult(rif[i], latencyMs[i] * MS));
     }
+  }
+
+  @Test
+  void anExplanationNamesTheNextPickFromThePoolAndFromTheFallback() {
+    List<Server> servers = Fixtures.servers(6);
+    Selector selector = selector(servers, PrequalConfig.builder(prober).probesPerPick(1));
+    int fromPool = 0;
+    for (int k = 0; k < 400; k++) {
+      if (k % 5 == 0) { // the probe task runs; its probes are answered at once
+        scheduler.advance(INTERVAL);
+        for (int p = 0; p < prober.pending.size(); p++) {
+          int i = servers.indexOf(prober.asked.get(p));
+          prober.pending.get(p).complete(new ProbeResult((i * 7 + k) % 4, (5 + 3L * i) * MS));
+        }
+        prober.asked.clear();
+        prober.pending.clear();
+      }
+      Request request = k % 7 == 0 ? Request.NONE.excluding(servers.get(k % 6)) : Request.NONE;
+      Explanation e = selector.explain(request);
+      boolean poolPicks = pool(selector).peek(request) != null;
+      Server picked = selector.choose(request);
+      assertThat(e.isExact()).isTrue();
+      assertThat(e.chosen()).as("pick %d: %s", k, e).isEqualTo(picked);
+      fromPool += poolPicks ? 1 : 0;
+    }
+    assertThat(fromPool).as("picks made from probes").isGreaterThan(200);
   }
 
   @Test
