@@ -112,6 +112,28 @@ class LoadTrackerTest {
   }
 
   @Test
+  void completeAtAReadingTakenByTheCallerRecordsItWithoutReadingTheClock() {
+    AtomicLong reads = new AtomicLong();
+    LoadTracker timing = new LoadTracker(() -> {
+      reads.incrementAndGet();
+      return now.get();
+    }, Duration.ofSeconds(10)) {
+      @Override
+      public void onSuccess(Server server, long startNanos, Permit permit) {
+        complete(server, startNanos, true, startNanos + 7 * MS); // as a breaker-timing subclass
+      }
+    };
+    long t = timing.onStart(a);
+    long readsAtStart = reads.get();
+    timing.onSuccess(a, t);
+    assertThat(reads.get()).isEqualTo(readsAtStart);
+    ServerMetrics m = timing.metrics(a);
+    assertThat(m.inFlight()).isZero();
+    assertThat(m.requests()).isEqualTo(1);
+    assertThat(m.latencySumNanos()).isEqualTo(7 * MS);
+  }
+
+  @Test
   void rejectsBadConfiguration() {
     assertThatThrownBy(() -> LoadTracker.create(ticker, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)

@@ -9,9 +9,10 @@ import java.lang.invoke.VarHandle;
  * read-only {@link ServerLoad} view: in-flight calls, totals, and a peak-sensitive EWMA of latency. One instance per server id, carried across
  * picker rebuilds (Finagle's node identity), so a rebuild never resets load.
  *
- * <p>Thread-safe. Reads are single volatile loads and never allocate or lock; writes are atomic
- * increments, except the EWMA update which takes this object's monitor briefly (outcome path only,
- * never the pick path).
+ * <p>Thread-safe. Reads are single volatile loads and never allocate or lock. The in-flight count
+ * is an atomic increment and decrement; an outcome takes this object's monitor once, briefly
+ * (outcome path only, never the pick path), for the totals and the EWMA together, so the totals
+ * stay exact under concurrency without an atomic instruction of their own.
  *
  * <pre>
  * Peak EWMA (Finagle's PeakEwma, Envoy's peak_ewma):
@@ -36,6 +37,9 @@ public final class ServerMetrics implements ServerLoad {
   private static final VarHandle REQUESTS;
   private static final VarHandle FAILURES;
   private static final VarHandle LATENCY_SUM;
+  private static final VarHandle EWMA_COST;
+  private static final VarHandle EWMA_STAMP;
+  private static final VarHandle SAMPLES;
 
   static {
     try {
@@ -44,6 +48,9 @@ public final class ServerMetrics implements ServerLoad {
       REQUESTS = l.findVarHandle(ServerMetrics.class, "requests", long.class);
       FAILURES = l.findVarHandle(ServerMetrics.class, "failures", long.class);
       LATENCY_SUM = l.findVarHandle(ServerMetrics.class, "latencySumNanos", long.class);
+      EWMA_COST = l.findVarHandle(ServerMetrics.class, "ewmaCostNanos", double.class);
+      EWMA_STAMP = l.findVarHandle(ServerMetrics.class, "ewmaStampNanos", long.class);
+      SAMPLES = l.findVarHandle(ServerMetrics.class, "latencySamples", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -54,11 +61,13 @@ public final class ServerMetrics implements ServerLoad {
   private final double decayNanos;
 
   private volatile int inFlight;
+  // Totals and peak EWMA: written under the monitor with release stores (the monitor orders the
+  // writers; a volatile store's fence would buy the racy readers nothing), read racily (a torn
+  // pair only skews one pick).
   private volatile long requests;
   private volatile long failures;
   private volatile long latencySumNanos;
 
-  // Peak EWMA; written under the monitor, read racily (a torn pair only skews one pick).
   private volatile double ewmaCostNanos;
   private volatile long ewmaStampNanos;
   /** Latency samples so far, counted up to {@link #WARM_UP_SAMPLES} only. */
@@ -111,12 +120,14 @@ public final class ServerMetrics implements ServerLoad {
   public void onComplete(long latencyNanos, boolean success, long nowNanos) {
     decrementInFlight();
     long latency = Math.max(0L, latencyNanos);
-    REQUESTS.getAndAdd(this, 1L);
-    if (!success) {
-      FAILURES.getAndAdd(this, 1L);
+    synchronized (this) {
+      REQUESTS.setRelease(this, requests + 1);
+      if (!success) {
+        FAILURES.setRelease(this, failures + 1);
+      }
+      LATENCY_SUM.setRelease(this, latencySumNanos + latency);
+      observeLocked(latency, nowNanos);
     }
-    LATENCY_SUM.getAndAdd(this, latency);
-    observeLatency(latency, nowNanos);
   }
 
   /** A call ended without an outcome (cancelled, abandoned): only in-flight −1. */
@@ -143,28 +154,34 @@ public final class ServerMetrics implements ServerLoad {
    * @param nowNanos the ticker reading of the observation
    */
   public synchronized void observeLatency(long latencyNanos, long nowNanos) {
+    observeLocked(latencyNanos, nowNanos);
+  }
+
+  // Under the monitor.
+  private void observeLocked(long latencyNanos, long nowNanos) {
     double rtt = latencyNanos;
     int samples = latencySamples;
     if (samples == 0) {
-      ewmaCostNanos = rtt;
-      ewmaStampNanos = nowNanos;
-      latencySamples = 1;
+      EWMA_COST.setRelease(this, rtt);
+      EWMA_STAMP.setRelease(this, nowNanos);
+      SAMPLES.setRelease(this, 1);
       return;
     }
     double cost = ewmaCostNanos;
-    long td = Math.max(0L, nowNanos - ewmaStampNanos);
+    long stamp = ewmaStampNanos;
+    long td = Math.max(0L, nowNanos - stamp);
     if (samples < WARM_UP_SAMPLES) {
       cost = (cost + rtt) / 2.0; // warming up: no peaks, the first samples forgotten fast
-      latencySamples = samples + 1;
+      SAMPLES.setRelease(this, samples + 1);
     } else if (rtt > cost) {
       cost = rtt;
     } else {
       double w = Math.exp(-td / decayNanos);
       cost = cost * w + rtt * (1.0 - w);
     }
-    ewmaCostNanos = cost;
-    if (nowNanos - ewmaStampNanos > 0) { // the later reading by difference: readings may wrap
-      ewmaStampNanos = nowNanos;
+    EWMA_COST.setRelease(this, cost);
+    if (nowNanos - stamp > 0) { // the later reading by difference: readings may wrap
+      EWMA_STAMP.setRelease(this, nowNanos);
     }
   }
 

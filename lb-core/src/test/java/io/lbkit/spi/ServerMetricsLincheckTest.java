@@ -51,8 +51,9 @@ public class ServerMetricsLincheckTest { // public, with its members: Lincheck r
     return metrics.inFlight();
   }
 
-  // Only the in-flight count is read while calls race: the counters are separate atomics by
-  // design, so a read of two of them mid-completion may see one updated and not the other.
+  // Only the in-flight count is read while calls race: the totals are written together under the
+  // metrics' monitor but read without it, so a read of two of them mid-completion may see one
+  // updated and not the other.
   @Validate
   public void totalsAreExactAtRest() {
     check(metrics.requests() == completions.get(), "requests");
