@@ -62,7 +62,7 @@ final class OrcaMetadata {
     LoadReport r;
     try {
       r = parseBinary(bytes);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) { // whatever the bytes, the call that carried them goes on
       log.debug("{} from {} ignored: {}", from, server.id(), e.getMessage());
       return false;
     }
@@ -208,7 +208,7 @@ final class OrcaMetadata {
 
     private int length(String field) {
       long n = rawVarint(field + " length");
-      if (n > end - at) {
+      if (n < 0 || n > end - at) { // a varint of 2^63 or more reads as negative
         throw bad(field, n + " bytes where " + (end - at) + " are left");
       }
       return (int) n;

@@ -70,6 +70,15 @@ class OrcaMetadataTest {
         .hasMessageContaining("mem_utilization is NaN");
     assertThatThrownBy(() -> OrcaMetadata.parseBinary(new byte[] {0x42, 0x7F, 0x0A}))
         .hasMessageContaining("named_metrics at byte 2: found 127 bytes where 1 are left");
+    // field 4 (skipped) and field 8 (a map entry) with a length of 2^64 - 11, negative as a long
+    byte[] negative = {(byte) 0xF5, -1, -1, -1, -1, -1, -1, -1, -1, 0x01};
+    for (byte tag : new byte[] {0x22, 0x42}) {
+      byte[] b = new byte[11];
+      b[0] = tag;
+      System.arraycopy(negative, 0, b, 1, 10);
+      assertThatThrownBy(() -> OrcaMetadata.parseBinary(b))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytes where");
+    }
     assertThatThrownBy(() -> OrcaMetadata.parseBinary(new byte[] {0x53})) // field 10, a group
         .hasMessageContaining("field 10 at byte 1: found wire type 3");
   }

@@ -64,15 +64,24 @@ final class AttemptUrls {
     /** Decoded names and values, alternating (a null value: no '='); null for no query. */
     final List<String> query;
 
+    /** Whether {@link #text} could be cut from the URL's text; if not, the builder makes it. */
+    final boolean constructible;
+
     /**
-     * {@code url} has no user info and its scheme's default port (the adapters check it), so its
-     * text is {@code scheme://host} followed by the tail.
+     * {@code url} has no user info and its scheme's default port, and its host needs no
+     * brackets (the adapters check that), so its text is {@code scheme://host} followed by the
+     * tail; checked here too, so that a URL of another shape goes to the builder.
      */
     Tail(HttpUrl url, String basePath, List<String> baseSegments) {
       this.url = url;
       this.basePath = basePath;
       String s = url.toString();
-      String after = s.substring(url.scheme().length() + 3 + url.host().length());
+      int hostAt = url.scheme().length() + 3;
+      int hostEnd = hostAt + url.host().length();
+      this.constructible = s.startsWith("://", url.scheme().length())
+          && s.regionMatches(hostAt, url.host(), 0, url.host().length())
+          && hostEnd < s.length() && s.charAt(hostEnd) == '/';
+      String after = constructible ? s.substring(hostEnd) : "";
       this.text = basePath.isEmpty() ? after : basePath.concat(after);
       List<String> path = url.pathSegments();
       if (baseSegments.isEmpty()) {
@@ -100,7 +109,7 @@ final class AttemptUrls {
   /** The attempt URL of the call {@code tail} on the server {@code origin}. */
   static HttpUrl of(Origin origin, Tail tail) {
     MethodHandle c = CONSTRUCTOR;
-    if (c != null) {
+    if (c != null && tail.constructible) {
       try {
         return constructed(c, origin, tail);
       } catch (RuntimeException e) {

@@ -77,6 +77,18 @@ class AttemptUrlsTest {
   }
 
   @Test
+  void aUrlWhoseTextIsNotSchemeHostThenPathGoesToTheBuilder() {
+    // the adapters refuse such service URLs; should one come, its tail cannot be cut from its text
+    AttemptUrls.Tail tail =
+        new AttemptUrls.Tail(HttpUrl.get("http://[::1]/a%20b?q=1"), "", java.util.List.of());
+    assertThat(tail.constructible).isFalse();
+    HttpUrl t = AttemptUrls.of(new AttemptUrls.Origin("http", Server.of("10.0.0.7", 8080)), tail);
+    assertThat(t.toString()).isEqualTo("http://10.0.0.7:8080/a%20b?q=1");
+    assertThat(new AttemptUrls.Tail(HttpUrl.get("http://inventory/a"), "", java.util.List.of())
+        .constructible).isTrue();
+  }
+
+  @Test
   void randomUrlsEqualWhatTheBuilderMakes() throws Throwable {
     Random random = new Random(16);
     String chars = "aZ09-._~ %/?#&=+;:@!$'()*,[]{}|\\^`\"<>éü€😀";

@@ -392,6 +392,9 @@ final class ProbePool {
       int seen = (int) Entry.USES.compareAndExchange(e, uses, uses + 1);
       if (seen == uses) {
         r.load[i] = uses + 1 < maxUses ? e.rif + uses + 1 : UNUSABLE;
+        if (e.used() >= maxUses) {
+          r.load[i] = UNUSABLE; // a racing pick used it up and stored first: not usable again
+        }
         return true;
       }
       uses = seen;

@@ -87,7 +87,10 @@ final class ZoneAwareStrategy implements Strategy {
       share = Math.min(share * (1.0 - spill.evaluate(spillState, local, remote)),
           1.0 - config.spillover().probeShare());
     }
-    Picker localPicker = delegate.newPicker(local, prev == null ? null : prev.local);
+    // a single-side picker serves as both local and all: hand it on as all's previous only, so
+    // that the two pickers built from now on keep their own state (a probe pool, say)
+    Picker localPicker = delegate.newPicker(local,
+        prev == null || prev.local == prev.all ? null : prev.local);
     Picker remotePicker = delegate.newPicker(remote, prev == null ? null : prev.remote);
     return new ZonePicker(localPicker, remotePicker, all, share, loads(local), loads(remote),
         candidates.random(), config, spillState);

@@ -207,4 +207,31 @@ class ZoneAwareStrategyTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("delegate: null (expected: non-null)");
   }
+
+  @Test
+  void pickersThatServedBothSidesAreHandedOnToOneSideOnly() {
+    // each picker the delegate builds remembers the previous it was given
+    List<Picker> given = new ArrayList<>();
+    Strategy recording = (candidates, previous) -> {
+      given.add(previous);
+      Picker inner = Strategies.roundRobin().newPicker(candidates, null);
+      return inner::pick;
+    };
+    Strategy strategy = Strategies.zoneAware("eu-1", recording);
+    double[] ramp = new double[20];
+    java.util.Arrays.fill(ramp, 1.0);
+    Candidates twenty = twentyServers(ramp, new ServerMetrics[20]);
+    Candidates localOnly = twenty.filter(i -> i < 10);
+
+    ZoneAwareStrategy.ZonePicker one = (ZoneAwareStrategy.ZonePicker) strategy.newPicker(
+        localOnly, null);
+    assertThat(one.local).isSameAs(one.all); // every candidate local: one picker serves both
+    given.clear();
+    strategy.newPicker(twenty, one); // both zones again: all, then local, then remote
+    // the shared picker goes on as all's previous only, so local and all keep their own state
+    assertThat(given).hasSize(3);
+    assertThat(given.get(0)).isSameAs(one.all);
+    assertThat(given.get(1)).isNull();
+    assertThat(given.get(2)).isNull();
+  }
 }
