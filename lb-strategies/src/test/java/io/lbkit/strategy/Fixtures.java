@@ -114,6 +114,30 @@ final class Fixtures {
   }
 
   /** Picks {@code picks} times and counts by server position in {@code servers}. */
+  /**
+   * Bytes this thread allocated over 200 000 picks ({@code choose()} and {@code choose(tried)}
+   * in turns), after 40 000 to warm up and let the first reading's own costs pass; {@code sink}
+   * gets the last pick.
+   */
+  static long allocatedByPicks(Selector selector, io.lbkit.Request tried, Server[] sink) {
+    var threads = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long me = Thread.currentThread().getId();
+    Server s = null;
+    for (int k = 0; k < 20_000; k++) {
+      s = selector.choose();
+      s = selector.choose(tried);
+    }
+    long before = threads.getThreadAllocatedBytes(me);
+    for (int k = 0; k < 100_000; k++) {
+      s = selector.choose();
+      s = selector.choose(tried);
+    }
+    long allocated = threads.getThreadAllocatedBytes(me) - before;
+    sink[0] = s;
+    return allocated;
+  }
+
   static long[] count(Selector selector, List<Server> servers, int picks) {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < servers.size(); i++) {

@@ -192,14 +192,7 @@ public final class Replay {
     }
     scheduleNextCall();
     long processed = events.runAll();
-    selector.close();
-    if (tracker instanceof AutoCloseable) {
-      try {
-        ((AutoCloseable) tracker).close();
-      } catch (Exception e) {
-        throw new IllegalStateException("tracker " + tracker + " failed to close", e);
-      }
-    }
+    Simulation.close(selector, tracker);
     long[] latencies = Arrays.copyOf(attemptLatencies, attempts);
     Arrays.sort(latencies);
     return new ReplayResult(recorder.result(scenario, variant, processed, events.now()),

@@ -209,6 +209,18 @@ public final class Simulation {
     side.policy.start(new SimCall(side, request, events.now()));
   }
 
+  /** Closes a run's selector, then its tracker if it holds resources (a health monitor). */
+  static void close(Selector selector, HealthTracker tracker) {
+    selector.close();
+    if (tracker instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) tracker).close();
+      } catch (Exception e) {
+        throw new IllegalStateException("tracker " + tracker + " failed to close", e);
+      }
+    }
+  }
+
   /**
    * One client: its own view of the pool, tracker, strategy, selector and bound policy, seeded in
    * that order from the run's master stream. It sees only its own traffic; ejections it makes
@@ -254,14 +266,7 @@ public final class Simulation {
     }
 
     void close() {
-      selector.close();
-      if (tracker instanceof AutoCloseable) {
-        try {
-          ((AutoCloseable) tracker).close();
-        } catch (Exception e) {
-          throw new IllegalStateException("tracker " + tracker + " failed to close", e);
-        }
-      }
+      Simulation.close(selector, tracker);
     }
   }
 
