@@ -10,9 +10,13 @@ import java.lang.invoke.VarHandle;
  * picker rebuilds (Finagle's node identity), so a rebuild never resets load.
  *
  * <p>Thread-safe. Reads are single volatile loads and never allocate or lock. The in-flight count
- * is an atomic increment and decrement; an outcome takes this object's monitor once, briefly
+ * is an atomic increment and decrement; an outcome takes this object's writer lock once, briefly
  * (outcome path only, never the pick path), for the totals and the EWMA together, so the totals
- * stay exact under concurrency without an atomic instruction of their own.
+ * stay exact under concurrency without an atomic instruction of their own. The writer lock is a
+ * compare-and-set on one word, released by a plain release store: one atomic instruction per
+ * outcome where an uncontended monitor costs two (34 ns against 8 for one atomic add, measured by
+ * {@code CallPathBreakdownBenchmark}). Its hold is a few stores and one {@code exp}, so a waiter
+ * spins briefly, then yields, rather than parking.
  *
  * <pre>
  * Peak EWMA (Finagle's PeakEwma, Envoy's peak_ewma):
@@ -40,6 +44,9 @@ public final class ServerMetrics implements ServerLoad {
   private static final VarHandle EWMA_COST;
   private static final VarHandle EWMA_STAMP;
   private static final VarHandle SAMPLES;
+  private static final VarHandle WRITER;
+  /** Spins before a waiting writer yields its core to a holder that may have been preempted. */
+  private static final int SPINS_BEFORE_YIELD = 64;
 
   static {
     try {
@@ -51,6 +58,7 @@ public final class ServerMetrics implements ServerLoad {
       EWMA_COST = l.findVarHandle(ServerMetrics.class, "ewmaCostNanos", double.class);
       EWMA_STAMP = l.findVarHandle(ServerMetrics.class, "ewmaStampNanos", long.class);
       SAMPLES = l.findVarHandle(ServerMetrics.class, "latencySamples", int.class);
+      WRITER = l.findVarHandle(ServerMetrics.class, "writer", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -61,7 +69,10 @@ public final class ServerMetrics implements ServerLoad {
   private final double decayNanos;
 
   private volatile int inFlight;
-  // Totals and peak EWMA: written under the monitor with release stores (the monitor orders the
+  /** 1 while an outcome is being recorded: the writer lock of the fields below. */
+  @SuppressWarnings("unused") // through WRITER
+  private volatile int writer;
+  // Totals and peak EWMA: written under the writer lock with release stores (the lock orders the
   // writers; a volatile store's fence would buy the racy readers nothing), read racily (a torn
   // pair only skews one pick).
   private volatile long requests;
@@ -120,14 +131,38 @@ public final class ServerMetrics implements ServerLoad {
   public void onComplete(long latencyNanos, boolean success, long nowNanos) {
     decrementInFlight();
     long latency = Math.max(0L, latencyNanos);
-    synchronized (this) {
+    lockWriter();
+    try {
       REQUESTS.setRelease(this, requests + 1);
       if (!success) {
         FAILURES.setRelease(this, failures + 1);
       }
       LATENCY_SUM.setRelease(this, latencySumNanos + latency);
       observeLocked(latency, nowNanos);
+    } finally {
+      WRITER.setRelease(this, 0);
     }
+  }
+
+  private void lockWriter() {
+    if (!WRITER.compareAndSet(this, 0, 1)) {
+      lockWriterContended();
+    }
+  }
+
+  // Off the inlined path: reads until the word looks free, then tries again.
+  private void lockWriterContended() {
+    int spins = 0;
+    do {
+      while ((int) WRITER.getOpaque(this) != 0) {
+        if (++spins < SPINS_BEFORE_YIELD) {
+          Thread.onSpinWait();
+        } else {
+          spins = 0;
+          Thread.yield();
+        }
+      }
+    } while (!WRITER.compareAndSet(this, 0, 1));
   }
 
   /** A call ended without an outcome (cancelled, abandoned): only in-flight −1. */
@@ -147,17 +182,22 @@ public final class ServerMetrics implements ServerLoad {
   }
 
   /**
-   * Feeds one latency observation to the peak EWMA (see the class comment), under this object's
-   * monitor; {@link #onComplete} calls it.
+   * Feeds one latency observation to the peak EWMA (see the class comment), under the writer
+   * lock; {@link #onComplete} does the same.
    *
    * @param latencyNanos the observed latency
    * @param nowNanos the ticker reading of the observation
    */
-  public synchronized void observeLatency(long latencyNanos, long nowNanos) {
-    observeLocked(latencyNanos, nowNanos);
+  public void observeLatency(long latencyNanos, long nowNanos) {
+    lockWriter();
+    try {
+      observeLocked(latencyNanos, nowNanos);
+    } finally {
+      WRITER.setRelease(this, 0);
+    }
   }
 
-  // Under the monitor.
+  // Under the writer lock.
   private void observeLocked(long latencyNanos, long nowNanos) {
     double rtt = latencyNanos;
     int samples = latencySamples;
