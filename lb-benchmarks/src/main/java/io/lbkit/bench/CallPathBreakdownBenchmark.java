@@ -93,15 +93,15 @@ public class CallPathBreakdownBenchmark {
 
   @Benchmark
   public boolean breakerPermitSuccess() {
-    CircuitBreaker b = breakers[index()];
-    boolean ok = b.tryAcquirePermission();
-    b.onSuccess(100, TimeUnit.NANOSECONDS);
-    return ok;
+    return permitAndSucceed(breakers[index()]);
   }
 
   @Benchmark
   public boolean breakerLockFreePermitSuccess() {
-    CircuitBreaker b = lockFree[index()];
+    return permitAndSucceed(lockFree[index()]);
+  }
+
+  private static boolean permitAndSucceed(CircuitBreaker b) {
     boolean ok = b.tryAcquirePermission();
     b.onSuccess(100, TimeUnit.NANOSECONDS);
     return ok;
