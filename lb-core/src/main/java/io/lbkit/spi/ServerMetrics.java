@@ -140,7 +140,7 @@ public final class ServerMetrics implements ServerLoad {
       LATENCY_SUM.setRelease(this, latencySumNanos + latency);
       observeLocked(latency, nowNanos);
     } finally {
-      WRITER.setRelease(this, 0);
+      unlockWriter();
     }
   }
 
@@ -148,6 +148,10 @@ public final class ServerMetrics implements ServerLoad {
     if (!WRITER.compareAndSet(this, 0, 1)) {
       lockWriterContended();
     }
+  }
+
+  private void unlockWriter() {
+    WRITER.setRelease(this, 0);
   }
 
   // Off the inlined path: reads until the word looks free, then tries again.
@@ -193,7 +197,7 @@ public final class ServerMetrics implements ServerLoad {
     try {
       observeLocked(latencyNanos, nowNanos);
     } finally {
-      WRITER.setRelease(this, 0);
+      unlockWriter();
     }
   }
 
